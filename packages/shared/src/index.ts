@@ -1,0 +1,12 @@
+export { KEYS } from './keys.js';
+export {
+  REDACTED,
+  MIN_SECRET_LENGTH,
+  registerSecret,
+  clearSecrets,
+  hasSecrets,
+  redactString,
+  redactDeep,
+} from './redaction.js';
+export { safeJsonReplacer, safeStringify } from './json.js';
+export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';

@@ -1,0 +1,105 @@
+import { KEYS } from './keys.js';
+
+/** What a registered secret value is replaced with in any output. */
+export const REDACTED = '****';
+
+/** Values shorter than this are not registered: masking "1" or "true" everywhere would wreck every log line. */
+export const MIN_SECRET_LENGTH = 4;
+
+interface RedactionRegistry {
+  values: Set<string>;
+  /** Longest first, so that a secret containing another is masked whole. Rebuilt lazily. */
+  sorted: string[] | undefined;
+}
+
+const registry = (): RedactionRegistry => {
+  const g = globalThis as Record<symbol, RedactionRegistry | undefined>;
+  let r = g[KEYS.redaction];
+  if (r === undefined) {
+    r = { values: new Set(), sorted: undefined };
+    g[KEYS.redaction] = r;
+  }
+  return r;
+};
+
+/**
+ * Registers a secret value (and, for a JSON object or array, every string leaf in it) so that it never appears
+ * in output written through lambdaware. Strings shorter than MIN_SECRET_LENGTH are ignored.
+ */
+export const registerSecret = (value: unknown): void => {
+  const r = registry();
+  const before = r.values.size;
+  collectStrings(value, r.values, new Set());
+  if (r.values.size !== before) r.sorted = undefined;
+};
+
+const collectStrings = (value: unknown, into: Set<string>, seen: Set<object>): void => {
+  if (typeof value === 'string') {
+    if (value.length >= MIN_SECRET_LENGTH) into.add(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (value instanceof Uint8Array) return;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) collectStrings(v, into, seen);
+};
+
+/** Forgets every registered value (for tests). */
+export const clearSecrets = (): void => {
+  const r = registry();
+  r.values.clear();
+  r.sorted = undefined;
+};
+
+/** True when no secret is registered: callers can skip redaction work entirely. */
+export const hasSecrets = (): boolean => registry().values.size > 0;
+
+/** Replaces every registered secret value occurring in `text` with REDACTED. */
+export const redactString = (text: string): string => {
+  const r = registry();
+  if (r.values.size === 0) return text;
+  r.sorted ??= [...r.values].sort((a, b) => b.length - a.length);
+  let out = text;
+  for (const secret of r.sorted) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+};
+
+/**
+ * Returns a copy of `value` in which every string (and object key) has its secrets masked.
+ * Objects that contain no secret are returned as they are (no copy).
+ */
+export const redactDeep = <T>(value: T): T => {
+  if (!hasSecrets()) return value;
+  return redactValue(value, new Map()) as T;
+};
+
+const redactValue = (value: unknown, seen: Map<object, unknown>): unknown => {
+  if (typeof value === 'string') return redactString(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return seen.get(value);
+  if (value instanceof Error) {
+    const copy = Object.create(Object.getPrototypeOf(value)) as Record<string, unknown>;
+    seen.set(value, copy);
+    // `stack` is an own accessor in V8: read every own property through the getter, write a data property.
+    for (const key of Reflect.ownKeys(value)) {
+      const { enumerable } = Object.getOwnPropertyDescriptor(value, key)!;
+      const v = redactValue((value as unknown as Record<PropertyKey, unknown>)[key], seen);
+      Object.defineProperty(copy, key, { value: v, enumerable, writable: true, configurable: true });
+    }
+    return copy;
+  }
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    for (const v of value) copy.push(redactValue(v, seen));
+    return copy;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value; // Map, Set, Buffer, class instances: left to the serializer
+  const copy: Record<string, unknown> = {};
+  seen.set(value, copy);
+  for (const [k, v] of Object.entries(value)) copy[redactString(k)] = redactValue(v, seen);
+  return copy;
+};

@@ -1,0 +1,30 @@
+import { KEYS } from './keys.js';
+import { redactString } from './redaction.js';
+import { safeStringify } from './json.js';
+
+export type SinkLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * Where lambdaware packages that do not own logging (errors, sentry, secrets) write a line.
+ * @lambdaware/logger installs itself as the sink, so these lines carry the invocation's context keys and follow
+ * LOG_LEVEL; without it the fallback writes one JSON line to stderr (redacted).
+ */
+export interface LogSink {
+  log(level: SinkLevel, message: string, fields?: Record<string, unknown>): void;
+}
+
+export const setLogSink = (sink: LogSink | undefined): void => {
+  (globalThis as Record<symbol, unknown>)[KEYS.logSink] = sink;
+};
+
+/** The installed sink, or the stderr fallback. */
+export const getLogSink = (): LogSink =>
+  ((globalThis as Record<symbol, unknown>)[KEYS.logSink] as LogSink | undefined) ?? stderrSink;
+
+/** One JSON line on stderr: `{ level, message, timestamp, ...fields }`, with registered secrets masked. */
+export const stderrSink: LogSink = {
+  log(level, message, fields) {
+    const line = safeStringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...fields });
+    process.stderr.write(`${redactString(line)}\n`);
+  },
+};

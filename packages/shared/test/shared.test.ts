@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  REDACTED,
+  clearSecrets,
+  getLogSink,
+  redactDeep,
+  redactString,
+  registerSecret,
+  safeStringify,
+} from '@lambdaware/shared';
+import { captureOutput } from '@lambdaware/testkit';
+
+afterEach(() => clearSecrets());
+
+describe('redaction registry', () => {
+  it('masks every registered value, longest first, and JSON leaves of an object', () => {
+    registerSecret({ token: 'xoxb-1234', nested: { pw: 'hunter22' }, short: 'ab', n: 12345 });
+    registerSecret('xoxb-1234-extra');
+    expect(redactString('a xoxb-1234-extra b xoxb-1234 c hunter22 ab 12345')).toBe(
+      `a ${REDACTED} b ${REDACTED} c ${REDACTED} ab 12345`,
+    );
+  });
+
+  it('copies only what it must and masks keys, nested values and error messages', () => {
+    registerSecret('s3cr3t-value');
+    const err = new Error('failed with s3cr3t-value');
+    const input = { ['k-s3cr3t-value']: 1, list: ['s3cr3t-value'], err };
+    const out = redactDeep(input);
+    expect(out).toEqual({ [`k-${REDACTED}`]: 1, list: [REDACTED], err: expect.any(Error) });
+    expect((out.err as Error).message).toBe(`failed with ${REDACTED}`);
+    expect((out.err as Error).stack).not.toContain('s3cr3t-value');
+    expect(input.list[0]).toBe('s3cr3t-value');
+  });
+
+  it('returns the same object when nothing is registered', () => {
+    const input = { a: 'b' };
+    expect(redactDeep(input)).toBe(input);
+  });
+});
+
+describe('safeStringify', () => {
+  it('writes BigInt, cycles, errors, buffers, maps and sets', () => {
+    const cyclic: Record<string, unknown> = { name: 'c' };
+    cyclic.self = cyclic;
+    const err = new Error('boom', { cause: 'root' }) as Error & { code?: string };
+    err.code = 'E1';
+    const parsed = JSON.parse(
+      safeStringify({
+        big: 2n ** 64n,
+        cyclic,
+        err,
+        buf: Buffer.from('hi'),
+        map: new Map([['k', 1]]),
+        set: new Set([1, 2]),
+        twice: [cyclic, cyclic],
+      }),
+    );
+    expect(parsed.big).toBe('18446744073709551616');
+    expect(parsed.cyclic).toEqual({ name: 'c', self: '[Circular]' });
+    expect(parsed.err).toMatchObject({ name: 'Error', message: 'boom', code: 'E1', cause: 'root' });
+    expect(parsed.buf).toBe('aGk=');
+    expect(parsed.map).toEqual({ k: 1 });
+    expect(parsed.set).toEqual([1, 2]);
+    expect(parsed.twice).toEqual([
+      { name: 'c', self: '[Circular]' },
+      { name: 'c', self: '[Circular]' },
+    ]);
+  });
+});
+
+describe('stderr fallback sink', () => {
+  it('writes one redacted JSON line', async () => {
+    registerSecret('pa55word!');
+    const out = await captureOutput(() => getLogSink().log('warn', 'saw pa55word!', { requestId: 'r1' }));
+    expect(out.stdout).toBe('');
+    const lines = out.stderrLines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'WARN', message: `saw ${REDACTED}`, requestId: 'r1' });
+  });
+});

@@ -1,0 +1,1 @@
+export { captureOutput, type CapturedOutput } from './capture.js';
