@@ -10,3 +10,4 @@ export {
 } from './redaction.js';
 export { safeJsonReplacer, safeStringify } from './json.js';
 export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
+export { ownErrorValues, collectErrorValues } from './error-values.js';

@@ -7,6 +7,7 @@ import {
   redactString,
   registerSecret,
   safeStringify,
+  collectErrorValues,
 } from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
 
@@ -76,5 +77,20 @@ describe('stderr fallback sink', () => {
     const lines = out.stderrLines();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'WARN', message: `saw ${REDACTED}`, requestId: 'r1' });
+  });
+});
+
+describe('collectErrorValues', () => {
+  const withValues = (e: Error, values: Record<string, unknown>): Error =>
+    Object.assign(e, { [Symbol.for('lambdaware.errorValues')]: values });
+
+  it('merges a cause chain, the outer error winning, and survives a cycle', () => {
+    const inner = withValues(new Error('inner'), { a: 1, b: 'inner' });
+    const middle = new Error('middle', { cause: inner });
+    const outer = withValues(new Error('outer', { cause: middle }), { b: 'outer', c: true });
+    (inner as { cause?: unknown }).cause = outer;
+    expect(collectErrorValues(outer)).toEqual({ a: 1, b: 'outer', c: true });
+    expect(collectErrorValues('a string')).toEqual({});
+    expect(collectErrorValues(null)).toEqual({});
   });
 });
