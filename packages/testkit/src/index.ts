@@ -1,1 +1,2 @@
 export { captureOutput, type CapturedOutput } from './capture.js';
+export { startSentryIngest, parseEnvelope, EnvelopeParseError, type SentryIngest, type SentryIngestOptions, type ReceivedEnvelope, type ReceivedEvent, type EnvelopeItem, type IngestMode } from './sentry-ingest.js';
