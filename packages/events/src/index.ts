@@ -1,1 +1,22 @@
-export {};
+export { sqsEvent, md5OfMessageAttributes, type SqsOptions, type SqsAttributeInput } from './sqs.js';
+export {
+  snsEvent,
+  snsOverSqsEvent,
+  type SnsOptions,
+  type SnsOverSqsOptions,
+  type SnsTopicOptions,
+  type SnsAttributeInput,
+} from './sns.js';
+export { kinesisEvent, type KinesisOptions } from './kinesis.js';
+export {
+  dynamodbStreamEvent,
+  type DynamoDBChange,
+  type DynamoDBEventName,
+  type DynamoDBStreamOptions,
+  type StreamViewType,
+} from './dynamodb.js';
+export { marshallValue, marshallItem } from './marshall.js';
+export { eventBridgeEvent, type EventBridgeOverrides } from './eventbridge.js';
+export { s3Event, s3EncodeKey, type S3Notification, type S3Options } from './s3.js';
+export { lambdaContext, type LambdaContextOptions } from './context.js';
+export { EventBuildError, type CommonOptions, type DeepPartial, type Payload, type RecordOverride } from './util.js';

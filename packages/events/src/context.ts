@@ -1,0 +1,55 @@
+import type { Context } from 'aws-lambda';
+import { EventBuildError, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, describe, hex, isPlainObject, uuid } from './util.js';
+
+export interface LambdaContextOptions extends Partial<Omit<Context, 'memoryLimitInMB'>> {
+  /** The function's timeout: getRemainingTimeInMillis() counts down from it, from creation (default 3000). */
+  timeoutMs?: number;
+  /** Memory size, as a number or the string Lambda gives (default '128'). */
+  memoryLimitInMB?: string | number;
+  /** Region in invokedFunctionArn (default `us-east-1`). */
+  region?: string;
+  /** Account id in invokedFunctionArn (default `123456789012`). */
+  accountId?: string;
+}
+
+/**
+ * A Node.js Lambda context: a new awsRequestId per call, and getRemainingTimeInMillis() counting down from
+ * `timeoutMs` (default 3000) since the context was made. Any field can be given.
+ *
+ * @example lambdaContext({ functionName: 'orders', timeoutMs: 10_000 })
+ */
+export function lambdaContext(overrides?: LambdaContextOptions): Context {
+  const builder = 'lambdaContext';
+  if (overrides !== undefined && !isPlainObject(overrides as unknown)) {
+    throw new EventBuildError(`${builder}: overrides must be an object, got ${describe(overrides)}`);
+  }
+  const { timeoutMs = 3000, memoryLimitInMB = '128', region = DEFAULT_REGION, accountId = DEFAULT_ACCOUNT_ID, ...fields } = overrides ?? {};
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new EventBuildError(`${builder}: option "timeoutMs" must be a positive number of milliseconds, got ${describe(timeoutMs)}`);
+  }
+  const memory = String(memoryLimitInMB);
+  if (!/^\d+$/.test(memory)) {
+    throw new EventBuildError(`${builder}: option "memoryLimitInMB" must be a whole number of MB, got ${describe(memoryLimitInMB)}`);
+  }
+  const functionName = fields.functionName ?? 'test-function';
+  const functionVersion = fields.functionVersion ?? '$LATEST';
+  const deadline = Date.now() + timeoutMs;
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
+  const context: Context = {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName,
+    functionVersion,
+    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
+    memoryLimitInMB: memory,
+    awsRequestId: uuid(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: `${day}/[${functionVersion}]${hex(16)}`,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    // Deprecated callbacks of early Node runtimes: accepted and ignored, as the handler's return value decides.
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+    ...fields,
+  };
+  return context;
+}
