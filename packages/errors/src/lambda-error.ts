@@ -1,0 +1,78 @@
+import { KEYS, collectErrorValues, ownErrorValues } from '@lambdaware/shared';
+
+/**
+ * An Error that carries values (`.with(key, value)`) for the error line and Sentry, golambda style.
+ *
+ * The values of this error alone live at `error[KEYS.errorValues]` (a plain object, non-enumerable), so that
+ * @lambdaware/sentry and a second copy of this package read them without importing this class. `.values` merges
+ * the values of the whole cause chain, the outer error winning on the same key.
+ *
+ * Creating one costs what `new Error()` costs: V8 keeps the raw stack and formats it on first read; frames are
+ * parsed only when the error is serialized.
+ */
+export class LambdaError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    // Non-enumerable, like Error.prototype.name; `new.target` so that subclasses are named after themselves.
+    Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, writable: true, configurable: true });
+  }
+
+  /** Attaches a value to this error (the last one wins on the same key) and returns the error, to chain or throw. */
+  with(key: string, value: unknown): this {
+    let own = ownErrorValues(this);
+    if (own === undefined) {
+      own = {};
+      Object.defineProperty(this, KEYS.errorValues, { value: own, enumerable: false, writable: true, configurable: true });
+    }
+    own[key] = value;
+    return this;
+  }
+
+  /** The values of this error and every error in its cause chain, the outer error winning on the same key. */
+  get values(): Record<string, unknown> {
+    return collectErrorValues(this);
+  }
+}
+
+/**
+ * A LambdaError whose stack starts at `caller`'s caller, not inside this package. The stack is captured once:
+ * the constructor captures none (stackTraceLimit 0), then Error.captureStackTrace captures from the caller.
+ */
+const create = (message: string, options: { cause?: unknown } | undefined, caller: Function): LambdaError => {
+  const limit = Error.stackTraceLimit;
+  let error: LambdaError;
+  try {
+    Error.stackTraceLimit = 0;
+    error = new LambdaError(message, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  Error.captureStackTrace(error, caller);
+  return error;
+};
+
+/** A new LambdaError: `throw newError('oops').with('trigger', t)`. */
+export function newError(message: string): LambdaError {
+  return create(String(message), undefined, newError);
+}
+
+/**
+ * A LambdaError wrapping `cause` (any thrown value) as its standard `cause`, so the cause's values, stack and
+ * type stay reachable. The message defaults to the cause's message (or the thrown value as a string).
+ */
+export function wrapError(cause: unknown, message?: string): LambdaError {
+  return create(message ?? describe(cause), { cause }, wrapError);
+}
+
+const describe = (value: unknown): string => {
+  try {
+    if (value instanceof Error) return String(value.message);
+    if (typeof value === 'string') return value;
+    if (value !== null && typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string') {
+      return (value as { message: string }).message;
+    }
+    return typeof value === 'symbol' ? value.toString() : String(value);
+  } catch {
+    return 'wrapped error';
+  }
+};
