@@ -11,3 +11,4 @@ export {
 export { safeJsonReplacer, safeStringify } from './json.js';
 export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
 export { ownErrorValues, collectErrorValues } from './error-values.js';
+export { redactJsonText } from './redaction-json.js';

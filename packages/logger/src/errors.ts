@@ -1,0 +1,4 @@
+/** A bad option or log level given to createLogger(), logContext() or setLevel(). */
+export class LoggerOptionsError extends Error {
+  override name = 'LoggerOptionsError';
+}
