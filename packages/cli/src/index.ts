@@ -1,1 +1,10 @@
-export {};
+export { invoke, EXIT_CODES } from './invoke.js';
+export type { ExitCode, InvokeOptions, InvokeResult, InvocationResult, InvocationStatus } from './invoke.js';
+export { InvokeUsageError } from './errors.js';
+export { resolveHandler } from './handler.js';
+export type { HandlerLocation } from './handler.js';
+export { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, loadEvent, EVENT_NAMES } from './events.js';
+export type { EventName, HttpEventOptions } from './events.js';
+export type { Report } from './report.js';
+export type { LambdaErrorBody } from './runtime-api.js';
+export { main, USAGE } from './cli.js';

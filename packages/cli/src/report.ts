@@ -1,0 +1,57 @@
+// The platform lines Lambda writes to CloudWatch around each invocation.
+import { readFileSync } from 'node:fs';
+
+/** The numbers of a REPORT line. */
+export interface Report {
+  durationMs: number;
+  /** Duration rounded up to the millisecond, plus the init duration on a cold start (Lambda bills INIT since Aug 2025). */
+  billedDurationMs: number;
+  memorySizeMb: number;
+  maxMemoryUsedMb: number;
+  /** Only on the first invocation of an execution environment (a cold start). */
+  initDurationMs?: number;
+  /** `timeout` or `error` when the invocation did not end normally (Lambda adds `Status:` then). */
+  status?: 'timeout' | 'error';
+  errorType?: string;
+}
+
+export const startLine = (requestId: string): string => `START RequestId: ${requestId} Version: $LATEST`;
+export const endLine = (requestId: string): string => `END RequestId: ${requestId}`;
+
+export function reportLine(requestId: string, report: Report): string {
+  const fields = [
+    `REPORT RequestId: ${requestId}`,
+    `Duration: ${report.durationMs.toFixed(2)} ms`,
+    `Billed Duration: ${report.billedDurationMs} ms`,
+    `Memory Size: ${report.memorySizeMb} MB`,
+    `Max Memory Used: ${report.maxMemoryUsedMb} MB`,
+  ];
+  if (report.initDurationMs !== undefined) fields.push(`Init Duration: ${report.initDurationMs.toFixed(2)} ms`);
+  if (report.status) fields.push(`Status: ${report.status}`);
+  if (report.errorType) fields.push(`Error Type: ${report.errorType}`);
+  return fields.join('\t');
+}
+
+export function initReportLine(initDurationMs: number, status: 'error' | 'timeout', errorType?: string): string {
+  const fields = [`INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms`, 'Phase: init', `Status: ${status}`];
+  if (errorType) fields.push(`Error Type: ${errorType}`);
+  return fields.join('\t');
+}
+
+export const timeoutSeconds = (seconds: number): string => seconds.toFixed(2);
+
+export function timeoutLine(requestId: string, seconds: number, at = new Date()): string {
+  return `${at.toISOString()} ${requestId} Task timed out after ${timeoutSeconds(seconds)} seconds`;
+}
+
+/** Peak resident set size of a process in MB (VmHWM), or undefined when it cannot be read (exited, not Linux). */
+export function peakMemoryMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /^VmHWM:\s+(\d+)\s+kB/m.exec(status);
+    return kb ? Math.ceil(Number(kb[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
