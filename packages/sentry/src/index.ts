@@ -141,6 +141,8 @@ const errorMessage = (error: unknown): string => {
   }
 };
 
+const off = (): void => {};
+
 /** Private per-request state (the timeout warning timer); a symbol on the request, so nothing is shared. */
 const TIMER = Symbol('lambdaware.sentry.timeoutTimer');
 type RequestWithTimer = Request & { [TIMER]?: NodeJS.Timeout };
@@ -151,7 +153,8 @@ type RequestWithTimer = Request & { [TIMER]?: NodeJS.Timeout };
  */
 export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any, any> => {
   const config = resolveOptions(options);
-  if (!config.enabled) return {}; // off: no hooks, no import, no cost
+  // Off: no import, and only an empty onError (Middy refuses a middleware without hooks), so success costs nothing.
+  if (!config.enabled) return { onError: off };
 
   // Start loading the SDK now, so it overlaps the rest of the cold start; awaited only when there is something to
   // report. A failed import is kept as a value (never an unhandled rejection) and reported as a warning.
@@ -236,7 +239,7 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     const reporter = await loadReporter();
     if (reporter === undefined) return;
     const context = request.context as LambdaContextLike | undefined;
-    const capture = reporter.captureError(error, invocationData(context, config.tags), collectErrorValues(error));
+    const capture = reporter.captureError(error, invocationData(context, config.tags), collectErrorValues(error), context?.awsRequestId);
     const eventId = capture.eventId;
     if (eventId === undefined) return; // already captured by a Sentry SDK (its own de-duplication)
     (request as unknown as Record<symbol, unknown>)[KEYS.sentryEventId] = eventId;

@@ -66,6 +66,7 @@ export class Reporter {
   readonly client: ServerRuntimeClient;
   private readonly pending = new Map<string, (outcome: Outcome) => void>();
   private readonly inflight = new Map<string, ClientRequest>();
+  private readonly capturedFor = new WeakMap<object, string | undefined>();
 
   constructor(config: ReporterConfig) {
     const stackParser = createStackParser(nodeStackLineParser());
@@ -177,7 +178,22 @@ export class Reporter {
     };
   }
 
-  captureError(error: unknown, data: InvocationData, extra: Record<string, unknown>): Capture {
+  /**
+   * `invocation` (the request id) tells a rethrown error apart: the same error object thrown again by a later
+   * invocation (a cached init failure) is reported again, while one already captured in this invocation, or by
+   * another Sentry SDK (the user's own `captureException`), is not reported twice.
+   */
+  captureError(error: unknown, data: InvocationData, extra: Record<string, unknown>, invocation: string | undefined): Capture {
+    const isObject = error !== null && typeof error === 'object';
+    const capturedFor = isObject ? this.capturedFor.get(error) : undefined;
+    if (isAlreadyCaptured(error) && capturedFor !== undefined && capturedFor !== invocation) {
+      try {
+        delete (error as { __sentry_captured__?: unknown }).__sentry_captured__;
+      } catch {
+        // a frozen error: Sentry keeps it de-duplicated
+      }
+    }
+    if (isObject) this.capturedFor.set(error, invocation);
     if (isAlreadyCaptured(error)) {
       return { eventId: undefined, outcome: Promise.resolve({ delivered: false, dropped: true, reason: 'already captured' }), abandon: () => {} };
     }

@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { request } from 'node:http';
+import middy from '@middy/core';
+import { lambdaContext } from '@lambdaware/events';
+import { startSentryIngest, parseEnvelope } from '@lambdaware/testkit';
+import { SentryOptionsError, cloudWatchLogsUrl, invocationData, sentry } from '@lambdaware/sentry';
+
+const savedEnv = { ...process.env };
+afterEach(() => {
+  process.env = { ...savedEnv };
+});
+
+describe('options, validated at creation', () => {
+  test.each([
+    ['not a url', /option "dsn" is not a valid Sentry DSN \(not a URL\)/],
+    ['ftp://key@sentry.example.com/1', /option "dsn" .*protocol "ftp:"/],
+    ['https://sentry.example.com/1', /option "dsn" .*no public key/],
+    ['https://key@sentry.example.com/', /option "dsn" .*no project id/],
+    ['https://key@sentry.example.com/project', /option "dsn" .*project id "project" is not a number/],
+  ])('a bad dsn %p names the option', (dsn, message) => {
+    expect(() => sentry({ dsn })).toThrow(SentryOptionsError);
+    expect(() => sentry({ dsn })).toThrow(message);
+  });
+
+  test('a bad SENTRY_DSN names the variable', () => {
+    process.env.SENTRY_DSN = 'https://o1.ingest.sentry.io/42';
+    expect(() => sentry()).toThrow(/SENTRY_DSN is not a valid Sentry DSN \(no public key/);
+  });
+
+  test.each([
+    [{ flushTimeout: -1 }, /option "flushTimeout" must be a finite number/],
+    [{ flushTimeout: '2000' }, /option "flushTimeout" .* got "2000"/],
+    [{ flushMargin: Number.NaN }, /option "flushMargin"/],
+    [{ timeoutWarning: 'soon' }, /option "timeoutWarning"/],
+    [{ tags: { a: 1 } }, /option "tags" must be an object of string values/],
+    [{ beforeSend: 'x' }, /option "beforeSend" must be a function/],
+    [{ enabled: true, dsn: undefined }, /option "enabled" is true but no DSN is set/],
+  ])('%p is refused with a message naming the option', (options, message) => {
+    delete process.env.SENTRY_DSN;
+    expect(() => sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', ...(options as object) })).toThrow(message);
+  });
+
+  test('a valid DSN with a path prefix and a port is accepted', () => {
+    expect(sentry({ dsn: 'https://abc@sentry.example.com:9000/sentry/42' }).onError).toBeInstanceOf(Function);
+  });
+
+  test('off without a DSN (and with enabled: false): only an empty onError, the error passes through', async () => {
+    delete process.env.SENTRY_DSN;
+    const offs = [sentry(), sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', enabled: false })];
+    process.env.SENTRY_DSN = '  ';
+    offs.push(sentry());
+    for (const m of offs) expect(Object.keys(m)).toEqual(['onError']);
+    const error = new Error('not reported');
+    const handler = middy(async () => {
+      throw error;
+    }).use(offs[0]);
+    await expect(handler({}, lambdaContext())).rejects.toBe(error);
+    expect(Object.getOwnPropertySymbols(error)).toEqual([]);
+  });
+
+  test('timeoutWarning adds before/after hooks', () => {
+    expect(Object.keys(sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', timeoutWarning: true })).sort()).toEqual(['after', 'before', 'onError']);
+  });
+});
+
+describe('Lambda context', () => {
+  test('CloudWatch Logs link in the console encoding, region from the ARN', () => {
+    const url = cloudWatchLogsUrl({
+      invokedFunctionArn: 'arn:aws:lambda:ap-southeast-2:123456789012:function:fn:prod',
+      logGroupName: '/aws/lambda/fn',
+      logStreamName: '2024/05/01/[$LATEST]0123abcd',
+    });
+    expect(url).toBe(
+      'https://console.aws.amazon.com/cloudwatch/home?region=ap-southeast-2#logsV2:log-groups/log-group/$252Faws$252Flambda$252Ffn/log-events/2024$252F05$252F01$252F$255B$2524LATEST$255D0123abcd',
+    );
+  });
+
+  test('region falls back to AWS_REGION; no log group, no link', () => {
+    process.env.AWS_REGION = 'us-west-2';
+    expect(cloudWatchLogsUrl({ logGroupName: '/aws/lambda/x' })).toMatch(/^https:\/\/console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-west-2#/);
+    expect(cloudWatchLogsUrl({ invokedFunctionArn: 'arn:aws:lambda:eu-west-1:1:function:x' })).toBeUndefined();
+  });
+
+  test('invocationData survives a context whose getRemainingTimeInMillis throws, and a missing context', () => {
+    const data = invocationData({ functionName: 'f', getRemainingTimeInMillis: () => { throw new Error('no'); } }, { team: 'core' });
+    expect(data.tags).toEqual({ team: 'core', function_name: 'f' });
+    expect(data.contexts['aws.lambda']).toEqual({ function_name: 'f' });
+    expect(invocationData(undefined, {}).contexts).toEqual({ 'aws.lambda': {} });
+    const ctx = lambdaContext({ functionName: 'g' });
+    expect(invocationData(ctx, {}).contexts['aws.lambda'].memory_limit_in_mb).toBe('128');
+  });
+});
+
+describe('off costs nothing: the SDK is not loaded without a DSN', () => {
+  // A child process on the built dist/ (built by `npm test` before jest), with a resolve hook recording every
+  // @sentry module. The same script with a DSN is the control: there the SDK is loaded.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const script = `
+    import { registerHooks } from 'node:module';
+    const loaded = [];
+    registerHooks({ resolve(s, c, next) { const r = next(s, c); if (r.url.includes('/@sentry/')) loaded.push(r.url); return r; } });
+    const { default: middy } = await import('@middy/core');
+    const { sentry } = await import('@lambdaware/sentry');
+    const handler = middy(async () => { throw new Error('x'); }).use(sentry({ flushTimeout: 200 }));
+    await handler({}, { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 }).catch(() => {});
+    console.log(JSON.stringify(loaded.length));
+  `;
+  const run = async (env: Record<string, string>) => {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as number;
+  };
+
+  test('no @sentry module resolved without SENTRY_DSN; some with it', async () => {
+    const ingest = await startSentryIngest();
+    try {
+      expect(await run({})).toBe(0);
+      expect(await run({ SENTRY_DSN: ingest.dsn })).toBeGreaterThan(0);
+      expect(ingest.events).toHaveLength(1);
+    } finally {
+      await ingest.close();
+    }
+  });
+});
+
+describe('the local ingest', () => {
+  test('gzip-encoded envelopes with length-prefixed items are parsed', async () => {
+    const ingest = await startSentryIngest({ project: '7' });
+    try {
+      const attachment = Buffer.from('line one\nline two');
+      const body = Buffer.concat([
+        Buffer.from('{"event_id":"abc"}\n{"type":"event"}\n{"event_id":"abc","message":"hi"}\n'),
+        Buffer.from(`{"type":"attachment","length":${attachment.length}}\n`),
+        attachment,
+        Buffer.from('\n'),
+      ]);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(`http://127.0.0.1:${ingest.port}/api/7/envelope/?sentry_key=k`, { method: 'POST', headers: { 'content-encoding': 'gzip' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.end(gzipSync(body));
+      });
+      expect(status).toBe(200);
+      expect(ingest.events).toEqual([{ event_id: 'abc', message: 'hi' }]);
+      expect(Buffer.from(ingest.envelopes[0].items[1].payload as Buffer).toString()).toBe('line one\nline two');
+      expect(ingest.envelopes[0]).toMatchObject({ project: '7', query: { sentry_key: 'k' } });
+    } finally {
+      await ingest.close();
+    }
+  });
+
+  test('a malformed envelope is a clear parse error', () => {
+    expect(() => parseEnvelope(Buffer.from('{"event_id":"x"}\nnot json\n'))).toThrow(/item 0 header is not a JSON object/);
+  });
+});

@@ -1,0 +1,326 @@
+// Through the real Sentry SDK (@sentry/core) posting envelopes to a local ingest on 127.0.0.1.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import middy from '@middy/core';
+import { KEYS, clearSecrets, registerSecret } from '@lambdaware/shared';
+import { lambdaContext } from '@lambdaware/events';
+import { startSentryIngest, type SentryIngest, type ReceivedEvent } from '@lambdaware/testkit';
+import { sentry, type SentryOptions } from '@lambdaware/sentry';
+import { collectLines, invoke, sleep, sqsEvent, type SinkLine } from './helpers.js';
+
+type Exception = { type: string; value: string; stacktrace?: { frames: { filename?: string; function?: string; lineno?: number }[] } };
+const exceptions = (event: ReceivedEvent): Exception[] => (event.exception as { values: Exception[] }).values;
+const contexts = (event: ReceivedEvent) => event.contexts as Record<string, Record<string, unknown>>;
+
+class OrderError extends Error {
+  override name = 'OrderError';
+}
+/** An error carrying `.with()` values the way @lambdaware/errors stores them. */
+const withValues = <E extends Error>(error: E, values: Record<string, unknown>): E => {
+  (error as unknown as Record<symbol, unknown>)[KEYS.errorValues] = values;
+  return error;
+};
+
+let ingest: SentryIngest;
+let sink: ReturnType<typeof collectLines>;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  ingest = await startSentryIngest();
+});
+afterAll(async () => {
+  await ingest.close();
+});
+beforeEach(async () => {
+  await ingest.setMode('ok');
+  ingest.envelopes.length = 0;
+  ingest.events.length = 0;
+  sink = collectLines();
+});
+afterEach(() => {
+  sink.restore();
+  clearSecrets();
+  process.env = { ...savedEnv };
+});
+
+const handlerThrowing = (error: unknown, options: Partial<SentryOptions> = {}) =>
+  middy(async () => {
+    throw error;
+  }).use(sentry({ dsn: ingest.dsn, ...options }));
+
+const warnings = (lines: SinkLine[]) => lines.filter((l) => l.level === 'warn');
+
+describe('on failure, through the real SDK', () => {
+  test('the event id in the log line is the id of the event received, with values, frames, causes and Lambda context', async () => {
+    process.env.SENTRY_ENV = 'staging';
+    process.env.SENTRY_RELEASE = 'orders@1.2.3';
+    const root = withValues(new TypeError('socket hang up'), { host: 'db.internal', attempt: 3 });
+    const error = withValues(new OrderError('order 17 not saved', { cause: root }), { orderId: 17, attempt: 4 });
+    const context = lambdaContext({ functionName: 'orders', region: 'eu-west-1', timeoutMs: 10_000 });
+    const { error: thrown } = await invoke(() => handlerThrowing(error)(sqsEvent(), context));
+
+    expect(thrown).toBe(error); // the handler's error is unchanged
+    const line = sink.lines.find((l) => l.level === 'error')!;
+    expect(line).toBeDefined();
+    const logged = (line.error as { sentryEventID: string; name: string; message: string });
+    expect(logged).toMatchObject({ name: 'OrderError', message: 'order 17 not saved' });
+    const event = await ingest.waitForEvent(3000);
+    expect(event.event_id).toBe(logged.sentryEventID);
+    expect((error as unknown as Record<symbol, unknown>)[KEYS.sentryEventId]).toBe(event.event_id);
+    expect(Object.keys(error)).not.toContain(String(KEYS.sentryEventId)); // non-enumerable
+    expect(Object.getOwnPropertyDescriptor(error, KEYS.sentryEventId)?.enumerable).toBe(false);
+
+    // values, merged along the cause chain, outer winning
+    expect(event.extra).toEqual({ orderId: 17, attempt: 4, host: 'db.internal' });
+    // the cause chain as linked errors (innermost first, as Sentry orders them)
+    const values = exceptions(event);
+    expect(values.map((v) => [v.type, v.value])).toEqual([
+      ['TypeError', 'socket hang up'],
+      ['OrderError', 'order 17 not saved'],
+    ]);
+    // frames with file names: this test file is among them
+    const frames = values[1].stacktrace!.frames;
+    expect(frames.length).toBeGreaterThan(1);
+    expect(frames.some((f) => f.filename?.endsWith('sentry.test.ts') && typeof f.lineno === 'number')).toBe(true);
+    // Lambda context
+    expect(contexts(event)['aws.lambda']).toMatchObject({
+      aws_request_id: context.awsRequestId,
+      function_name: 'orders',
+      function_version: '$LATEST',
+      invoked_function_arn: context.invokedFunctionArn,
+    });
+    const remaining = contexts(event)['aws.lambda'].remaining_time_in_millis as number;
+    expect(remaining).toBeGreaterThan(0);
+    expect(remaining).toBeLessThanOrEqual(10_000);
+    const logs = contexts(event)['aws.cloudwatch.logs'];
+    expect(logs).toMatchObject({ log_group: '/aws/lambda/orders', log_stream: context.logStreamName });
+    expect(logs.url).toBe(
+      'https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Faws$252Flambda$252Forders' +
+        `/log-events/${encodeURIComponent(context.logStreamName).replaceAll('%', '$25')}`,
+    );
+    expect(event.tags).toMatchObject({ function_name: 'orders', aws_request_id: context.awsRequestId, aws_region: 'eu-west-1' });
+    expect(event.transaction).toBe('orders');
+    expect(event.environment).toBe('staging');
+    expect(event.release).toBe('orders@1.2.3');
+    expect(event.level).toBe('error');
+    // the envelope went to the project of the DSN with its public key
+    expect(ingest.envelopes[0]).toMatchObject({ project: '1', query: expect.objectContaining({ sentry_key: 'public' }) });
+    expect(warnings(sink.lines)).toEqual([]);
+  });
+
+  test('SENTRY_ENVIRONMENT wins over SENTRY_ENV, and SENTRY_DSN turns it on', async () => {
+    process.env.SENTRY_DSN = ingest.dsn;
+    process.env.SENTRY_ENVIRONMENT = 'prod';
+    process.env.SENTRY_ENV = 'ignored';
+    const handler = middy(async () => {
+      throw new Error('from env');
+    }).use(sentry());
+    await invoke(() => handler({}, lambdaContext()));
+    expect((await ingest.waitForEvent(3000)).environment).toBe('prod');
+  });
+
+  test('with errorLog() in the chain: no own line, and the id travels on the error for its line', async () => {
+    const seen: { id?: unknown; requestId?: unknown } = {};
+    const fakeErrorLog = {
+      before: (request: Record<symbol, unknown>) => {
+        request[KEYS.errorLogActive] = true;
+      },
+      onError: (request: { error: unknown } & Record<symbol, unknown>) => {
+        seen.id = (request.error as Record<symbol, unknown>)[KEYS.sentryEventId];
+        seen.requestId = request[KEYS.sentryEventId];
+      },
+    };
+    const handler = middy(async () => {
+      throw new Error('reported once');
+    })
+      .use(fakeErrorLog as never)
+      .use(sentry({ dsn: ingest.dsn }));
+    await invoke(() => handler({}, lambdaContext()));
+    const event = await ingest.waitForEvent(3000);
+    expect(seen.id).toBe(event.event_id);
+    expect(seen.requestId).toBe(event.event_id);
+    expect(sink.lines.filter((l) => l.level === 'error')).toEqual([]);
+  });
+
+  test('a thrown non-Error value is reported and stays what it was', async () => {
+    const { error } = await invoke(() => handlerThrowing('plain string failure')({}, lambdaContext()));
+    expect(error).toBe('plain string failure');
+    const event = await ingest.waitForEvent(3000);
+    expect(JSON.stringify(event.exception ?? event.message)).toContain('plain string failure');
+    expect((sink.lines.find((l) => l.level === 'error')!.error as { sentryEventID: string }).sentryEventID).toBe(event.event_id);
+  });
+
+  test('the same error object thrown by two invocations (a cached init failure) is reported by each', async () => {
+    const initFailure = new Error('config could not be loaded');
+    const handler = handlerThrowing(initFailure);
+    const first = lambdaContext();
+    const second = lambdaContext();
+    await invoke(() => handler({}, first));
+    await invoke(() => handler({}, second));
+    await ingest.waitForEvent(3000, (e) => contexts(e)['aws.lambda'].aws_request_id === second.awsRequestId);
+    expect(ingest.events.map((e) => contexts(e)['aws.lambda'].aws_request_id)).toEqual([first.awsRequestId, second.awsRequestId]);
+    const ids = sink.lines.filter((l) => l.level === 'error').map((l) => (l.error as { sentryEventID: string }).sentryEventID);
+    expect(ids).toEqual(ingest.events.map((e) => e.event_id));
+  });
+
+  test('a registered secret never reaches Sentry', async () => {
+    const secret = 'sk_live_51HxQ2eLkdIwHu7ix';
+    registerSecret(secret);
+    const error = withValues(new Error(`auth failed with key ${secret}`, { cause: new Error(`inner ${secret}`) }), { apiKey: secret, [secret]: 'as a key' });
+    await invoke(() => handlerThrowing(error, { tags: { key: secret } })({}, lambdaContext()));
+    await ingest.waitForEvent(3000);
+    const everything = JSON.stringify(ingest.envelopes);
+    expect(everything).toContain('auth failed with key ****');
+    expect(everything).not.toContain(secret);
+  });
+
+  test('beforeSend can drop an event: nothing sent, no warning', async () => {
+    const handler = handlerThrowing(new Error('ignored'), { beforeSend: () => null });
+    await invoke(() => handler({}, lambdaContext()));
+    await sleep(150);
+    expect(ingest.envelopes).toEqual([]);
+    expect(warnings(sink.lines)).toEqual([]);
+  });
+
+  test('shouldReport decides which errors are reported', async () => {
+    const handler = middy(async (event: { fail: string }) => {
+      throw new Error(event.fail);
+    }).use(sentry({ dsn: ingest.dsn, shouldReport: (e) => !(e as Error).message.startsWith('client') }));
+    await invoke(() => handler({ fail: 'client error' }, lambdaContext()));
+    await invoke(() => handler({ fail: 'server error' }, lambdaContext()));
+    const event = await ingest.waitForEvent(3000);
+    await sleep(100);
+    expect(ingest.events.map((e) => exceptions(e).at(-1)!.value)).toEqual(['server error']);
+    expect(event).toBeDefined();
+  });
+});
+
+describe('success path', () => {
+  test('a successful invocation sends nothing and adds no hooks but onError', async () => {
+    const middleware = sentry({ dsn: ingest.dsn });
+    expect(Object.keys(middleware)).toEqual(['onError']);
+    const handler = middy(async (event: { ok: boolean }) => {
+      if (!event.ok) throw new Error('second call fails');
+      return { statusCode: 200 };
+    }).use(middleware);
+    const ok = await invoke(() => handler({ ok: true }, lambdaContext()));
+    expect(ok.result).toEqual({ statusCode: 200 });
+    await sleep(150);
+    expect(ingest.envelopes).toEqual([]);
+    // the same handler does report a failure (the ingest was listening all along)
+    await invoke(() => handler({ ok: false }, lambdaContext()));
+    expect(exceptions(await ingest.waitForEvent(3000))[0].value).toBe('second call fails');
+  });
+
+  test('two invocations: nothing of the first one in the second event', async () => {
+    const handler = middy(async (event: { n: number }) => {
+      throw withValues(new Error(`failure ${event.n}`), event.n === 1 ? { onlyInFirst: 'x', n: 1 } : { n: 2 });
+    }).use(sentry({ dsn: ingest.dsn }));
+    const first = lambdaContext({ functionName: 'first-fn' });
+    const second = lambdaContext({ functionName: 'second-fn', logGroupName: undefined, logStreamName: undefined });
+    await invoke(() => handler({ n: 1 }, first));
+    await ingest.waitForEvent(3000);
+    await invoke(() => handler({ n: 2 }, second));
+    const event = await ingest.waitForEvent(3000, (e) => exceptions(e)[0].value === 'failure 2');
+    expect(event.extra).toEqual({ n: 2 });
+    const text = JSON.stringify(event);
+    expect(text).not.toContain(first.awsRequestId);
+    expect(text).not.toContain('first-fn');
+    expect(text).not.toContain('onlyInFirst');
+    expect(contexts(event)['aws.cloudwatch.logs']).toBeUndefined();
+    expect(contexts(event)['aws.lambda'].aws_request_id).toBe(second.awsRequestId);
+  });
+});
+
+describe('Sentry slow, down or failing', () => {
+  test('refused connections: error unchanged, one warning, delay bounded', async () => {
+    await ingest.setMode('refuse');
+    const error = new Error('still the same error');
+    const { error: thrown, ms } = await invoke(() => handlerThrowing(error, { flushTimeout: 1000 })({}, lambdaContext()));
+    expect(thrown).toBe(error);
+    expect(ms).toBeLessThan(1000 + 1000);
+    const warns = warnings(sink.lines);
+    expect(warns).toHaveLength(1);
+    expect(warns[0]).toMatchObject({ message: 'Sentry event not delivered', reason: 'ECONNREFUSED' });
+    expect(warns[0].sentryEventID).toBe((error as unknown as Record<symbol, unknown>)[KEYS.sentryEventId]);
+  });
+
+  test('hanging ingest: the result is unchanged and the wait ends at flushTimeout', async () => {
+    await ingest.setMode('hang');
+    const error = new Error('slow sentry');
+    const { error: thrown, ms } = await invoke(() => handlerThrowing(error, { flushTimeout: 400 })({}, lambdaContext()));
+    expect(thrown).toBe(error);
+    expect(ms).toBeGreaterThanOrEqual(350);
+    expect(ms).toBeLessThan(400 + 1000);
+    const warns = warnings(sink.lines);
+    expect(warns).toHaveLength(1);
+    expect(warns[0].reason).toBe('no answer within 400 ms');
+    expect(ingest.envelopes).toHaveLength(1); // it did arrive, it just was never answered
+    expect(ingest.envelopes[0].answered).toBe('hang');
+  });
+
+  test('hanging ingest: the wait also ends flushMargin before the deadline', async () => {
+    await ingest.setMode('hang');
+    const context = lambdaContext({ timeoutMs: 700 });
+    const { ms } = await invoke(() => handlerThrowing(new Error('near the deadline'), { flushTimeout: 5000, flushMargin: 300 })({}, context));
+    expect(ms).toBeLessThan(700 - 300 + 1000);
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(0);
+    expect(warnings(sink.lines)).toHaveLength(1);
+  });
+
+  test.each([429, 500])('ingest answering %i: error unchanged, one warning line', async (status) => {
+    await ingest.setStatus(status);
+    const error = new Error(`answered ${status}`);
+    const { error: thrown, ms } = await invoke(() => handlerThrowing(error, { flushTimeout: 1000 })({}, lambdaContext()));
+    expect(thrown).toBe(error);
+    expect(ms).toBeLessThan(2000);
+    const warns = warnings(sink.lines);
+    expect(warns).toHaveLength(1);
+    expect(warns[0]).toMatchObject({ message: 'Sentry event not delivered', reason: `HTTP ${status}` });
+    expect(ingest.envelopes).toHaveLength(1);
+  });
+
+  test('after a 429 the SDK backs off: the next failure is not sent, and says so at once', async () => {
+    const handler = middy(async () => {
+      throw new Error('rate limited');
+    }).use(sentry({ dsn: ingest.dsn, flushTimeout: 1000 }));
+    await ingest.setStatus(429, { 'retry-after': '60' });
+    await invoke(() => handler({}, lambdaContext()));
+    await ingest.setMode('ok');
+    const second = await invoke(() => handler({}, lambdaContext()));
+    expect(second.ms).toBeLessThan(500);
+    expect(ingest.envelopes).toHaveLength(1);
+    const warns = warnings(sink.lines);
+    expect(warns).toHaveLength(2);
+    expect(warns[1].reason).toMatch(/rate limited/);
+  });
+});
+
+describe('timeout warning', () => {
+  test('a "possible timeout" event arrives before the deadline, with the Lambda context', async () => {
+    const context = lambdaContext({ functionName: 'slow-fn', timeoutMs: 1200 });
+    const deadline = Date.now() + context.getRemainingTimeInMillis();
+    const handler = middy(async () => {
+      await sleep(1000);
+      return 'done in time';
+    }).use(sentry({ dsn: ingest.dsn, timeoutWarning: 600 }));
+    const { result } = await invoke(() => handler({}, context));
+    expect(result).toBe('done in time');
+    const event = await ingest.waitForEvent(1000);
+    expect(event.level).toBe('warning');
+    expect(event.message).toMatch(/^Possible timeout: slow-fn has \d+ ms left/);
+    expect(contexts(event)['aws.lambda'].aws_request_id).toBe(context.awsRequestId);
+    expect(ingest.envelopes[0].receivedAt).toBeLessThan(deadline);
+    expect(sink.lines.find((l) => l.message === 'Possible timeout reported to Sentry')?.sentryEventID).toBe(event.event_id);
+  });
+
+  test('no event when the invocation ends in time, success or failure (timer cleared)', async () => {
+    const handler = middy(async (event: { fail: boolean }) => {
+      if (event.fail) throw new Error('fast failure');
+      return 'fast';
+    }).use(sentry({ dsn: ingest.dsn, timeoutWarning: 300 }));
+    await invoke(() => handler({ fail: false }, lambdaContext({ timeoutMs: 500 })));
+    await invoke(() => handler({ fail: true }, lambdaContext({ timeoutMs: 500 })));
+    await sleep(400);
+    expect(ingest.events.map((e) => e.level)).toEqual(['error']);
+  });
+});
