@@ -1,0 +1,324 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Context, SQSEvent } from 'aws-lambda';
+import middy, { type MiddlewareObj } from '@middy/core';
+import { KEYS, clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
+import { captureOutput } from '@lambdaware/testkit';
+import { ErrorLogOptionError, errorLog, newError, wrapError } from '@lambdaware/errors';
+
+const sqsEvent = JSON.parse(
+  readFileSync(new URL('../../../../shared/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
+) as SQSEvent;
+
+const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e812345678';
+const context = {
+  awsRequestId: REQUEST_ID,
+  functionName: 'orders',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders',
+  memoryLimitInMB: '128',
+  logGroupName: '/aws/lambda/orders',
+  logStreamName: '2024/01/01/[$LATEST]abc',
+  callbackWaitsForEmptyEventLoop: true,
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+} as Context;
+
+/** The 1-based line of this file holding `marker`. */
+const thisFile = fileURLToPath(import.meta.url);
+const lineOf = (marker: string): number => readFileSync(thisFile, 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+afterEach(() => {
+  setLogSink(undefined);
+  clearSecrets();
+});
+
+const fakeSink = () => {
+  const log = jest.fn<LogSink['log']>();
+  setLogSink({ log });
+  return log;
+};
+
+describe('errorLog() with the stderr fallback (no logger installed)', () => {
+  it('writes exactly one JSON line of this shape, and rethrows the same error object', async () => {
+    let thrown: unknown;
+    const handler = middy(async (event: SQSEvent) => {
+      thrown = newError('oops').with('trigger', event.Records[0].messageId).with('count', event.Records.length); // THROW-A
+      throw thrown;
+    }).use(errorLog());
+
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.error).toBe(thrown);
+    expect(out.stdout).toBe('');
+    const lines = out.stderrLines();
+    expect(lines).toHaveLength(1);
+    const [line] = lines;
+    expect(line).toEqual({
+      level: 'ERROR',
+      message: 'oops',
+      timestamp: expect.stringMatching(ISO),
+      error: {
+        type: 'LambdaError',
+        message: 'oops',
+        values: { trigger: sqsEvent.Records[0].messageId, count: sqsEvent.Records.length },
+        stacktrace: expect.any(Array),
+      },
+      function_request_id: REQUEST_ID,
+    });
+    expect(Object.keys(line)).toEqual(['level', 'message', 'timestamp', 'error', 'function_request_id']);
+    const frames = (line.error as { stacktrace: Record<string, unknown>[] }).stacktrace;
+    expect(frames[0]).toEqual({ func: expect.any(String), file: thisFile, line: lineOf('// THROW-A'), column: expect.any(Number) });
+    for (const f of frames) expect(Object.keys(f).every((k) => ['func', 'file', 'line', 'column', 'async'].includes(k))).toBe(true);
+    expect(frames.some((f) => String(f.file).startsWith('node:'))).toBe(false);
+  });
+
+  it('carries the whole cause chain', async () => {
+    const handler = middy(async () => {
+      const root = new Error('ECONNRESET');
+      throw wrapError(wrapError(root, 'query failed').with('table', 'orders'), 'handler failed').with('orderId', 'o-1');
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    const { error } = out.stderrLines()[0] as { error: Record<string, any> };
+    expect(error.message).toBe('handler failed');
+    expect(error.values).toEqual({ table: 'orders', orderId: 'o-1' });
+    expect(error.cause.message).toBe('query failed');
+    expect(error.cause.values).toEqual({ table: 'orders' });
+    expect(error.cause.cause).toMatchObject({ type: 'Error', message: 'ECONNRESET' });
+    expect(error.cause.cause.cause).toBeUndefined();
+  });
+
+  it('masks registered secrets anywhere in the line', async () => {
+    registerSecret('s3cr3t-token-value');
+    const handler = middy(async () => {
+      throw newError('token s3cr3t-token-value rejected').with('token', 's3cr3t-token-value');
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.stderr).not.toContain('s3cr3t-token-value');
+    expect(out.stderrLines()[0]).toMatchObject({ message: 'token **** rejected', error: { values: { token: '****' } } });
+  });
+
+  it('writes nothing on success', async () => {
+    const handler = middy(async () => ({ ok: true })).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.result).toEqual({ ok: true });
+    expect(out.stderr + out.stdout).toBe('');
+  });
+
+  it('logs non-Error throws', async () => {
+    const handler = middy(async () => {
+      throw 'plain string'; // eslint-disable-line no-throw-literal
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.error).toBe('plain string');
+    expect(out.stderrLines()[0]).toMatchObject({ message: 'plain string', error: { type: 'string', message: 'plain string', stacktrace: [] } });
+  });
+});
+
+describe('errorLog() through an installed sink (what @lambdaware/logger does)', () => {
+  it('makes exactly one sink call with the serialized error, and no request id of its own', async () => {
+    const log = fakeSink();
+    const error = newError('oops').with('trigger', 'sqs');
+    const handler = middy(async () => {
+      throw error;
+    }).use(errorLog());
+    await expect(handler(sqsEvent, context)).rejects.toBe(error);
+    expect(log).toHaveBeenCalledTimes(1);
+    const [level, message, fields] = log.mock.calls[0];
+    expect(level).toBe('error');
+    expect(message).toBe('oops');
+    expect(Object.keys(fields!)).toEqual(['error']);
+    expect(fields!.error).toMatchObject({ type: 'LambdaError', message: 'oops', values: { trigger: 'sqs' } });
+  });
+
+  it('falls back to stderr when the sink throws, so the line is not lost', async () => {
+    setLogSink({ log: () => { throw new Error('sink broken'); } });
+    const handler = middy(async () => {
+      throw newError('oops');
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    const lines = out.stderrLines();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'ERROR', message: 'oops', error: { type: 'LambdaError' }, sinkError: { message: 'sink broken' } });
+  });
+
+  it('two errorLog() in one chain write one line', async () => {
+    const log = fakeSink();
+    const handler = middy(async () => {
+      throw new Error('once');
+    }).use(errorLog()).use(errorLog());
+    await expect(handler(sqsEvent, context)).rejects.toThrow('once');
+    expect(log).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('errorLog() in a chain of middlewares', () => {
+  it('logs a failing before middleware (a secret fetch), and the handler never runs', async () => {
+    const log = fakeSink();
+    const handlerFn = jest.fn(async () => 'never');
+    let fetchError: unknown;
+    const secretsLike: MiddlewareObj = {
+      before: () => {
+        fetchError = wrapError(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }), 'fetching secret prod/db failed')
+          .with('secretId', 'prod/db');
+        throw fetchError;
+      },
+    };
+    const handler = middy(handlerFn).use(errorLog()).use(secretsLike);
+    await expect(handler(sqsEvent, context)).rejects.toBe(fetchError);
+    expect(handlerFn).not.toHaveBeenCalled();
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0][2]!.error).toMatchObject({
+      type: 'LambdaError',
+      message: 'fetching secret prod/db failed',
+      values: { secretId: 'prod/db' },
+      cause: { type: 'AccessDeniedException', message: 'User is not authorized' },
+    });
+  });
+
+  it("logs a failure that happens before errorLog()'s own before ran", async () => {
+    const log = fakeSink();
+    let seenActive: unknown = 'not called';
+    const early: MiddlewareObj = {
+      before: () => { throw new Error('logContext blew up'); },
+      onError: (request) => { seenActive = (request as unknown as Record<symbol, unknown>)[KEYS.errorLogActive]; },
+    };
+    const handler = middy(async () => 'never').use(early).use(errorLog());
+    await expect(handler(sqsEvent, context)).rejects.toThrow('logContext blew up');
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0][1]).toBe('logContext blew up');
+    expect(seenActive).toBeUndefined();
+  });
+
+  it('marks the request active in before, and carries the Sentry event id sentry() recorded on the request', async () => {
+    const log = fakeSink();
+    let activeWhenSentryRan: unknown;
+    const sentryLike: MiddlewareObj = {
+      onError: (request) => {
+        const r = request as unknown as Record<symbol, unknown>;
+        activeWhenSentryRan = r[KEYS.errorLogActive];
+        r[KEYS.sentryEventId] = 'f3a1c0de5b6d4e0f9a8b7c6d5e4f3a2b';
+      },
+    };
+    const handler = middy(async () => {
+      throw newError('reported');
+    }).use(errorLog()).use(sentryLike);
+    await expect(handler(sqsEvent, context)).rejects.toThrow('reported');
+    expect(activeWhenSentryRan).toBe(true);
+    const error = log.mock.calls[0][2]!.error as Record<string, unknown>;
+    expect(error.sentryEventID).toBe('f3a1c0de5b6d4e0f9a8b7c6d5e4f3a2b');
+    expect(Object.keys(error).slice(0, 3)).toEqual(['type', 'message', 'sentryEventID']);
+  });
+
+  it("uses the event id on the error when the request has none", async () => {
+    const log = fakeSink();
+    const handler = middy(async () => {
+      const e = newError('reported elsewhere');
+      (e as unknown as Record<symbol, unknown>)[KEYS.sentryEventId] = 'from-error';
+      throw e;
+    }).use(errorLog());
+    await expect(handler(sqsEvent, context)).rejects.toThrow();
+    expect(log.mock.calls[0][2]!.error).toMatchObject({ sentryEventID: 'from-error' });
+  });
+
+  it('leaves request.error and the error itself untouched, and later onError hooks still run', async () => {
+    fakeSink();
+    const thrown = newError('same object').with('k', 'v');
+    let requestErrorAfter: unknown;
+    const outer: MiddlewareObj = { onError: (request) => { requestErrorAfter = request.error; } };
+    const handler = middy(async () => {
+      throw thrown;
+    }).use(outer).use(errorLog());
+    await expect(handler(sqsEvent, context)).rejects.toBe(thrown);
+    expect(requestErrorAfter).toBe(thrown);
+    expect(Object.keys(thrown)).toEqual([]);
+    expect(thrown.values).toEqual({ k: 'v' });
+  });
+});
+
+describe('errorLog({ respond })', () => {
+  class ValidationError extends Error {}
+  const respond = (error: unknown) => (error instanceof ValidationError ? { statusCode: 400, body: error.message } : undefined);
+
+  it('turns chosen errors into the response, logs them at warn, and still runs later onError hooks', async () => {
+    const log = fakeSink();
+    const cleanup = jest.fn();
+    const handler = middy(async () => {
+      throw new ValidationError('orderId is required');
+    }).use({ onError: cleanup }).use(errorLog({ respond }));
+    await expect(handler(sqsEvent, context)).resolves.toEqual({ statusCode: 400, body: 'orderId is required' });
+    expect(cleanup).toHaveBeenCalledTimes(1);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0][0]).toBe('warn');
+    expect(log.mock.calls[0][2]!.error).toMatchObject({ type: 'ValidationError', message: 'orderId is required' });
+  });
+
+  it('lets other errors propagate', async () => {
+    const log = fakeSink();
+    const other = new Error('database down');
+    const handler = middy(async () => {
+      throw other;
+    }).use(errorLog({ respond }));
+    await expect(handler(sqsEvent, context)).rejects.toBe(other);
+    expect(log.mock.calls[0][0]).toBe('error');
+  });
+
+  it('a respond function that throws does not replace the original error', async () => {
+    const log = fakeSink();
+    const original = new Error('original');
+    const handler = middy(async () => {
+      throw original;
+    }).use(errorLog({ respond: () => { throw new Error('respond bug'); } }));
+    await expect(handler(sqsEvent, context)).rejects.toBe(original);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log.mock.calls[0][2]).toMatchObject({ error: { message: 'original' }, respondError: { message: 'respond bug' } });
+  });
+});
+
+describe('errorLog() options', () => {
+  it('message: a string or a function of the error', async () => {
+    const log = fakeSink();
+    await expect(middy(async () => { throw new Error('x'); }).use(errorLog({ message: 'invocation failed' }))(sqsEvent, context)).rejects.toThrow();
+    await expect(middy(async () => { throw new Error('y'); }).use(errorLog({ message: (e) => `failed: ${(e as Error).message}` }))(sqsEvent, context)).rejects.toThrow();
+    expect(log.mock.calls.map((c) => c[1])).toEqual(['invocation failed', 'failed: y']);
+  });
+
+  it('trimNodeModules drops frames under node_modules', async () => {
+    const log = fakeSink();
+    const handler = middy(async () => {
+      const e = new Error('deep');
+      e.stack = 'Error: deep\n    at lib (/var/task/node_modules/lib/index.js:1:1)\n    at handler (/var/task/index.js:2:2)';
+      throw e;
+    }).use(errorLog({ trimNodeModules: true }));
+    await expect(handler(sqsEvent, context)).rejects.toThrow();
+    expect((log.mock.calls[0][2]!.error as { stacktrace: unknown }).stacktrace).toEqual([{ func: 'handler', file: '/var/task/index.js', line: 2, column: 2 }]);
+  });
+
+  it.each([
+    [{ trimNodeModules: 'yes' }, 'trimNodeModules', 'must be a boolean, got the string "yes"'],
+    [{ trimNodeInternals: 1 }, 'trimNodeInternals', 'must be a boolean, got number 1'],
+    [{ maxDepth: -1 }, 'maxDepth', 'must be an integer >= 0, got number -1'],
+    [{ maxErrors: 1.5 }, 'maxErrors', 'must be an integer >= 0, got number 1.5'],
+    [{ message: 42 }, 'message', 'must be a string or a function (error, request) => string, got number 42'],
+    [{ respond: { statusCode: 500 } }, 'respond', 'must be a function (error, request) => response | undefined, got an object'],
+    [{ respnd: () => undefined }, 'respnd', 'is not an option (known: trimNodeInternals, trimNodeModules, maxDepth, maxErrors, message, respond)'],
+    [null, 'options', 'must be an object, got null'],
+  ])('rejects %j at creation', (options, option, problem) => {
+    let error: unknown;
+    try {
+      errorLog(options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ErrorLogOptionError);
+    expect(error).toMatchObject({ name: 'ErrorLogOptionError', option, message: `errorLog(): option "${option}" ${problem}` });
+  });
+
+  it('accepts undefined values as defaults', () => {
+    expect(() => errorLog({ respond: undefined, maxDepth: undefined })).not.toThrow();
+  });
+});
