@@ -117,7 +117,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   } catch (error) {
     const known = error instanceof InvokeUsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     if (!known) throw error;
-    io.stderr.write(`lambdaware: ${(error as Error).message}\nRun "lambdaware --help" for usage.\n`);
+    // invoke() names its options (timeout, memory); on the command line they are --timeout, --memory
+    const message = (error as Error).message.replace(/^(timeout|memory):/, '--$1:');
+    io.stderr.write(`lambdaware: ${message}\nRun "lambdaware --help" for usage.\n`);
     return EXIT_CODES.usageError;
   }
 }
