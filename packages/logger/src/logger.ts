@@ -147,9 +147,23 @@ export class LambdaLogger extends Logger {
     this.clearBuffer();
   }
 
-  /** The serializer: never throws (see safeJsonReplacer in @lambdaware/shared). */
+  /**
+   * The serializer: never throws (safeJsonReplacer from @lambdaware/shared). Strings, numbers and booleans,
+   * most of a line, are returned at once: the shared replacer would return them unchanged, a little later.
+   */
   protected override getJsonReplacer(): (key: string, value: unknown) => unknown {
-    return safeJsonReplacer();
+    const safe = safeJsonReplacer();
+    return function replacer(this: unknown, key: string, value: unknown): unknown {
+      const t = typeof value;
+      if (t === 'string' || t === 'number' || t === 'boolean') return value;
+      return safe.call(this, key, value);
+    };
+  }
+
+  /** A line below the level costs one comparison (Powertools reads and parses _X_AMZN_TRACE_ID first). */
+  protected override processLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): void {
+    if (logLevel < this.level) return; // no log buffering is configured on a LambdaLogger: nothing to buffer
+    super.processLogItem(logLevel, input, extraInput);
   }
 
   /** One line per item, through writeLine (redaction, stdout). */
