@@ -1,1 +1,25 @@
-export {};
+export { records, decapsulate, processBatch, type RecordsContext } from './records.js';
+export { RecordsError, RecordsOptionError } from './errors.js';
+export {
+  SOURCES,
+  type Source,
+  type S3Source,
+  type PayloadFormat,
+  type NumberMode,
+  type RecordsOptions,
+  type RecordFailure,
+  type BatchResponse,
+  type AnyRecord,
+  type RecordOf,
+  type PayloadOf,
+  type RecordsBySource,
+  type SqsFields,
+  type SqsMessageRecord,
+  type SnsMessageRecord,
+  type SnsOverSqsRecord,
+  type KinesisDataRecord,
+  type DynamoDBChangeRecord,
+  type EventBridgeEventRecord,
+  type S3ObjectRecord,
+  type S3ObjectRef,
+} from './types.js';

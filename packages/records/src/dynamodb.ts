@@ -1,0 +1,86 @@
+import type { NumberMode } from './types.js';
+
+/** A DynamoDB attribute value that is not one (thrown inside unmarshalling, turned into a record failure). */
+export class AttributeValueError extends Error {
+  override name = 'AttributeValueError';
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Assigns without ever invoking the `__proto__` setter (a key named `__proto__` stays an own property). */
+const put = (target: Record<string, unknown>, key: string, value: unknown): void => {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+};
+
+const INTEGER = /^-?\d+$/;
+
+const number = (text: unknown, numbers: NumberMode, path: string): number | bigint | string => {
+  if (typeof text !== 'string') throw new AttributeValueError(`${path}: N is not a string`);
+  if (numbers === 'string') return text;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new AttributeValueError(`${path}: ${JSON.stringify(text)} is not a number`);
+  // Integers beyond 2^53 would be rounded by Number: keep them exact as bigint.
+  if (text.length > 15 && INTEGER.test(text) && !Number.isSafeInteger(n)) return BigInt(text);
+  return n;
+};
+
+const binary = (text: unknown, path: string): Buffer => {
+  if (typeof text !== 'string') throw new AttributeValueError(`${path}: B is not a base64 string`);
+  return Buffer.from(text, 'base64');
+};
+
+const list = (v: unknown, type: string, path: string): unknown[] => {
+  if (!Array.isArray(v)) throw new AttributeValueError(`${path}: ${type} is not an array`);
+  return v;
+};
+
+/** One attribute value (`{ S: "x" }`, `{ N: "1" }`, `{ M: {...} }`...) as a JavaScript value. */
+export const unmarshallValue = (av: unknown, numbers: NumberMode, path: string): unknown => {
+  if (!isObject(av)) throw new AttributeValueError(`${path} is not an attribute value`);
+  for (const type in av) {
+    if (!Object.hasOwn(av, type)) continue;
+    const v = av[type];
+    switch (type) {
+      case 'S':
+        if (typeof v !== 'string') throw new AttributeValueError(`${path}: S is not a string`);
+        return v;
+      case 'N':
+        return number(v, numbers, path);
+      case 'BOOL':
+        if (typeof v !== 'boolean') throw new AttributeValueError(`${path}: BOOL is not a boolean`);
+        return v;
+      case 'NULL':
+        return null;
+      case 'B':
+        return binary(v, path);
+      case 'SS':
+        return new Set(list(v, type, path).map((s, i) => (typeof s === 'string' ? s : fail(`${path}.SS[${i}] is not a string`))));
+      case 'NS':
+        return new Set(list(v, type, path).map((s, i) => number(s, numbers, `${path}.NS[${i}]`)));
+      case 'BS':
+        return new Set(list(v, type, path).map((s, i) => binary(s, `${path}.BS[${i}]`)));
+      case 'L':
+        return list(v, type, path).map((item, i) => unmarshallValue(item, numbers, `${path}[${i}]`));
+      case 'M':
+        return unmarshallMap(v, numbers, path);
+      default:
+        throw new AttributeValueError(`${path}: unknown attribute value type ${JSON.stringify(type)}`);
+    }
+  }
+  throw new AttributeValueError(`${path} is an empty attribute value`);
+};
+
+const fail = (message: string): never => {
+  throw new AttributeValueError(message);
+};
+
+/** An image (NewImage, OldImage, Keys: a map of attribute values) as a plain object. */
+export const unmarshallMap = (map: unknown, numbers: NumberMode, path: string): Record<string, unknown> => {
+  if (!isObject(map)) throw new AttributeValueError(`${path} is not a map of attribute values`);
+  const out: Record<string, unknown> = {};
+  for (const key in map) {
+    if (Object.hasOwn(map, key)) put(out, key, unmarshallValue(map[key], numbers, `${path}.${key}`));
+  }
+  return out;
+};

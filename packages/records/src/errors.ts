@@ -1,0 +1,89 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { RecordFailure } from './types.js';
+
+/** At most this many failures are described in full in a message; the rest are named by index and id. */
+const DETAILED = 25;
+
+/**
+ * Bad input: an event of unknown shape, or records that could not be decoded, failed the schema or (partial batch
+ * mode, when every record failed) whose function threw. `failures` lists every bad record; the message names each
+ * one's index, id and source, and what was wrong.
+ */
+export class RecordsError extends Error {
+  override name = 'RecordsError';
+  /** The kind of event (`SQS`, `Kinesis`, ...) or `unknown`. */
+  readonly eventType: string;
+  /** Every bad record, in index order (empty for an event of unknown shape). */
+  readonly failures: RecordFailure[];
+  /** How many records the event held. */
+  readonly total: number;
+
+  constructor(message: string, eventType: string, failures: RecordFailure[], total: number, options?: ErrorOptions) {
+    super(message, options);
+    this.eventType = eventType;
+    this.failures = failures;
+    this.total = total;
+  }
+
+  /** `N of M <eventType> records failed: record 0 (sqs, id "..."): reason; ...`. */
+  static forFailures(eventType: string, failures: RecordFailure[], total: number): RecordsError {
+    const head =
+      failures.length === total && total > 1
+        ? `all ${total} records of the ${eventType} event failed`
+        : `${failures.length} of ${total} records of the ${eventType} event failed`;
+    const parts = failures.slice(0, DETAILED).map((f) => `${describeRecord(f)}: ${f.reason}`);
+    if (failures.length > DETAILED) {
+      parts.push(`and ${failures.length - DETAILED} more: ${failures.slice(DETAILED).map(describeRecord).join(', ')}`);
+    }
+    const handlerError = failures.find((f) => f.kind === 'handler')?.cause;
+    return new RecordsError(
+      `${head}: ${parts.join('; ')}`,
+      eventType,
+      failures,
+      total,
+      handlerError === undefined ? undefined : { cause: handlerError },
+    );
+  }
+}
+
+/** A bad option given to `records()` / `decapsulate()`, thrown when the middleware is created. */
+export class RecordsOptionError extends Error {
+  override name = 'RecordsOptionError';
+  readonly option: string;
+
+  constructor(option: string, message: string) {
+    super(`records: option '${option}' ${message}`);
+    this.option = option;
+  }
+}
+
+export const describeRecord = (f: Pick<RecordFailure, 'index' | 'id' | 'source'>): string =>
+  `record ${f.index} (${f.source}, id ${f.id === undefined ? 'unknown' : JSON.stringify(f.id)})`;
+
+/** `items[0].qty: Too small; (root): Expected object` */
+export const formatIssues = (issues: readonly StandardSchemaV1.Issue[]): string =>
+  issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('; ');
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+export const formatPath = (path: StandardSchemaV1.Issue['path']): string => {
+  if (path === undefined || path.length === 0) return '(root)';
+  let out = '';
+  for (const segment of path) {
+    const key = typeof segment === 'object' && segment !== null ? segment.key : segment;
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+};
+
+/** A thrown value's message, never throwing itself. */
+export const messageOf = (error: unknown): string => {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
+};
