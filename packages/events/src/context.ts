@@ -23,7 +23,9 @@ export function lambdaContext(overrides?: LambdaContextOptions): Context {
   if (overrides !== undefined && !isPlainObject(overrides as unknown)) {
     throw new EventBuildError(`${builder}: overrides must be an object, got ${describe(overrides)}`);
   }
-  const { timeoutMs = 3000, memoryLimitInMB = '128', region = DEFAULT_REGION, accountId = DEFAULT_ACCOUNT_ID, ...fields } = overrides ?? {};
+  // A field given as undefined keeps its default.
+  const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined)) as LambdaContextOptions;
+  const { timeoutMs = 3000, memoryLimitInMB = '128', region = DEFAULT_REGION, accountId = DEFAULT_ACCOUNT_ID, ...fields } = given;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new EventBuildError(`${builder}: option "timeoutMs" must be a positive number of milliseconds, got ${describe(timeoutMs)}`);
   }

@@ -34,6 +34,12 @@ describe('lambdaContext', () => {
     expect(context).not.toHaveProperty('region');
   });
 
+  it('keeps the default of a field given as undefined', () => {
+    const context = lambdaContext({ functionName: undefined, timeoutMs: undefined });
+    expect(context.functionName).toBe('test-function');
+    expect(context.getRemainingTimeInMillis()).toBeGreaterThan(2_000);
+  });
+
   it('counts getRemainingTimeInMillis down from timeoutMs, measured from creation, never below 0', () => {
     jest.useFakeTimers({ now: Date.UTC(2024, 0, 1) });
     try {
