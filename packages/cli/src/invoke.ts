@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import type { Readable } from 'node:stream';
 import { InvokeUsageError } from './errors.js';
 import { resolveHandler } from './handler.js';
 import {
@@ -16,6 +17,7 @@ import {
   timeoutSeconds,
   type Report,
 } from './report.js';
+import { TelemetryFrames } from './telemetry.js';
 import { RuntimeApi, type LambdaErrorBody, type RuntimeOutcome } from './runtime-api.js';
 
 /** Exit status of the CLI, and of each invocation. */
@@ -273,8 +275,10 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
       ['--expose-gc', '--max-http-header-size=81920', `--max-old-space-size=${Math.floor(memory * 0.9)}`, RIC_ENTRY],
       {
         cwd: location.taskRoot,
-        env: { ...childEnv, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName() },
-        stdio: ['ignore', 'pipe', 'pipe'],
+        // fd 3 is the telemetry log fd Lambda gives the runtime: console.* lines arrive there as frames, written
+        // synchronously, so each one is here before the response it precedes.
+        env: { ...childEnv, AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(), _LAMBDA_TELEMETRY_LOG_FD: '3' },
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       },
     );
     const environment: Environment = { child, spawnedAt: performance.now(), closed: Promise.resolve(), memoryMb: 0 };
@@ -295,7 +299,24 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
           });
         }),
     );
+    const telemetry = child.stdio[3] as Readable;
+    streams.push(
+      new Promise<void>((resolve) => {
+        const frames = new TelemetryFrames((message) => emit(message, true));
+        telemetry.on('data', (chunk: Buffer) => {
+          bytesSeen += chunk.length;
+          frames.push(chunk);
+        });
+        telemetry.on('close', () => resolve());
+      }),
+    );
     environment.closed = Promise.all(streams).then(() => undefined);
+    // VmHWM is a high-water mark: sampling it keeps a value for an environment that dies before it is read
+    const sampler = setInterval(() => {
+      environment.memoryMb = peakMemoryMb(child.pid) ?? environment.memoryMb;
+    }, 100);
+    sampler.unref();
+    child.on('exit', () => clearInterval(sampler));
     child.on('error', (error) => {
       // spawn failed (bad nodePath): reported as the runtime exiting
       environment.exit = { code: null, signal: null };

@@ -189,6 +189,18 @@ describe('invoke() through aws-lambda-ric', () => {
     expect(result.response).toBe('logged');
   });
 
+  it('logs every console line before END, a multi-line entry as one event (the telemetry fd, as on Lambda)', async () => {
+    const result = await invoke({ handler: fixture('chatty.mjs'), events: [{ lines: 3000 }, { lines: 10 }] });
+    for (const [index, invocation] of result.invocations.entries()) {
+      const lines = platformLines(invocation);
+      const own = invocation.logs.slice(lines.start + 1, lines.end);
+      const expected = index === 0 ? 3000 : 10;
+      expect(own).toHaveLength(expected + 1);
+      expect(own[expected - 1]).toMatch(new RegExp(`\\t${invocation.requestId}\\tINFO\\tline ${expected - 1} x+$`));
+      expect(own[expected]).toMatch(new RegExp(`\\t${invocation.requestId}\\tERROR\\tfirst\\nsecond\\nthird$`));
+    }
+  });
+
   it('invokes with an SQS event built by name from @lambdaware/events', async () => {
     const event = await loadEvent('sqs', [{ message: 'blue' }, { message: 'orange' }]);
     const result = await invoke({ handler: fixture('records.mjs'), event });
