@@ -39,7 +39,7 @@ class InvocationField {
 }
 
 /**
- * Powertools' key names (`level`, `message`, `timestamp`, `service`, `cold_start`, `function_arn`,
+ * Powertools' key names (`level`, `message`, `timestamp`, `service`, `environment`, `cold_start`, `function_arn`,
  * `function_memory_size`, `function_name`, `function_request_id`, `sampling_rate`, `xray_trace_id`, `tenant_id`),
  * then the fields, added as they are (Powertools' own formatter deep-merges them: a copy of every object field
  * on every line, and circular references silently dropped).
@@ -52,6 +52,7 @@ class LambdaLogFormatter extends LogFormatter {
       message: a.message,
       timestamp: this.formatTimestamp(a.timestamp),
       service: a.serviceName,
+      environment: a.environment,
       cold_start: ctx?.coldStart,
       function_arn: ctx?.invokedFunctionArn,
       function_memory_size: ctx?.memoryLimitInMB,
@@ -175,10 +176,12 @@ export class LambdaLogger extends Logger {
 
   /** createChild() gives a LambdaLogger too (so its lines are redacted and on stdout). */
   protected override createLogger(options: ConstructorOptions = {}): Logger {
+    // Powertools passes the parent's settings, '' for those never set.
+    const given = <T>(v: T | undefined): T | undefined => (v === '' ? undefined : v);
     return new LambdaLogger({
-      level: options.logLevel,
-      serviceName: options.serviceName,
-      environment: options.environment,
+      level: given(options.logLevel),
+      serviceName: given(options.serviceName),
+      environment: given(options.environment),
       persistentKeys: options.persistentKeys,
     });
   }

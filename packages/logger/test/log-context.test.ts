@@ -129,6 +129,28 @@ describe('with() and set()', () => {
   });
 });
 
+describe('process-wide fields and child loggers', () => {
+  it('serviceName, environment and persistentKeys are on every line, across invocations', async () => {
+    const log = createLogger({ serviceName: 'billing', environment: 'prod', persistentKeys: { team: 'payments' } });
+    const handler = middy(async () => log.info('x')).use(logContext({ logger: log }));
+    const out = await captureOutput(async () => {
+      await handler({}, context('req-p1'));
+      await handler({}, context('req-p2'));
+    });
+    for (const line of out.stdoutLines()) expect(line).toMatchObject({ service: 'billing', environment: 'prod', team: 'payments' });
+  });
+
+  it("Powertools' createChild() gives a logger with the same behaviour (level in any case, safe serializer)", async () => {
+    const log = createLogger({ level: 'warn' });
+    const child = log.createChild({ persistentKeys: { part: 'child' } });
+    const out = await captureOutput(() => {
+      child.info('hidden');
+      child.warn('shown', { n: 1n, m: new Map([['a', 1]]) });
+    });
+    expect(out.stdoutLines()).toEqual([expect.objectContaining({ message: 'shown', part: 'child', n: '1', m: { a: 1 } })]);
+  });
+});
+
 describe('nothing set in one invocation appears in the next', () => {
   const leakCheck = async (
     build: (log: ReturnType<typeof createLogger>) => ReturnType<typeof middy>,
