@@ -23,7 +23,7 @@ export function lambdaContext(overrides?: LambdaContextOptions): Context {
   if (overrides !== undefined && !isPlainObject(overrides as unknown)) {
     throw new EventBuildError(`${builder}: overrides must be an object, got ${describe(overrides)}`);
   }
-  // A field given as undefined keeps its default.
+  // Options given as undefined take their defaults; a Context field given as undefined is left out.
   const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined)) as LambdaContextOptions;
   const { timeoutMs = 3000, memoryLimitInMB = '128', region = DEFAULT_REGION, accountId = DEFAULT_ACCOUNT_ID, ...fields } = given;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
@@ -53,5 +53,8 @@ export function lambdaContext(overrides?: LambdaContextOptions): Context {
     succeed: () => {},
     ...fields,
   };
+  for (const [key, value] of Object.entries(overrides ?? {})) {
+    if (value === undefined) delete (context as unknown as Record<string, unknown>)[key];
+  }
   return context;
 }

@@ -41,6 +41,9 @@ export interface DynamoDBStreamOptions extends CommonOptions {
 const VIEW_TYPES: readonly StreamViewType[] = ['KEYS_ONLY', 'NEW_IMAGE', 'OLD_IMAGE', 'NEW_AND_OLD_IMAGES'];
 const EVENT_NAMES: readonly DynamoDBEventName[] = ['INSERT', 'MODIFY', 'REMOVE'];
 
+/** The change of the one record made when none is given. */
+const DEFAULT_CHANGE: DynamoDBChange = { keys: { id: '1' }, newImage: { id: '1' } };
+
 let sequence = BigInt(digits(25));
 const streamLabel = new Date(Date.UTC(2024, 0, 1)).toISOString().replace(/Z$/, '');
 
@@ -51,7 +54,7 @@ const streamLabel = new Date(Date.UTC(2024, 0, 1)).toISOString().replace(/Z$/, '
  * @example dynamodbStreamEvent({ keys: { id: '1' }, newImage: { id: '1', total: 12n ** 20n } })
  */
 export function dynamodbStreamEvent(
-  changes: DynamoDBChange | readonly DynamoDBChange[],
+  changes?: DynamoDBChange | readonly DynamoDBChange[],
   options?: DynamoDBStreamOptions,
 ): DynamoDBStreamEvent {
   const builder = 'dynamodbStreamEvent';
@@ -61,7 +64,7 @@ export function dynamodbStreamEvent(
   if (!VIEW_TYPES.includes(view)) {
     throw new EventBuildError(`${builder}: option "streamViewType" must be one of ${VIEW_TYPES.join(', ')}, got ${describe(view)}`);
   }
-  const records = toList(changes).map((change, index): DynamoDBRecord => {
+  const records = toList(changes, DEFAULT_CHANGE).map((change, index): DynamoDBRecord => {
     const at = `${builder}: change at index ${index}`;
     if (!isPlainObject(change)) throw new EventBuildError(`${at} must be an object { keys, newImage?, oldImage?, eventName? }, got ${describe(change)}`);
     if (change.keys === undefined) throw new EventBuildError(`${at} has no "keys"`);

@@ -15,15 +15,14 @@ export type EventBridgeOverrides<TDetailType extends string = string> = DeepPart
  *
  * @example eventBridgeEvent({ orderId: 1 }, { 'detail-type': 'OrderPlaced', source: 'com.example.orders' })
  */
-export function eventBridgeEvent<TDetail, TDetailType extends string = string>(
-  detail: TDetail,
+export function eventBridgeEvent<TDetail = Record<string, never>, TDetailType extends string = string>(
+  detail: TDetail = {} as TDetail,
   overrides?: EventBridgeOverrides<TDetailType>,
 ): EventBridgeEvent<TDetailType, TDetail> {
   const builder = 'eventBridgeEvent';
   if (overrides !== undefined && !isPlainObject(overrides as unknown)) {
     throw new EventBuildError(`${builder}: the second argument must be an object of event fields, got ${describe(overrides)}`);
   }
-  if (detail === undefined) throw new EventBuildError(`${builder}: detail is undefined; EventBridge events always carry a detail object`);
   const { now, ...fields } = overrides ?? {};
   const { region, accountId, nowMs } = common(builder, {
     now,

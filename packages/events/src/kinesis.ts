@@ -11,6 +11,7 @@ import {
   payloadBytes,
   stringOption,
   toList,
+  DEFAULT_PAYLOAD,
   uuid,
 } from './util.js';
 
@@ -39,7 +40,7 @@ function nextSequenceNumber(): string {
  *
  * @example kinesisEvent([{ id: 1 }, Buffer.from([0xde, 0xad])], { partitionKey: 'tenant-1' })
  */
-export function kinesisEvent(payloads: Payload | readonly Payload[], options?: KinesisOptions): KinesisStreamEvent {
+export function kinesisEvent(payloads?: Payload | readonly Payload[], options?: KinesisOptions): KinesisStreamEvent {
   const builder = 'kinesisEvent';
   const { region, accountId, nowMs } = common(builder, options);
   const streamName = stringOption(builder, 'streamName', options?.streamName, 'test-stream');
@@ -57,7 +58,7 @@ export function kinesisEvent(payloads: Payload | readonly Payload[], options?: K
     }
     return key;
   };
-  const records = toList(payloads).map((payload, index): KinesisStreamRecord => {
+  const records = toList(payloads, DEFAULT_PAYLOAD as Payload).map((payload, index): KinesisStreamRecord => {
     const data = payloadBytes(builder, payload, index).toString('base64');
     const sequenceNumber = nextSequenceNumber();
     const record: KinesisStreamRecord = {

@@ -41,6 +41,9 @@ export function s3EncodeKey(key: string): string {
     .replace(/[!'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** The object of the one record made when none is given. */
+const DEFAULT_OBJECT: S3Notification = { bucket: 'test-bucket', key: 'test-key.json' };
+
 let sequencer = BigInt(`0x${hex(7)}`) << 8n;
 
 /**
@@ -49,11 +52,11 @@ let sequencer = BigInt(`0x${hex(7)}`) << 8n;
  *
  * @example s3Event([{ bucket: 'uploads', key: 'photos/cat 1.jpg', size: 2048 }])
  */
-export function s3Event(objects: S3Notification | readonly S3Notification[], options?: S3Options): S3Event {
+export function s3Event(objects?: S3Notification | readonly S3Notification[], options?: S3Options): S3Event {
   const builder = 's3Event';
   const { region, nowMs } = common(builder, options);
   const configurationId = stringOption(builder, 'configurationId', options?.configurationId, 'lambdaware-test-notification');
-  const list: unknown[] = Array.isArray(objects) ? [...objects] : [objects];
+  const list: unknown[] = objects === undefined ? [DEFAULT_OBJECT] : Array.isArray(objects) ? [...objects] : [objects];
   const records = list.map((object, index): S3EventRecord => {
     const at = `${builder}: object at index ${index}`;
     if (!isPlainObject(object)) throw new EventBuildError(`${at} must be an object { bucket, key, size?, eventName? }, got ${describe(object)}`);

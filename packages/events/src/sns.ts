@@ -18,6 +18,7 @@ import {
   payloadText,
   stringOption,
   toList,
+  DEFAULT_PAYLOAD,
   uuid,
 } from './util.js';
 
@@ -112,8 +113,8 @@ function notifications(builder: string, messages: string[], options: SnsTopicOpt
  *
  * @example snsEvent({ orderId: 1 }, { subject: 'order placed', messageAttributes: { kind: 'order' } })
  */
-export function snsEvent(payloads: Payload | readonly Payload[], options?: SnsOptions): SNSEvent {
-  const messages = toList(payloads).map((payload, index) => payloadText('snsEvent', payload, index));
+export function snsEvent(payloads?: Payload | readonly Payload[], options?: SnsOptions): SNSEvent {
+  const messages = toList(payloads, DEFAULT_PAYLOAD as Payload).map((payload, index) => payloadText('snsEvent', payload, index));
   const records = notifications('snsEvent', messages, options, false).map((n, index): SNSEventRecord => {
     const record: SNSEventRecord = {
       EventSource: 'aws:sns',
@@ -189,11 +190,11 @@ function sqsAttributesFromSns(attributes: SNSMessageAttributes): SQSMessageAttri
  *
  * @example snsOverSqsEvent(s3Event({ bucket: 'uploads', key: 'a.txt' }))
  */
-export function snsOverSqsEvent(payloads: Payload | readonly Payload[], options?: SnsOverSqsOptions): SQSEvent {
+export function snsOverSqsEvent(payloads?: Payload | readonly Payload[], options?: SnsOverSqsOptions): SQSEvent {
   const builder = 'snsOverSqsEvent';
   const raw = options?.raw ?? false;
   if (typeof raw !== 'boolean') throw new EventBuildError(`${builder}: option "raw" must be a boolean, got ${describe(raw)}`);
-  const messages = toList(payloads).map((payload, index) => payloadText(builder, payload, index));
+  const messages = toList(payloads, DEFAULT_PAYLOAD as Payload).map((payload, index) => payloadText(builder, payload, index));
   const fifo = options?.fifo === true || (options?.queueName?.endsWith('.fifo') ?? false);
   const notes = notifications(builder, messages, options, fifo);
   const bodies = raw ? messages : notes.map(notificationBody);

@@ -17,6 +17,7 @@ import {
   sha256Hex,
   stringOption,
   toList,
+  DEFAULT_PAYLOAD,
   uuid,
 } from './util.js';
 
@@ -178,7 +179,7 @@ export function buildSqsRecords({ builder, bodies, options, senderId, defaultAtt
  *
  * @example sqsEvent([{ id: 1 }, { id: 2 }], { fifo: true, messageGroupId: 'orders' })
  */
-export function sqsEvent(payloads: Payload | readonly Payload[], options?: SqsOptions): SQSEvent {
-  const bodies = toList(payloads).map((payload, index) => payloadText('sqsEvent', payload, index));
+export function sqsEvent(payloads?: Payload | readonly Payload[], options?: SqsOptions): SQSEvent {
+  const bodies = toList(payloads, DEFAULT_PAYLOAD as Payload).map((payload, index) => payloadText('sqsEvent', payload, index));
   return { Records: buildSqsRecords({ builder: 'sqsEvent', bodies, options }) };
 }

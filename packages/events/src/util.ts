@@ -86,8 +86,15 @@ export function describe(value: unknown): string {
   return `${typeof value} ${String(value)}`;
 }
 
-/** One payload or an array of payloads, as a list. An array is always a batch: wrap it to send one array. */
-export function toList<T>(payloads: T | readonly T[]): T[] {
+/** The payload of the one record a builder makes when it is given none. */
+export const DEFAULT_PAYLOAD = {};
+
+/**
+ * One payload or an array of payloads, as a list. An array is always a batch: wrap it to send one array.
+ * No payload at all (`undefined`) gives one record with `fallback`.
+ */
+export function toList<T>(payloads: T | readonly T[] | undefined, fallback: T): T[] {
+  if (payloads === undefined) return [fallback];
   return Array.isArray(payloads) ? [...payloads] : [payloads as T];
 }
 

@@ -34,9 +34,12 @@ describe('lambdaContext', () => {
     expect(context).not.toHaveProperty('region');
   });
 
-  it('keeps the default of a field given as undefined', () => {
-    const context = lambdaContext({ functionName: undefined, timeoutMs: undefined });
+  it('leaves out a field given as undefined; an option given as undefined takes its default', () => {
+    const context = lambdaContext({ logGroupName: undefined, logStreamName: undefined, timeoutMs: undefined, region: undefined });
+    expect('logGroupName' in context).toBe(false);
+    expect('logStreamName' in context).toBe(false);
     expect(context.functionName).toBe('test-function');
+    expect(context.invokedFunctionArn).toBe('arn:aws:lambda:us-east-1:123456789012:function:test-function');
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(2_000);
   });
 

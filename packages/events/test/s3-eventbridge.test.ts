@@ -82,8 +82,11 @@ describe('eventBridgeEvent', () => {
     expect(event.detail.id).toBe(1);
   });
 
+  it('without detail, carries an empty object', () => {
+    expect(eventBridgeEvent().detail).toEqual({});
+  });
+
   it('names bad input', () => {
-    expect(() => eventBridgeEvent(undefined)).toThrow(/detail is undefined/);
     expect(() => eventBridgeEvent({}, 'x' as never)).toThrow(/second argument must be an object of event fields/);
     expect(() => eventBridgeEvent({}, { account: 'abc' })).toThrow(/option "accountId" must be a 12-digit string, got "abc"/);
   });
