@@ -430,7 +430,7 @@ const idOf = (kind: EventKind, raw: unknown): string | undefined => {
 };
 
 const describeValue = (v: unknown): string => {
-  if (v === null) return 'null';
+  if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v !== 'object') return `a ${typeof v}`;
   const keys = Object.keys(v);
