@@ -1,21 +1,12 @@
 import type { Context } from 'aws-lambda';
+import { lambdaContext } from '@lambdaware/events';
 
-/** A Lambda context as the Node runtime builds it (aws-lambda-ric), for tests. */
-export const context = (requestId: string, extra: Partial<Context> & { xRayTraceId?: string } = {}): Context => ({
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'orders-handler',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders-handler',
-  memoryLimitInMB: '256',
-  awsRequestId: requestId,
-  logGroupName: '/aws/lambda/orders-handler',
-  logStreamName: '2026/01/01/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => 30000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-  ...extra,
-});
+/** A Lambda context as the Node runtime builds it (aws-lambda-ric puts the X-Ray header on xRayTraceId). */
+export const context = (requestId: string, extra: { xRayTraceId?: string } = {}): Context =>
+  ({
+    ...lambdaContext({ functionName: 'orders-handler', region: 'eu-west-1', memoryLimitInMB: 256, awsRequestId: requestId }),
+    ...extra,
+  }) as Context;
 
 export const readEvent = async (name: string): Promise<Record<string, unknown>> => {
   const { readFile } = await import('node:fs/promises');
