@@ -1,5 +1,5 @@
 import { KEYS } from './keys.js';
-import { redactString } from './redaction.js';
+import { redactJsonText } from './redaction-json.js';
 import { safeStringify } from './json.js';
 
 export type SinkLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -25,6 +25,6 @@ export const getLogSink = (): LogSink =>
 export const stderrSink: LogSink = {
   log(level, message, fields) {
     const line = safeStringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...fields });
-    process.stderr.write(`${redactString(line)}\n`);
+    process.stderr.write(`${redactJsonText(line)}\n`);
   },
 };

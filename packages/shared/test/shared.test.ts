@@ -78,6 +78,13 @@ describe('stderr fallback sink', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ level: 'WARN', message: `saw ${REDACTED}`, requestId: 'r1' });
   });
+
+  it('masks a secret that JSON escapes (quotes, backslashes) in the written line', async () => {
+    registerSecret('p"w\\d-9');
+    const out = await captureOutput(() => getLogSink().log('error', 'x', { detail: { pw: 'p"w\\d-9' } }));
+    expect(out.stderr).not.toContain(JSON.stringify('p"w\\d-9').slice(1, -1));
+    expect(out.stderrLines()[0]).toMatchObject({ detail: { pw: REDACTED } });
+  });
 });
 
 describe('collectErrorValues', () => {
