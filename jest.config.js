@@ -22,6 +22,7 @@ export default {
     '<rootDir>/packages/*/test/**/*.test.ts',
     '<rootDir>/examples/*/test/**/*.test.ts',
     '<rootDir>/bench/test/**/*.test.ts',
+    '<rootDir>/tests/**/*.test.ts',
   ],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
