@@ -1,1 +1,13 @@
-export {};
+export {
+  secrets,
+  secret,
+  DEFAULT_CACHE_TTL_MS,
+  type SecretsOptions,
+  type SecretSpec,
+  type FetchSpec,
+  type SecretValue,
+  type SecretValues,
+} from './secrets.js';
+export { getSecretValues, type GetSecretValuesOptions, type SecretValuesOf } from './get.js';
+export { SecretsError, type SecretsErrorCode, type SecretsIssue, type SecretsErrorDetails } from './errors.js';
+export type { ParseMode } from './parse.js';

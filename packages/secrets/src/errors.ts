@@ -1,0 +1,196 @@
+import { KEYS, redactString } from '@lambdaware/shared';
+
+/** What went wrong, in one word. */
+export type SecretsErrorCode =
+  /** The secret (or the requested version/stage) does not exist. */
+  | 'NotFound'
+  /** IAM denied the call (or the credentials were rejected). */
+  | 'AccessDenied'
+  /** No credentials could be found. */
+  | 'NoCredentials'
+  /** Throttled, still after the SDK's retries. */
+  | 'Throttled'
+  /** A request timed out (the client's requestTimeout / connectionTimeout). */
+  | 'Timeout'
+  /** The connection failed or was dropped, still after the SDK's retries. */
+  | 'Network'
+  /** Secrets Manager answered 5xx, still after the SDK's retries. */
+  | 'ServiceError'
+  /** KMS could not decrypt the secret. */
+  | 'DecryptionFailure'
+  /** The request was refused (e.g. the secret is scheduled for deletion, or a bad version id). */
+  | 'InvalidRequest'
+  /** `parse: 'json'` (the default for SecretString) and the value is not JSON. */
+  | 'NotJson'
+  /** `parse: 'text'` and SecretBinary is not UTF-8. */
+  | 'NotText'
+  /** The value does not match the schema. */
+  | 'SchemaMismatch'
+  /** An option is invalid (thrown by `secrets()` / `getSecretValues()` at creation). */
+  | 'InvalidOptions'
+  | 'Unknown';
+
+/** One schema issue: where (a dotted path) and what, with the secret's values masked out of the message. */
+export interface SecretsIssue {
+  path: string;
+  message: string;
+}
+
+export interface SecretsErrorDetails {
+  /** The context key the secret is bound to (middleware only). */
+  key?: string;
+  /** The AWS error code (`ResourceNotFoundException`...), when the error came from the service. */
+  awsCode?: string;
+  requestId?: string;
+  /** How many HTTP attempts the SDK made. */
+  attempts?: number;
+  issues?: SecretsIssue[];
+  cause?: unknown;
+}
+
+/**
+ * The error of @lambdaware/secrets. Its message names the secret id (and the context key) and never contains a
+ * secret value. The id, key and code are also attached as error values (`KEYS.errorValues`), so
+ * @lambdaware/errors' `errorLog()` prints them as fields.
+ */
+export class SecretsError extends Error {
+  override readonly name = 'SecretsError';
+  readonly secretId: string;
+  readonly code: SecretsErrorCode;
+  readonly key: string | undefined;
+  readonly awsCode: string | undefined;
+  readonly requestId: string | undefined;
+  readonly attempts: number | undefined;
+  readonly issues: SecretsIssue[] | undefined;
+  readonly #detail: string;
+
+  constructor(secretId: string, code: SecretsErrorCode, message: string, details: SecretsErrorDetails = {}) {
+    const where =
+      secretId === ''
+        ? `secrets${details.key !== undefined ? ` (key "${details.key}")` : ''}`
+        : details.key !== undefined
+          ? `secret "${secretId}" (key "${details.key}")`
+          : `secret "${secretId}"`;
+    super(redactString(`${where}: ${message}`), details.cause !== undefined ? { cause: details.cause } : undefined);
+    this.#detail = message;
+    this.secretId = secretId;
+    this.code = code;
+    this.key = details.key;
+    this.awsCode = details.awsCode;
+    this.requestId = details.requestId;
+    this.attempts = details.attempts;
+    this.issues = details.issues;
+    const values: Record<string, unknown> = { secretId, secretErrorCode: code };
+    if (details.key !== undefined) values.secretKey = details.key;
+    Object.defineProperty(this, KEYS.errorValues, { value: values, enumerable: false, configurable: true, writable: true });
+  }
+
+  /** The same error bound to a context key (a fetch shared by several keys fails once, named per key). */
+  withKey(key: string): SecretsError {
+    if (this.key === key) return this;
+    return new SecretsError(this.secretId, this.code, this.#detail, {
+      key,
+      awsCode: this.awsCode,
+      requestId: this.requestId,
+      attempts: this.attempts,
+      issues: this.issues,
+      cause: this.cause,
+    });
+  }
+}
+
+const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Throttling', 'SlowDown']);
+const DENIED = new Set([
+  'AccessDeniedException',
+  'AccessDenied',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'IncompleteSignature',
+]);
+const INVALID = new Set(['InvalidRequestException', 'InvalidParameterException', 'ValidationException', 'SerializationException']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+
+const describe: Record<SecretsErrorCode, string> = {
+  NotFound: 'not found',
+  AccessDenied: 'access denied (the function needs secretsmanager:GetSecretValue on it, and kms:Decrypt for a customer-managed key)',
+  NoCredentials: 'no AWS credentials found',
+  Throttled: 'throttled by Secrets Manager',
+  Timeout: 'the request timed out',
+  Network: 'the connection to Secrets Manager failed',
+  ServiceError: 'Secrets Manager failed',
+  DecryptionFailure: 'KMS could not decrypt it',
+  InvalidRequest: 'the request was refused',
+  NotJson: 'not JSON',
+  NotText: 'not UTF-8 text',
+  SchemaMismatch: 'does not match the schema',
+  InvalidOptions: 'invalid options',
+  Unknown: 'the fetch failed',
+};
+
+interface SdkErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  $fault?: string;
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
+}
+
+/** Maps whatever the SDK threw for a fetch of `secretId` to a SecretsError. */
+export const toSecretsError = (secretId: string, error: unknown): SecretsError => {
+  if (error instanceof SecretsError) return error;
+  const e = (error !== null && typeof error === 'object' ? error : { message: String(error) }) as SdkErrorLike;
+  const name = e.name ?? 'Error';
+  const status = e.$metadata?.httpStatusCode;
+  let code: SecretsErrorCode = 'Unknown';
+  if (name === 'ResourceNotFoundException') code = 'NotFound';
+  else if (DENIED.has(name)) code = 'AccessDenied';
+  else if (THROTTLING.has(name) || status === 429) code = 'Throttled';
+  else if (name === 'DecryptionFailure') code = 'DecryptionFailure';
+  else if (INVALID.has(name)) code = 'InvalidRequest';
+  else if (name === 'CredentialsProviderError') code = 'NoCredentials';
+  else if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || name === 'AbortError') code = 'Timeout';
+  else if (NETWORK_CODES.has(e.code ?? '') || /socket hang up/i.test(e.message ?? '')) code = 'Network';
+  else if (e.$fault === 'server' || (status !== undefined && status >= 500)) code = 'ServiceError';
+  const attempts = e.$metadata?.attempts;
+  const awsCode = e.$metadata !== undefined && status !== undefined ? name : undefined;
+  const said = e.message !== undefined && e.message.length > 0 ? ` (${name}: ${e.message})` : ` (${name})`;
+  const tries = attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : '';
+  return new SecretsError(secretId, code, `${describe[code]}${tries}${said}`, {
+    awsCode,
+    requestId: e.$metadata?.requestId,
+    attempts,
+    cause: error,
+  });
+};
+
+/**
+ * Replaces, in a validator's message, every leaf value of the secret with ****: long ones wherever they occur,
+ * short ones (under 4 characters) where they stand as a word, so that "a" does not mangle "Invalid".
+ */
+export const scrubValues = (text: string, value: unknown): string => {
+  const leaves = new Set<string>();
+  const walk = (v: unknown, depth: number): void => {
+    if (depth > 32) return;
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') {
+      const s = String(v);
+      if (s.length > 0) leaves.add(s);
+    } else if (v !== null && typeof v === 'object') {
+      for (const x of Array.isArray(v) ? v : Object.values(v)) walk(x, depth + 1);
+    }
+  };
+  walk(value, 0);
+  let out = text;
+  for (const leaf of [...leaves].sort((a, b) => b.length - a.length)) {
+    if (leaf.length >= 4) out = out.split(leaf).join('****');
+    else {
+      const escaped = leaf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      out = out.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'gu'), '****');
+    }
+  }
+  return redactString(out);
+};
+
+export { describe as describeCode };

@@ -1,0 +1,61 @@
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { SecretsError } from './errors.js';
+import { decode, validate, type ParseMode } from './parse.js';
+import { DEFAULT_CACHE_TTL_MS, lazyStore, validateCommon } from './secrets.js';
+import type { SecretStore } from './store.js';
+
+export interface GetSecretValuesOptions {
+  /** The client to use (default: one created on first use with the SDK's default config, shared by calls). */
+  client?: SecretsManagerClient;
+  /** Config for a dedicated client created for this call when `client` is not given. */
+  clientConfig?: SecretsManagerClientConfig;
+  /** Reuse a value fetched (through the same client) less than this long ago. Default 5 minutes; 0: always fetch. */
+  cacheTtlMs?: number;
+  parse?: ParseMode;
+  versionId?: string;
+  versionStage?: string;
+}
+
+/** What getSecretValues resolves to: the schema's output, else the parsed JSON (or text/bytes, per `parse`). */
+export type SecretValuesOf<S, O> = S extends StandardSchemaV1
+  ? StandardSchemaV1.InferOutput<S>
+  : O extends { parse: 'text' }
+    ? string
+    : O extends { parse: 'binary' }
+      ? Uint8Array
+      : any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let sharedStore: (() => SecretStore) | undefined;
+
+/**
+ * golambda's `GetSecretValues(arn, &v)`: fetches one secret (cached like the middleware's), parses it, validates
+ * it with the schema when given, registers it for redaction and returns it. Rejects with a SecretsError.
+ *
+ * ```ts
+ * const db = await getSecretValues(process.env.DB_SECRET_ARN!, z.object({ password: z.string() }));
+ * ```
+ */
+export const getSecretValues = async <S extends StandardSchemaV1 | undefined = undefined, const O extends GetSecretValuesOptions = {}>(
+  id: string,
+  schema?: S,
+  options?: O,
+): Promise<SecretValuesOf<S, O>> => {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw new SecretsError('', 'InvalidOptions', `getSecretValues: the secret id must be a name or ARN, got ${id === '' ? 'an empty string' : String(id)}`);
+  }
+  if (schema !== undefined && typeof (schema as Partial<StandardSchemaV1>)?.['~standard']?.validate !== 'function') {
+    throw new SecretsError(id, 'InvalidOptions', 'getSecretValues: the schema must be a Standard Schema (no [\'~standard\'].validate)');
+  }
+  const opts: GetSecretValuesOptions = options ?? {};
+  const cacheTtlMs = opts.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
+  validateCommon({ ...opts, cacheTtlMs });
+  if (opts.parse !== undefined && !['json', 'text', 'binary'].includes(opts.parse)) {
+    throw new SecretsError(id, 'InvalidOptions', `option parse must be 'json', 'text' or 'binary', got ${String(opts.parse)}`);
+  }
+  const store =
+    opts.client !== undefined || opts.clientConfig !== undefined ? lazyStore(opts)() : (sharedStore ??= lazyStore({}))();
+  const [pending] = store.load([{ id, versionId: opts.versionId, versionStage: opts.versionStage }], cacheTtlMs);
+  const raw = await pending!;
+  return (await validate(id, decode(id, raw, opts.parse), schema)) as SecretValuesOf<S, O>;
+};

@@ -1,0 +1,248 @@
+import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { SecretsError } from './errors.js';
+import { decode, validate, type ParseMode } from './parse.js';
+import { defaultClient, storeFor, type RawSecret, type SecretRequest, type SecretStore } from './store.js';
+
+declare const valueType: unique symbol;
+
+/** One secret to fetch: where it is, how to read it, and what it must look like. */
+export interface SecretSpec<S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined> {
+  /** The secret's name or ARN (full or partial). */
+  id?: string | undefined;
+  /** Or: the environment variable holding its name or ARN (read when the middleware is created). */
+  env?: string;
+  /** A Standard Schema (zod, valibot, arktype...) the parsed value must match; its output is the typed value. */
+  schema?: S;
+  /** How the value is read (see ParseMode); default: JSON (SecretBinary: JSON if it parses, else bytes). */
+  parse?: ParseMode;
+  versionId?: string;
+  versionStage?: string;
+  /** Type-only: the value's type, set by `secret<T>()`. */
+  readonly [valueType]?: unknown;
+}
+
+/** A secret: its id (a string), or a spec. */
+export type FetchSpec = string | SecretSpec;
+
+/** The type a spec puts on the context. */
+export type SecretValue<F> = F extends { schema: infer S extends StandardSchemaV1 }
+  ? StandardSchemaV1.InferOutput<S>
+  : F extends { parse: 'text' }
+    ? string
+    : F extends { parse: 'binary' }
+      ? Uint8Array
+      : F extends { readonly [valueType]?: infer T }
+        ? unknown extends T
+          ? any // eslint-disable-line @typescript-eslint/no-explicit-any -- unvalidated JSON: the user's to narrow
+          : T
+        : any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** `context.secrets` for a `fetch` option. */
+export type SecretValues<F extends Record<string, FetchSpec>> = { [K in keyof F]: SecretValue<F[K]> };
+
+/**
+ * Types a secret without a schema (no runtime check): `fetch: { api: secret<{ token: string }>('my/api') }`.
+ */
+export const secret = <T>(
+  id: string,
+  spec: Pick<SecretSpec<undefined>, 'parse' | 'versionId' | 'versionStage'> = {},
+): SecretSpec<undefined> & { readonly [valueType]?: T } => ({ ...spec, id }) as SecretSpec<undefined> & { readonly [valueType]?: T };
+
+export interface SecretsOptions<F extends Record<string, FetchSpec>> {
+  /** Context key to secret. Default: `{ secret: { env: 'SECRET_ARN' } }`. */
+  fetch?: F;
+  /** The client to use. Default: one created on first use with the SDK's default config (or `clientConfig`). */
+  client?: SecretsManagerClient;
+  /** Config for the client created when `client` is not given (e.g. `{ maxAttempts: 5 }`, `{ endpoint }`). */
+  clientConfig?: SecretsManagerClientConfig;
+  /** How long a fetched value is used before it is fetched again (ms). 0: every invocation; Infinity: forever. */
+  cacheTtlMs?: number;
+  /** Start the fetches when the middleware is created (cold start), overlapping the rest of init. */
+  prefetch?: boolean;
+  /** Fetch 2+ secrets due at once with one BatchGetSecretValue. */
+  batch?: boolean;
+}
+
+/** Lambda's context type as Middy sees it. */
+type LambdaContext = Request['context'];
+
+export const DEFAULT_CACHE_TTL_MS = 5 * 60 * 1000;
+
+const defaults = {
+  cacheTtlMs: DEFAULT_CACHE_TTL_MS,
+  prefetch: true,
+  batch: true,
+};
+
+const OPTION_NAMES = new Set(['fetch', 'client', 'clientConfig', 'cacheTtlMs', 'prefetch', 'batch']);
+const SPEC_NAMES = new Set(['id', 'env', 'schema', 'parse', 'versionId', 'versionStage']);
+const PARSE_MODES = new Set(['json', 'text', 'binary', undefined]);
+
+const invalid = (message: string, key?: string): SecretsError => new SecretsError('', 'InvalidOptions', message, { key });
+
+/** A spec resolved at creation: its request, reader, and the last value it produced. */
+interface Binding {
+  key: string;
+  request: SecretRequest;
+  parse: ParseMode | undefined;
+  schema: StandardSchemaV1 | undefined;
+  memo: { raw: RawSecret; value: unknown } | undefined;
+}
+
+const bindSpec = (key: string, spec: unknown): Binding => {
+  const at = `fetch.${key}`;
+  if (typeof spec === 'string') {
+    if (spec.length === 0) throw invalid(`option ${at} must be a secret name or ARN, got an empty string`, key);
+    return { key, request: { id: spec }, parse: undefined, schema: undefined, memo: undefined };
+  }
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
+    throw invalid(`option ${at} must be a secret name or ARN, or { id | env, schema?, parse? }; got ${spec === null ? 'null' : typeof spec}`, key);
+  }
+  const s = spec as SecretSpec;
+  for (const name of Object.keys(s)) {
+    if (!SPEC_NAMES.has(name)) throw invalid(`option ${at}.${name} is unknown (expected one of ${[...SPEC_NAMES].join(', ')})`, key);
+  }
+  let id = s.id;
+  if (s.env !== undefined) {
+    if (s.id !== undefined) throw invalid(`option ${at} has both id and env: give one`, key);
+    if (typeof s.env !== 'string' || s.env.length === 0) throw invalid(`option ${at}.env must be an environment variable name`, key);
+    id = process.env[s.env];
+    if (id === undefined || id === '') throw invalid(`option ${at}.env: the environment variable ${s.env} is not set`, key);
+  } else if (typeof id !== 'string' || id.length === 0) {
+    throw invalid(`option ${at}.id must be a secret name or ARN, got ${id === '' ? 'an empty string' : String(id)}`, key);
+  }
+  if (!PARSE_MODES.has(s.parse)) throw invalid(`option ${at}.parse must be 'json', 'text' or 'binary', got ${String(s.parse)}`, key);
+  if (s.schema !== undefined && typeof (s.schema as Partial<StandardSchemaV1>)?.['~standard']?.validate !== 'function') {
+    throw invalid(`option ${at}.schema must be a Standard Schema (zod, valibot, arktype...): it has no ['~standard'].validate`, key);
+  }
+  for (const name of ['versionId', 'versionStage'] as const) {
+    if (s[name] !== undefined && (typeof s[name] !== 'string' || s[name] === '')) throw invalid(`option ${at}.${name} must be a non-empty string`, key);
+  }
+  return {
+    key,
+    request: { id: id!, versionId: s.versionId, versionStage: s.versionStage },
+    parse: s.parse,
+    schema: s.schema,
+    memo: undefined,
+  };
+};
+
+export const validateCommon = (options: { client?: unknown; clientConfig?: unknown; cacheTtlMs?: unknown }): void => {
+  const { client, clientConfig, cacheTtlMs } = options;
+  if (client !== undefined && typeof (client as { send?: unknown })?.send !== 'function') {
+    throw invalid('option client must be a SecretsManagerClient (an object with send())');
+  }
+  if (client !== undefined && clientConfig !== undefined) throw invalid('options client and clientConfig: give one');
+  if (clientConfig !== undefined && (clientConfig === null || typeof clientConfig !== 'object')) throw invalid('option clientConfig must be an object');
+  if (typeof cacheTtlMs !== 'number' || Number.isNaN(cacheTtlMs) || cacheTtlMs < 0) {
+    throw invalid(`option cacheTtlMs must be a number of milliseconds >= 0 (Infinity: forever), got ${String(cacheTtlMs)}`);
+  }
+};
+
+/** The store behind options: the given client's, a dedicated client's, or the default client's (all lazy). */
+export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig?: SecretsManagerClientConfig }): (() => SecretStore) => {
+  let store: SecretStore | undefined;
+  return () =>
+    (store ??= storeFor(
+      options.client ?? (options.clientConfig !== undefined ? new SecretsManagerClient(options.clientConfig) : defaultClient()),
+    ));
+};
+
+/** The value of one binding for a raw secret: memoized per raw value, so a cached secret is parsed once. */
+const valueOf = async (b: Binding, raw: RawSecret): Promise<unknown> => {
+  if (b.memo?.raw === raw) return b.memo.value;
+  const value = await validate(b.request.id, decode(b.request.id, raw, b.parse), b.schema);
+  b.memo = { raw, value };
+  return value;
+};
+
+/**
+ * Middy middleware: fetches secrets from AWS Secrets Manager (at cold start, then when their TTL has passed),
+ * parses and validates them, registers every value for redaction, and puts them on `context.secrets`
+ * (non-enumerable, so logging the context does not print them).
+ *
+ * ```ts
+ * middy(handler).use(secrets({ fetch: { slack: 'prod/slack', db: { env: 'DB_SECRET_ARN', schema: DbSecret } } }))
+ * // handler: context.secrets.slack.token, context.secrets.db.password (typed by the schema)
+ * ```
+ */
+export const secrets = <const F extends Record<string, FetchSpec> = { secret: { env: 'SECRET_ARN' } }>(
+  opts: SecretsOptions<F> = {},
+): MiddlewareObj<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }> => {
+  if (opts === null || typeof opts !== 'object') throw invalid('options must be an object');
+  for (const name of Object.keys(opts)) {
+    if (!OPTION_NAMES.has(name)) throw invalid(`option ${name} is unknown (expected one of ${[...OPTION_NAMES].join(', ')})`);
+  }
+  const options = { ...defaults, ...opts };
+  validateCommon(options);
+  if (typeof options.prefetch !== 'boolean') throw invalid('option prefetch must be a boolean');
+  if (typeof options.batch !== 'boolean') throw invalid('option batch must be a boolean');
+  const fetch: Record<string, unknown> = options.fetch ?? { secret: { env: 'SECRET_ARN' } };
+  if (fetch === null || typeof fetch !== 'object' || Array.isArray(fetch) || Object.keys(fetch).length === 0) {
+    throw invalid('option fetch must be an object of context key to secret name/ARN or spec, with at least one key');
+  }
+  const bindings = Object.entries(fetch).map(([key, spec]) => bindSpec(key, spec));
+  const requests = bindings.map((b) => b.request);
+  const { cacheTtlMs, batch } = options;
+  const store = lazyStore(options);
+
+  /** Warm path: every value cached, fresh and already parsed; no promise, no allocation but the result. */
+  const cachedValues = (): Record<string, unknown> | undefined => {
+    const s = store();
+    const now = Date.now();
+    const values: Record<string, unknown> = {};
+    for (const b of bindings) {
+      const raw = s.fresh(b.request, cacheTtlMs, now);
+      if (raw === undefined || b.memo?.raw !== raw) return undefined;
+      values[b.key] = b.memo.value;
+    }
+    return values;
+  };
+
+  const loadValues = async (): Promise<Record<string, unknown>> => {
+    const pending = store().load(requests, cacheTtlMs, batch);
+    const settled = await Promise.allSettled(pending.map((p, i) => p.then((raw) => valueOf(bindings[i]!, raw))));
+    const values: Record<string, unknown> = {};
+    for (const [i, r] of settled.entries()) {
+      const key = bindings[i]!.key;
+      if (r.status === 'rejected') {
+        const e = r.reason;
+        throw e instanceof SecretsError ? e.withKey(key) : new SecretsError(bindings[i]!.request.id, 'Unknown', String(e), { key, cause: e });
+      }
+      values[key] = r.value;
+    }
+    return values;
+  };
+
+  // Cold start: the fetches start now and overlap the rest of init. A failure is kept (not an unhandled
+  // rejection) and thrown by the first `before`.
+  let prefetched: Promise<Record<string, unknown>> | undefined;
+  if (options.prefetch) {
+    prefetched = loadValues();
+    prefetched.catch(() => undefined);
+  }
+
+  const secretsBefore = async (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> => {
+    let values: Record<string, unknown> | undefined;
+    if (prefetched !== undefined) {
+      const first = prefetched;
+      prefetched = undefined;
+      const prefetchedValues = await first;
+      // with a TTL of 0 the prefetch is this (first) invocation's fetch; otherwise the cache decides, which
+      // matters when init ran long before the first invocation (provisioned concurrency)
+      if (cacheTtlMs === 0) values = prefetchedValues;
+    }
+    values ??= cachedValues() ?? (await loadValues());
+    const existing = (request.context as { secrets?: object }).secrets;
+    Object.defineProperty(request.context, 'secrets', {
+      value: existing !== undefined ? { ...existing, ...values } : values,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
+  };
+
+  return { before: secretsBefore };
+};

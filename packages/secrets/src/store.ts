@@ -1,0 +1,209 @@
+import {
+  BatchGetSecretValueCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+  type SecretValueEntry,
+} from '@aws-sdk/client-secrets-manager';
+import { getLogSink, registerSecret } from '@lambdaware/shared';
+import { SecretsError, toSecretsError } from './errors.js';
+
+/** What Secrets Manager returned for one secret, as received (registered for redaction on arrival). */
+export interface RawSecret {
+  arn: string | undefined;
+  name: string | undefined;
+  versionId: string | undefined;
+  string: string | undefined;
+  binary: Uint8Array | undefined;
+  /** Date.now() when it arrived. */
+  fetchedAt: number;
+}
+
+/** One secret to fetch: an id (name or ARN) and optionally a version. */
+export interface SecretRequest {
+  id: string;
+  versionId?: string;
+  versionStage?: string;
+}
+
+interface Entry {
+  raw?: RawSecret;
+  inflight?: Promise<RawSecret>;
+}
+
+const BATCH_LIMIT = 20;
+/** Errors of a whole BatchGetSecretValue call after which one GetSecretValue per secret is worth trying. */
+const BATCH_FALLBACK = new Set(['AccessDenied', 'InvalidRequest', 'Unknown']);
+
+const requestKey = (r: SecretRequest): string => `${r.id}\u0000${r.versionId ?? ''}\u0000${r.versionStage ?? ''}`;
+
+/** Registers the raw value (and its base64 form, which is how lambdaware serializes bytes) for redaction. */
+const received = (value: {
+  ARN?: string;
+  Name?: string;
+  VersionId?: string;
+  SecretString?: string;
+  SecretBinary?: Uint8Array;
+}): RawSecret => {
+  if (value.SecretString !== undefined) registerSecret(value.SecretString);
+  if (value.SecretBinary !== undefined) registerSecret(Buffer.from(value.SecretBinary).toString('base64'));
+  return {
+    arn: value.ARN,
+    name: value.Name,
+    versionId: value.VersionId,
+    string: value.SecretString,
+    binary: value.SecretBinary,
+    fetchedAt: Date.now(),
+  };
+};
+
+/** Does a BatchGetSecretValue entry answer the id as requested (a name, a full ARN or a partial ARN)? */
+const answers = (id: string, entry: { ARN?: string; Name?: string; SecretId?: string }): boolean =>
+  entry.SecretId === id ||
+  entry.Name === id ||
+  entry.ARN === id ||
+  (id.startsWith('arn:') && entry.ARN !== undefined && entry.ARN.startsWith(`${id}-`) && entry.ARN.length === id.length + 7);
+
+/**
+ * The values fetched through one client: cached with a TTL chosen by each reader, one call in flight per secret
+ * shared by everyone asking, failures never kept, and 2+ secrets due at once fetched with BatchGetSecretValue.
+ */
+export class SecretStore {
+  private readonly entries = new Map<string, Entry>();
+  /** Set once BatchGetSecretValue was refused as a whole: then one GetSecretValue per secret. */
+  private batchRefused = false;
+
+  constructor(readonly client: SecretsManagerClient) {}
+
+  /** The cached value when it is younger than ttlMs, without a promise (the warm path). */
+  fresh(request: SecretRequest, ttlMs: number, now = Date.now()): RawSecret | undefined {
+    const raw = this.entries.get(requestKey(request))?.raw;
+    return raw !== undefined && now - raw.fetchedAt < ttlMs ? raw : undefined;
+  }
+
+  /** One promise per request (same order): cached, in flight, or fetched now (in one batch when 2+ are due). */
+  load(requests: SecretRequest[], ttlMs: number, batch = true): Promise<RawSecret>[] {
+    const now = Date.now();
+    const due = new Map<string, SecretRequest>();
+    for (const r of requests) {
+      const key = requestKey(r);
+      const entry = this.entries.get(key);
+      if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) continue;
+      if (entry?.inflight !== undefined) continue;
+      due.set(key, r);
+    }
+    const batchable = [...due.values()].filter((r) => r.versionId === undefined && r.versionStage === undefined);
+    const useBatch = batch && !this.batchRefused && batchable.length >= 2;
+    const single = useBatch ? [...due.values()].filter((r) => !batchable.includes(r)) : [...due.values()];
+    for (const r of single) this.track(r, this.getOne(r));
+    if (useBatch) {
+      for (let i = 0; i < batchable.length; i += BATCH_LIMIT) {
+        const chunk = batchable.slice(i, i + BATCH_LIMIT);
+        const results = this.getBatch(chunk);
+        chunk.forEach((r, j) => this.track(r, results[j]!));
+      }
+    }
+    return requests.map((r) => {
+      const entry = this.entries.get(requestKey(r))!;
+      if (entry.inflight !== undefined) return entry.inflight;
+      return Promise.resolve(entry.raw!);
+    });
+  }
+
+  /** Forgets every cached value (the next read fetches). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private track(request: SecretRequest, promise: Promise<RawSecret>): void {
+    const key = requestKey(request);
+    let entry = this.entries.get(key);
+    if (entry === undefined) {
+      entry = {};
+      this.entries.set(key, entry);
+    }
+    const e = entry;
+    e.inflight = promise;
+    promise.then(
+      (raw) => {
+        if (e.inflight === promise) e.inflight = undefined;
+        e.raw = raw;
+      },
+      () => {
+        // never cached: the stale value (if any) stays stale, so the next read fetches again
+        if (e.inflight === promise) e.inflight = undefined;
+      },
+    );
+  }
+
+  private async getOne(r: SecretRequest): Promise<RawSecret> {
+    try {
+      const out = await this.client.send(
+        new GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }),
+      );
+      return received(out);
+    } catch (e) {
+      throw toSecretsError(r.id, e);
+    }
+  }
+
+  private getBatch(requests: SecretRequest[]): Promise<RawSecret>[] {
+    const call = this.client.send(new BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) })).then(
+      (out) => {
+        // register every value the moment it arrives, before anyone parses or logs anything
+        const values: RawSecret[] = (out.SecretValues ?? []).map((v: SecretValueEntry) => received(v));
+        return { values, entries: out.SecretValues ?? [], errors: out.Errors ?? [] };
+      },
+      (e: unknown) => {
+        const mapped = toSecretsError(requests.map((r) => r.id).join(', '), e);
+        if (BATCH_FALLBACK.has(mapped.code)) {
+          this.batchRefused = true;
+          getLogSink().log('warn', 'secrets: BatchGetSecretValue failed, fetching one secret per call from now on', {
+            error: mapped.message,
+            hint: 'grant secretsmanager:BatchGetSecretValue or set batch: false',
+          });
+          return undefined;
+        }
+        return mapped;
+      },
+    );
+    return requests.map(async (r) => {
+      const result = await call;
+      if (result === undefined) return this.getOne(r);
+      if (result instanceof SecretsError) throw toSecretsError(r.id, result.cause);
+      const index = result.entries.findIndex((v) => answers(r.id, v));
+      if (index >= 0) return result.values[index]!;
+      // in Errors (not found, decryption failure, no permission on this one...) or missing: ask for it alone,
+      // which gives that secret's own error with its full detail
+      return this.getOne(r);
+    });
+  }
+}
+
+const stores = new WeakMap<SecretsManagerClient, SecretStore>();
+
+/** The store of a client (one per client, shared by every middleware and getSecretValues call using it). */
+export const storeFor = (client: SecretsManagerClient): SecretStore => {
+  let store = stores.get(client);
+  if (store === undefined) {
+    store = new SecretStore(client);
+    stores.set(client, store);
+  }
+  return store;
+};
+
+const defaultClients = new Map<string, SecretsManagerClient>();
+
+/**
+ * The client used when none is passed: created on first use with the SDK's default configuration (region,
+ * credentials, AWS_ENDPOINT_URL_SECRETS_MANAGER from the environment), one per distinct environment.
+ */
+export const defaultClient = (): SecretsManagerClient => {
+  const env = process.env;
+  const key = [env.AWS_REGION, env.AWS_DEFAULT_REGION, env.AWS_ENDPOINT_URL_SECRETS_MANAGER, env.AWS_ENDPOINT_URL].join('\u0000');
+  let client = defaultClients.get(key);
+  if (client === undefined) {
+    client = new SecretsManagerClient({});
+    defaultClients.set(key, client);
+  }
+  return client;
+};
