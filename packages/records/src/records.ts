@@ -3,7 +3,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Context } from 'aws-lambda';
 import { getLogSink } from '@lambdaware/shared';
 import { type Batch, type DecodeOptions, type Item, eventLabel, readBatch } from './decode.js';
-import { RecordsError, RecordsOptionError, describeRecord, messageOf } from './errors.js';
+import { RecordsError, RecordsOptionError, describeRecord, formatPath, messageOf } from './errors.js';
 import {
   type AnyRecord,
   type BatchResponse,
@@ -156,7 +156,8 @@ const runPool = async (items: Item[], each: EachRecord, context: Context, concur
 
 const logFailure = (f: RecordFailure): void => {
   const fields: Record<string, unknown> = { index: f.index, id: f.id, source: f.source, kind: f.kind, reason: f.reason };
-  if (f.issues !== undefined) fields.issues = f.issues;
+  // Issues as path and message only: libraries put the whole input on them (valibot), which has no place in a log.
+  if (f.issues !== undefined) fields.issues = f.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
   if (f.cause !== undefined) fields.error = f.cause;
   getLogSink().log(f.kind === 'handler' ? 'error' : 'warn', `records: ${describeRecord(f)} failed: ${f.reason}`, fields);
 };

@@ -1,0 +1,106 @@
+// Compile-time checks, run by ../types.test.ts with `tsc -p test/types`. Each `@ts-expect-error` line must fail to
+// compile: if an inferred type degraded to `any`, the directive itself becomes the error.
+import middy from '@middy/core';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { type } from 'arktype';
+import * as v from 'valibot';
+import { z } from 'zod';
+import { decapsulate, processBatch, records, type AnyRecord, type SqsMessageRecord } from '@lambdaware/records';
+
+const Order = z.object({ message: z.string(), qty: z.number() });
+
+// The payload type comes from the schema, through middy's .use() context inference.
+export const handler = middy<SQSEvent>()
+  .use(records({ schema: Order }))
+  .handler(async (event, context) => {
+    const message: string = context.records[0].payload.message;
+    const qty: number = context.records[0].payload.qty;
+    const requestId: string = context.awsRequestId; // still the Lambda context
+    const queue: SQSEvent = event; // the event type is kept
+    // @ts-expect-error message is a string, not a number
+    const wrong: number = context.records[0].payload.message;
+    // @ts-expect-error no such field on the schema output
+    context.records[0].payload.missing;
+    return { message, qty, requestId, queue, wrong };
+  });
+
+// Narrowing on source gives that source's metadata.
+export const narrowed = middy()
+  .use(records({ schema: Order }))
+  .handler(async (_event, context) => {
+    const r = context.records[0];
+    if (r.source === 'sqs') {
+      const count: number = r.receiveCount;
+      const body: string = r.raw.body;
+      return count + body.length;
+    }
+    if (r.source === 'dynamodb') return r.keys;
+    // @ts-expect-error receiveCount exists only on queue records
+    return r.receiveCount;
+  });
+
+// A source option narrows the record type itself.
+export const onlySqs = middy()
+  .use(records({ source: 'sqs', schema: Order }))
+  .handler(async (_event, context) => {
+    const r: SqsMessageRecord<{ message: string; qty: number }> = context.records[0];
+    return r.messageGroupId;
+  });
+
+// Without a schema: unknown (json), string (text), Uint8Array (bytes).
+export const untyped = middy()
+  .use(records())
+  .handler(async (_event, context: Context & { records: AnyRecord[] }) => {
+    const p: unknown = context.records[0].payload;
+    // @ts-expect-error unknown payload needs narrowing
+    p.message;
+    return p;
+  });
+export const text = middy()
+  .use(records({ payload: 'text' }))
+  .handler(async (_event, context) => context.records[0].payload.toUpperCase());
+export const bytes = middy()
+  .use(records({ payload: 'bytes', source: 'kinesis' }))
+  .handler(async (_event, context) => {
+    const b: Uint8Array = context.records[0].payload;
+    return b.byteLength;
+  });
+
+// valibot and arktype output types.
+export const fromValibot = middy()
+  .use(records({ schema: v.object({ n: v.number() }) }))
+  .handler(async (_event, context) => {
+    const n: number = context.records[0].payload.n;
+    return n;
+  });
+export const fromArktype = middy()
+  .use(records({ schema: type({ name: 'string' }) }))
+  .handler(async (_event, context) => {
+    const name: string = context.records[0].payload.name;
+    return name;
+  });
+
+// Transform output, not input.
+export const transformed = async (event: unknown) => {
+  const list = await decapsulate(event, { schema: z.object({ at: z.string().transform((s) => new Date(s)) }) });
+  const at: Date = list[0].payload.at;
+  return at;
+};
+
+// eachRecord gets the typed record.
+export const partial = middy().use(
+  records({
+    schema: Order,
+    eachRecord: async (record, context) => {
+      const message: string = record.payload.message;
+      // @ts-expect-error qty is a number
+      const q: string = record.payload.qty;
+      return [message, q, context.functionName];
+    },
+  }),
+);
+export const outside = (event: SQSEvent, context: Context) =>
+  processBatch(event, context, { schema: Order, eachRecord: (record) => record.payload.qty.toFixed() });
+
+// @ts-expect-error a source that does not exist
+records({ source: 'sqs-fifo' });
