@@ -106,6 +106,8 @@ export interface InvokeResult {
   report: Report;
 }
 
+/** Lambda's limit for a synchronous invocation's payload. */
+const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 const RIC_ENTRY = createRequire(import.meta.url).resolve('aws-lambda-ric');
 
 type Signal =
@@ -148,10 +150,16 @@ function validate(options: InvokeOptions): Required<Pick<InvokeOptions, 'timeout
   }
   const events = options.events ?? [options.event ?? {}];
   events.forEach((event, index) => {
+    let text: string | undefined;
     try {
-      if (JSON.stringify(event) === undefined) throw new Error(`${typeof event} is not JSON`);
+      text = JSON.stringify(event);
+      if (text === undefined) throw new Error(`${typeof event} is not JSON`);
     } catch (error) {
       throw new InvokeUsageError(`event ${index}: cannot be sent as JSON: ${(error as Error).message}`);
+    }
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_REQUEST_BYTES) {
+      throw new InvokeUsageError(`event ${index}: ${bytes} bytes is over Lambda's ${MAX_REQUEST_BYTES}-byte limit for a synchronous invocation (RequestEntityTooLargeException)`);
     }
   });
   return { timeout, memory, initTimeout, events };

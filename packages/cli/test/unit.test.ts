@@ -130,5 +130,6 @@ describe('REPORT line and option checks', () => {
     await expect(invoke({ handler, env: { N: 1 as unknown as string } })).rejects.toThrow(/^env\.N: expected a string value/);
     await expect(invoke({ handler, events: [{}, () => 1] })).rejects.toThrow(/^event 1: cannot be sent as JSON/);
     await expect(invoke({ handler, events: [{}, 10n] })).rejects.toThrow(/^event 1: cannot be sent as JSON/);
+    await expect(invoke({ handler, event: 'x'.repeat(6 * 1024 * 1024) })).rejects.toThrow(/^event 0: 6291458 bytes is over Lambda's 6291456-byte limit/);
   });
 });
