@@ -15,12 +15,12 @@ const event = JSON.parse(
   readFileSync(new URL('../../../../shared/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
 ) as SQSEvent;
 
-const throwLine = readFileSync(new URL(import.meta.url), 'utf8').split('\n').findIndex((l) => l.includes("throw newError('oops')")) + 1;
+const throwLine = readFileSync(new URL(import.meta.url), 'utf8').split('\n').findIndex((l) => l.endsWith('// README-THROW')) + 1;
 
 it('prints the documented line', async () => {
   const handler = middy(async (event: SQSEvent) => {
     const trigger = event.Records[0].eventSourceARN;
-    throw newError('oops').with('trigger', trigger).with('count', event.Records.length);
+    throw newError('oops').with('trigger', trigger).with('count', event.Records.length); // README-THROW
   }).use(errorLog());
 
   const out = await captureOutput(() => handler(event, { awsRequestId: documented.function_request_id } as Context));
