@@ -129,6 +129,44 @@ describe('off costs nothing: the SDK is not loaded without a DSN', () => {
   });
 });
 
+describe('faults in a plain Node process', () => {
+  // Node ends a process on an unhandled rejection, and a process only ends by itself when no socket or timer is
+  // left: refused, hanging (the request is aborted at the bound) and 500 must leave nothing behind.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const script = `
+    import { startSentryIngest } from '@lambdaware/testkit';
+    const { default: middy } = await import('@middy/core');
+    const { sentry } = await import('@lambdaware/sentry');
+    const ingest = await startSentryIngest();
+    const handler = middy(async () => { throw new Error('fault'); }).use(sentry({ dsn: ingest.dsn, flushTimeout: 300, timeoutWarning: 100 }));
+    const outcomes = [];
+    for (const mode of ['refuse', 'hang', 'status', 'ok']) {
+      await ingest.setMode(mode);
+      const t = Date.now();
+      await handler({}, { awsRequestId: mode, functionName: 'f', getRemainingTimeInMillis: () => 5000 }).catch((e) => outcomes.push([mode, e.message, Date.now() - t < 1300]));
+    }
+    await ingest.close();
+    console.log(JSON.stringify({ outcomes, events: ingest.events.length }));
+  `;
+  test('the process exits by itself, without an unhandled rejection, with every error unchanged', async () => {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--unhandled-rejections=strict', '--input-type=module', '-e', script], {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '' },
+      timeout: 10_000,
+    });
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!);
+    expect(result.outcomes).toEqual([
+      ['refuse', 'fault', true],
+      ['hang', 'fault', true],
+      ['status', 'fault', true],
+      ['ok', 'fault', true],
+    ]);
+    expect(result.events).toBe(3); // hang, 500 and ok received it; refused did not
+    const warns = stderr.split('\n').filter((l) => l.includes('"WARN"'));
+    expect(warns.map((l) => JSON.parse(l).reason)).toEqual(['ECONNREFUSED', 'no answer within 300 ms', 'HTTP 500']);
+  });
+});
+
 describe('the local ingest', () => {
   test('gzip-encoded envelopes with length-prefixed items are parsed', async () => {
     const ingest = await startSentryIngest({ project: '7' });

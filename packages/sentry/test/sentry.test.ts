@@ -1,7 +1,7 @@
 // Through the real Sentry SDK (@sentry/core) posting envelopes to a local ingest on 127.0.0.1.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import middy from '@middy/core';
-import { KEYS, clearSecrets, registerSecret } from '@lambdaware/shared';
+import { KEYS, clearSecrets, registerSecret, setLogSink } from '@lambdaware/shared';
 import { lambdaContext } from '@lambdaware/events';
 import { startSentryIngest, type SentryIngest, type ReceivedEvent } from '@lambdaware/testkit';
 import { sentry, type SentryOptions } from '@lambdaware/sentry';
@@ -293,6 +293,26 @@ describe('Sentry slow, down or failing', () => {
     expect(warns).toHaveLength(2);
     expect(warns[1].reason).toMatch(/rate limited/);
   });
+});
+
+test('a log sink that throws does not change the error', async () => {
+  sink.restore();
+  setLogSink({
+    log: () => {
+      throw new Error('sink down');
+    },
+  });
+  const error = new Error('original');
+  await ingest.setMode('refuse');
+  const { error: thrown } = await invoke(() => handlerThrowing(error, { flushTimeout: 300 })({}, lambdaContext()));
+  expect(thrown).toBe(error);
+});
+
+test('no time left before the deadline: no wait at all, one warning', async () => {
+  await ingest.setMode('hang');
+  const { ms } = await invoke(() => handlerThrowing(new Error('at the deadline'), { flushMargin: 1000 })({}, lambdaContext({ timeoutMs: 500 })));
+  expect(ms).toBeLessThan(300);
+  expect(warnings(sink.lines)).toHaveLength(1);
 });
 
 describe('timeout warning', () => {
