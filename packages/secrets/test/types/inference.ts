@@ -1,0 +1,53 @@
+// Compiled (not run) by types.test.ts: each `@ts-expect-error` must be an error, everything else must compile.
+import middy from '@middy/core';
+import { z } from 'zod';
+import { getSecretValues, secret, secrets } from '@lambdaware/secrets';
+
+const DbSecret = z.object({ user: z.string(), password: z.string(), port: z.number() });
+
+export const handler = middy()
+  .use(
+    secrets({
+      fetch: {
+        db: { id: process.env.DB_SECRET_ARN, schema: DbSecret },
+        apiKey: { env: 'API_KEY_SECRET', parse: 'text' },
+        key: { id: 'signing', parse: 'binary' },
+        slack: 'prod/slack',
+        hook: secret<{ url: string }>('prod/hook'),
+      },
+    }),
+  )
+  .handler(async (_event: unknown, context) => {
+  const port: number = context.secrets.db.port;
+  const password: string = context.secrets.db.password;
+  // @ts-expect-error the schema has no `host`
+  context.secrets.db.host;
+  // @ts-expect-error port is a number
+  const wrong: string = context.secrets.db.port;
+  const text: string = context.secrets.apiKey;
+  // @ts-expect-error parse: 'text' is a string
+  const notNumber: number = context.secrets.apiKey;
+  const bytes: Uint8Array = context.secrets.key;
+  const token: string = context.secrets.slack.token; // no schema: unvalidated JSON, the user's to narrow
+  const typed: { url: string } = context.secrets.hook;
+  // @ts-expect-error secret<T>() types the value
+  context.secrets.hook.nope;
+  // @ts-expect-error not fetched
+  context.secrets.other;
+  context.functionName satisfies string; // the Lambda context is still there
+  return { port, password, wrong, text, notNumber, bytes, token, typed };
+});
+
+export const plain = async () => {
+  const db = await getSecretValues('prod/db', DbSecret);
+  const n: number = db.port;
+  // @ts-expect-error inferred from the schema
+  const s: string = db.port;
+  const t: string = await getSecretValues('prod/key', undefined, { parse: 'text' });
+  // @ts-expect-error parse: 'text' gives a string
+  const u: number = await getSecretValues('prod/key', undefined, { parse: 'text' });
+  return { n, s, t, u };
+};
+
+// @ts-expect-error unknown parse mode
+secrets({ fetch: { a: { id: 'x', parse: 'yaml' } } });
