@@ -205,11 +205,16 @@ const s3Records = (
     } as AnyRecord;
   });
 
-const sqsFields = (r: Obj, messageId: string): SqsFields => {
+/** A queue record: one object literal, same shape for every record (the hot path of an SQS batch). */
+const sqsRecord = (r: Obj, id: string, index: number, source: Source, payload: unknown): AnyRecord => {
   const attributes = (isObject(r.attributes) ? r.attributes : {}) as unknown as SqsFields['attributes'];
   const eventSourceArn = str(r.eventSourceARN) ?? '';
   return {
-    messageId,
+    payload,
+    id,
+    index,
+    source,
+    messageId: id,
     receiptHandle: str(r.receiptHandle) ?? '',
     attributes,
     messageAttributes: (isObject(r.messageAttributes) ? r.messageAttributes : {}) as SqsFields['messageAttributes'],
@@ -217,7 +222,8 @@ const sqsFields = (r: Obj, messageId: string): SqsFields => {
     eventSourceArn,
     fifo: eventSourceArn.endsWith('.fifo'),
     messageGroupId: str(attributes.MessageGroupId),
-  };
+    raw: r as unknown as SQSRecord,
+  } as AnyRecord;
 };
 
 const snsNotificationFields = (n: SNSMessage) => ({
@@ -259,27 +265,26 @@ const decodeSqs: Decoder = (raw, index, o) => {
       throw new RecordProblem('shape', 'body is not an SNS notification (raw message delivery on? use source: "sqs")');
     }
   }
-  const fields = sqsFields(r, id);
-  const sqsRecord = raw as SQSRecord;
+  const carrier = raw as SQSRecord;
   if (notification !== undefined) {
     const expect = want === 'auto' ? (o.payload === 'json' ? 'auto' : 'plain') : want === 's3-over-sns-over-sqs' ? 's3' : 'plain';
     const message = readMessage(notification.Message, expect, 'the SNS Message in the body', o, want === 's3-over-sns-over-sqs' ? want : 'sns-over-sqs');
     if ('s3' in message) {
-      const s3 = s3Records(message.s3, index, id, 's3-over-sns-over-sqs', sqsRecord, {
+      const s3 = s3Records(message.s3, index, id, 's3-over-sns-over-sqs', carrier, {
         messageId: id,
         topicArn: notification.TopicArn,
       });
       return item(index, id, 's3-over-sns-over-sqs', s3);
     }
-    const record = { ...fields, ...snsNotificationFields(notification), payload: message.payload, id, index, source: 'sns-over-sqs', raw: sqsRecord };
+    const record = Object.assign(sqsRecord(r, id, index, 'sns-over-sqs', message.payload), snsNotificationFields(notification)) as AnyRecord;
     return item(index, id, 'sns-over-sqs', [record as AnyRecord]);
   }
   const expect = want === 'auto' ? (o.payload === 'json' ? 'auto' : 'plain') : want === 's3-over-sqs' ? 's3' : 'plain';
   const message = readMessage(body, expect, 'body', o, want === 's3-over-sqs' ? want : 'sqs', json);
   if ('s3' in message) {
-    return item(index, id, 's3-over-sqs', s3Records(message.s3, index, id, 's3-over-sqs', sqsRecord, { messageId: id, topicArn: undefined }));
+    return item(index, id, 's3-over-sqs', s3Records(message.s3, index, id, 's3-over-sqs', carrier, { messageId: id, topicArn: undefined }));
   }
-  const record = { ...fields, payload: message.payload, id, index, source: 'sqs', raw: sqsRecord };
+  const record = sqsRecord(r, id, index, 'sqs', message.payload);
   return item(index, id, 'sqs', [record as AnyRecord]);
 };
 
