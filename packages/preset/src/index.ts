@@ -1,1 +1,123 @@
-export {};
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { logContext, type LogContextOptions } from '@lambdaware/logger';
+import { errorLog, type ErrorLogOptions } from '@lambdaware/errors';
+import { sentry, type SentryOptions } from '@lambdaware/sentry';
+import { secrets, type FetchSpec, type SecretsOptions, type SecretValues } from '@lambdaware/secrets';
+import { records, type PayloadFormat, type RecordOf, type PayloadOf, type RecordsOptions, type Source } from '@lambdaware/records';
+
+/** Lambda's context as Middy types it. */
+type LambdaContext = Request['context'];
+
+/** The default secret binding of secrets(): `context.secrets.secret`, from the secret named by SECRET_ARN. */
+export type DefaultSecretsFetch = { secret: { env: 'SECRET_ARN' } };
+
+/** Options of lambdaware(): each concern's own options, `true` for its defaults, or `false` to leave it out. */
+export interface LambdawareOptions<
+  S extends StandardSchemaV1 | undefined = undefined,
+  P extends PayloadFormat = 'json',
+  Src extends Source | 'auto' = 'auto',
+  R extends boolean = true,
+  K extends SecretsOptions<Record<string, FetchSpec>> | boolean = false,
+> {
+  /** @lambdaware/logger logContext(). Default: on. */
+  logContext?: LogContextOptions | boolean;
+  /** @lambdaware/errors errorLog(). Default: on. */
+  errorLog?: ErrorLogOptions | boolean;
+  /** @lambdaware/sentry sentry(). Default: on (it reports only when a DSN is set: SENTRY_DSN or `dsn`). */
+  sentry?: SentryOptions | boolean;
+  /** @lambdaware/secrets secrets(). Default: off; `true` binds `context.secrets.secret` from SECRET_ARN. */
+  secrets?: K;
+  /** @lambdaware/records records(). Default: on (source detected); `false` for events without records (HTTP). */
+  records?: RecordsOptions<S, P, Src> | R;
+}
+
+type RecordsPart<S extends StandardSchemaV1 | undefined, P extends PayloadFormat, Src extends Source | 'auto', R extends boolean> = [R] extends [false]
+  ? {}
+  : { records: RecordOf<Src, PayloadOf<S, P>>[] };
+
+type SecretsPart<K> = K extends { fetch: infer F extends Record<string, FetchSpec> }
+  ? { secrets: SecretValues<F> }
+  : K extends false | undefined
+    ? {}
+    : { secrets: SecretValues<DefaultSecretsFetch> };
+
+/** The context the handler gets: Lambda's, plus `records` and `secrets` when those concerns are on. */
+export type LambdawareContext<
+  S extends StandardSchemaV1 | undefined = undefined,
+  P extends PayloadFormat = 'json',
+  Src extends Source | 'auto' = 'auto',
+  R extends boolean = true,
+  K = false,
+> = LambdaContext & RecordsPart<S, P, Src, R> & SecretsPart<K>;
+
+/** Thrown by lambdaware() at creation time for an invalid option; `option` names it. */
+export class LambdawareOptionError extends Error {
+  readonly option: string;
+  constructor(option: string, problem: string) {
+    super(`lambdaware(): option "${option}" ${problem}`);
+    this.option = option;
+    Object.defineProperty(this, 'name', { value: 'LambdawareOptionError', enumerable: false, writable: true, configurable: true });
+  }
+}
+
+/** The concerns, in the order their middlewares are returned (see the README for why this order). */
+export const CONCERNS = ['logContext', 'errorLog', 'sentry', 'secrets', 'records'] as const;
+export type Concern = (typeof CONCERNS)[number];
+
+const describe = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
+
+/** `undefined` when the concern is off, else the options to create it with (`undefined` = its defaults). */
+const optionsOf = (options: Record<string, unknown>, name: Concern, onByDefault: boolean): { on: boolean; value: object | undefined } => {
+  const v = options[name];
+  if (v === undefined) return { on: onByDefault, value: undefined };
+  if (v === false) return { on: false, value: undefined };
+  if (v === true) return { on: true, value: undefined };
+  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return { on: true, value: v };
+  throw new LambdawareOptionError(name, `must be true, false or the options of ${name}(), got ${describe(v)}`);
+};
+
+/**
+ * The middlewares of the five lambdaware concerns, in the order they must run, for
+ * `middy(handler).use(lambdaware(options))`: logContext(), errorLog(), sentry(), secrets(), records().
+ *
+ * Middy runs `before` hooks in this order and `onError` hooks in reverse: sentry() captures the error first and
+ * records its event id, errorLog() then writes the one error line carrying it (with the invocation's keys still
+ * set), and logContext() runs last and clears the invocation's keys. A bad record or a failed secret fetch throws
+ * in `before`, after logContext/errorLog/sentry are set up, so it is reported and logged like a handler failure.
+ *
+ * Each concern takes its own options, `true` (its defaults) or `false` (left out). Defaults: logContext, errorLog,
+ * sentry (reports only with a DSN) and records on; secrets off (`true` binds `context.secrets.secret` from the
+ * secret named by SECRET_ARN). The handler's `context.records` and `context.secrets` are typed from the options.
+ */
+export function lambdaware<
+  S extends StandardSchemaV1 | undefined = undefined,
+  P extends PayloadFormat = 'json',
+  Src extends Source | 'auto' = 'auto',
+  R extends boolean = true,
+  const K extends SecretsOptions<Record<string, FetchSpec>> | boolean = false,
+>(options: LambdawareOptions<S, P, Src, R, K> = {}): MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, Src, R, K>>[] {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new LambdawareOptionError('options', `must be an object, got ${describe(options)}`);
+  }
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(CONCERNS as readonly string[]).includes(key)) {
+      throw new LambdawareOptionError(key, `is not a concern of lambdaware() (concerns: ${CONCERNS.join(', ')})`);
+    }
+  }
+  const log = optionsOf(given, 'logContext', true);
+  const err = optionsOf(given, 'errorLog', true);
+  const sen = optionsOf(given, 'sentry', true);
+  const sec = optionsOf(given, 'secrets', false);
+  const rec = optionsOf(given, 'records', true);
+
+  const chain: MiddlewareObj<any, any, any, any>[] = [];
+  if (log.on) chain.push(logContext(log.value as LogContextOptions | undefined));
+  if (err.on) chain.push(errorLog(err.value as ErrorLogOptions | undefined));
+  if (sen.on) chain.push(sentry(sen.value as SentryOptions | undefined));
+  if (sec.on) chain.push(secrets(sec.value as SecretsOptions<Record<string, FetchSpec>> | undefined));
+  if (rec.on) chain.push(records(rec.value as RecordsOptions | undefined));
+  return chain as MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, Src, R, K>>[];
+}
