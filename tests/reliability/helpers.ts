@@ -4,6 +4,8 @@ import { appendFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { SentryIngest } from '@lambdaware/testkit';
 
+const realStderrWrite = process.stderr.write.bind(process.stderr) as (text: string) => boolean;
+
 /** `LAMBDAWARE_SOAK=1`: soak counts; `LAMBDAWARE_SOAK_SCALE` (default 1) scales them (0.1 = a tenth). */
 export const SOAK = process.env.LAMBDAWARE_SOAK === '1';
 const SCALE = Number(process.env.LAMBDAWARE_SOAK_SCALE ?? '1');
@@ -20,8 +22,8 @@ export const timeoutFor = (n: number, msEach: number): number => Math.max(30_000
  */
 export const summary = (property: string, counts: string, result: 'pass' | 'fail', ms: number): void => {
   const line = `${property}: ${counts} (${result}, ${(ms / 1000).toFixed(1)} s${SOAK ? ', soak' : ''})`;
-  // eslint-disable-next-line no-console
-  console.log(line);
+  // straight to the real stderr: the tests tap process.stdout/stderr (and jest's console writes through them)
+  realStderrWrite(`${line}\n`);
   const file = process.env.LAMBDAWARE_RELIABILITY_REPORT;
   if (file) appendFileSync(file, `${JSON.stringify({ property, counts, result, ms: Math.round(ms) })}\n`);
 };
