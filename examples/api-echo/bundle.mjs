@@ -18,6 +18,8 @@ export const bundle = async () => {
     target: 'node22',
     external: ['@aws-sdk/*'],
     minify: true,
+    // error classes are named after themselves (LambdaError, RecordsError): Lambda's errorType must say so
+    keepNames: true,
     sourcemap: true,
     sourcesContent: false,
     legalComments: 'none',
