@@ -24,7 +24,7 @@ import { EXPECTED, FAIL_INDEX, STACKS, contextFor, errorEvent, requestId, stackE
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..');
-const BUILD = join(HERE, '.build');
+const BUILD = join(HERE, '.build', `run-${process.pid}`); // per run: a quick run and a full run may overlap
 const CHILD = join(HERE, 'lib', 'child.js');
 
 // ---- options --------------------------------------------------------------------------------------------------------
@@ -244,6 +244,7 @@ const measured = workers.map((w) => w.stack);
 if (!measured.includes('raw')) {
   log('raw did not pass its verification: nothing to compare against');
   await cleanup();
+  rmSync(BUILD, { recursive: true, force: true });
   process.exit(1);
 }
 
@@ -452,6 +453,6 @@ if (jsonOut) {
   log(`results: ${relative(process.cwd(), jsonOut) || jsonOut}`);
 }
 log(`done in ${results.durationS} s`);
-if (!QUICK) rmSync(BUILD, { recursive: true, force: true });
+rmSync(BUILD, { recursive: true, force: true });
 // Exit status: 0 when every stack was verified and measured without problems; targets are reported, not enforced.
 process.exit(Object.keys(results.excluded).length > 0 || problemsDuringWarm.length > 0 ? 1 : 0);
