@@ -1,13 +1,10 @@
-// lambdaware: the five concerns in the documented order (logContext, errorLog, sentry, secrets, records).
-// records() parses the SQS bodies onto context.records, secrets() prefetches the secret at init (cached 5 min, on
-// context.secrets), logContext() puts the request id on every line, sentry() reports failures (SDK loaded only with
-// a DSN) and errorLog() writes the one error line with the Sentry event id.
+// lambdaware: the preset, all five concerns in the documented order (logContext, errorLog, sentry, secrets,
+// records). records() parses the SQS bodies onto context.records, secrets() prefetches the secret at init (cached
+// 5 min, on context.secrets), logContext() puts the request id on every line, sentry() reports failures (its SDK
+// loaded only with a DSN) and errorLog() writes the one error line with the Sentry event id.
 import middy from '@middy/core';
-import { logContext, logger } from '@lambdaware/logger';
-import { errorLog } from '@lambdaware/errors';
-import { sentry } from '@lambdaware/sentry';
-import { secrets } from '@lambdaware/secrets';
-import { records } from '@lambdaware/records';
+import { lambdaware } from '@lambdaware/preset';
+import { logger } from '@lambdaware/logger';
 
 export const createHandler = () => {
   const work = async (event, context) => {
@@ -22,10 +19,5 @@ export const createHandler = () => {
     return messages.join(':');
   };
 
-  return middy(work)
-    .use(logContext())
-    .use(errorLog())
-    .use(sentry())
-    .use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } }))
-    .use(records());
+  return middy(work).use(lambdaware({ secrets: { fetch: { benchSecret: { env: 'SECRET_ID' } } } }));
 };
