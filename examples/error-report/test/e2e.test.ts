@@ -46,11 +46,21 @@ it('returns {errorType, errorMessage, trace}; the error line has values, .ts fra
   expect((event.exception as { values: { type: string }[] }).values.at(-1)!.type).toBe('LambdaError');
 });
 
-it('a handler running past its timeout is stopped: Task timed out after 1.00 seconds', async () => {
-  const result = await invoke({ handler: 'dist/handler.mjs#handler', cwd, event: { delayMs: 5000 }, timeout: 1 });
+it('a handler blocking the event loop past its timeout is stopped: Task timed out after 1.00 seconds', async () => {
+  const result = await invoke({ handler: 'dist/handler.mjs#handler', cwd, event: { spinMs: 4000 }, timeout: 1 });
   expect(result.status).toBe('timeout');
   expect(result.exitCode).toBe(2);
   expect(result.error).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: expect.stringContaining('Task timed out after 1.00 seconds') });
   expect(result.logs.some((l) => l.endsWith(`${result.requestId} Task timed out after 1.00 seconds`))).toBe(true);
   expect(result.report.status).toBe('timeout');
+});
+
+it('a handler still awaiting 500 ms before the deadline is aborted by Middy: TimeoutError, logged and reported', async () => {
+  const result = await invoke({ handler: 'dist/handler.mjs#handler', cwd, event: { delayMs: 5000 }, timeout: 1.5, env: { SENTRY_DSN: ingest.dsn } });
+  expect(result.status).toBe('error');
+  expect(result.error!.errorType).toBe('TimeoutError');
+  expect(result.report.durationMs).toBeLessThan(1500);
+  const [line] = jsonLines(result.invocations[0].functionLines).filter((l) => l.level === 'ERROR');
+  expect(line).toMatchObject({ function_request_id: result.requestId, error: { type: 'TimeoutError', sentryEventID: expect.any(String) } });
+  await ingest.waitForEvent(5000, (e) => e.event_id === line.error.sentryEventID);
 });
