@@ -48,7 +48,7 @@ const stacks = STACKS.filter((s) => s === 'raw' || wanted.includes(s));
 
 const P = QUICK
   ? { rounds: 2, successPerRound: 400, errorPerRound: 40, warmupSuccess: 200, warmupError: 20, cold: 2 }
-  : { rounds: 10, successPerRound: 2000, errorPerRound: 200, warmupSuccess: 1000, warmupError: 50, cold: 9 };
+  : { rounds: 12, successPerRound: 2000, errorPerRound: 250, warmupSuccess: 1000, warmupError: 50, cold: 15 };
 
 const MODES = [
   { key: 'node_modules', label: 'node_modules' },
@@ -435,6 +435,24 @@ if (measured.includes('lambdaware')) {
 }
 results.targets = targets;
 
+// The same table in Markdown (bench/README.md carries the one of the latest full run).
+const md = [];
+md.push(`| median [min–max]; ×raw / ×middy-official | ${measured.join(' | ')} |`);
+md.push(`|---|${measured.map(() => '---:').join('|')}|`);
+group = undefined;
+for (const row of ROWS) {
+  if (row.group !== group) {
+    group = row.group;
+    md.push(`| **${group}** |${measured.map(() => ' ').join('|')}|`);
+  }
+  md.push(`| ${row.label} | ${measured.map((s) => { const c = cellOf(row, s); return `${c.value}<br>${c.ratios.replace(' raw', '×r').replace(' middy', '×m').replace(/x/g, '')}`; }).join(' | ')} |`);
+}
+md.push('');
+md.push('| target for lambdaware | value | limit | |');
+md.push('|---|---:|---:|---|');
+for (const t of targets) md.push(`| ${t.name} | ${fmt(t.value)} ${t.unit} | ${fmt(t.limit)} ${t.unit} | ${t.pass ? 'PASS' : '**MISS**'} |`);
+results.markdown = md.join('\n');
+
 const bundleTop = (s) =>
   results.bundles[s]['sdk-external'].top
     .slice(0, 6)
@@ -450,6 +468,7 @@ const jsonOut = valueOf('json') ?? (QUICK ? undefined : join(HERE, 'results', 'l
 if (jsonOut) {
   mkdirSync(dirname(jsonOut), { recursive: true });
   writeFileSync(jsonOut, `${JSON.stringify(results, null, 2)}\n`);
+  if (!QUICK && valueOf('json') === undefined) writeFileSync(join(HERE, 'results', 'latest.md'), `${results.markdown}\n`);
   log(`results: ${relative(process.cwd(), jsonOut) || jsonOut}`);
 }
 log(`done in ${results.durationS} s`);
