@@ -3,7 +3,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { SecretsError } from './errors.js';
 import { decode, validate, type ParseMode } from './parse.js';
-import { defaultClient, storeFor, type RawSecret, type SecretRequest, type SecretStore } from './store.js';
+import { defaultClient, requestKey, storeFor, type RawSecret, type SecretRequest, type SecretStore } from './store.js';
 
 declare const valueType: unique symbol;
 
@@ -86,6 +86,8 @@ const invalid = (message: string, key?: string): SecretsError => new SecretsErro
 interface Binding {
   key: string;
   request: SecretRequest;
+  /** requestKey(request), computed once. */
+  cacheKey: string;
   parse: ParseMode | undefined;
   schema: StandardSchemaV1 | undefined;
   memo: { raw: RawSecret; value: unknown } | undefined;
@@ -95,7 +97,8 @@ const bindSpec = (key: string, spec: unknown): Binding => {
   const at = `fetch.${key}`;
   if (typeof spec === 'string') {
     if (spec.length === 0) throw invalid(`option ${at} must be a secret name or ARN, got an empty string`, key);
-    return { key, request: { id: spec }, parse: undefined, schema: undefined, memo: undefined };
+    const request = { id: spec };
+    return { key, request, cacheKey: requestKey(request), parse: undefined, schema: undefined, memo: undefined };
   }
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw invalid(`option ${at} must be a secret name or ARN, or { id | env, schema?, parse? }; got ${spec === null ? 'null' : typeof spec}`, key);
@@ -120,9 +123,11 @@ const bindSpec = (key: string, spec: unknown): Binding => {
   for (const name of ['versionId', 'versionStage'] as const) {
     if (s[name] !== undefined && (typeof s[name] !== 'string' || s[name] === '')) throw invalid(`option ${at}.${name} must be a non-empty string`, key);
   }
+  const request = { id: id!, versionId: s.versionId, versionStage: s.versionStage };
   return {
     key,
-    request: { id: id!, versionId: s.versionId, versionStage: s.versionStage },
+    request,
+    cacheKey: requestKey(request),
     parse: s.parse,
     schema: s.schema,
     memo: undefined,
@@ -194,7 +199,7 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     const now = Date.now();
     const values: Record<string, unknown> = {};
     for (const b of bindings) {
-      const raw = s.fresh(b.request, cacheTtlMs, now);
+      const raw = s.fresh(b.cacheKey, cacheTtlMs, now);
       if (raw === undefined || b.memo?.raw !== raw) return undefined;
       values[b.key] = b.memo.value;
     }

@@ -34,7 +34,7 @@ const BATCH_LIMIT = 20;
 /** Errors of a whole BatchGetSecretValue call after which one GetSecretValue per secret is worth trying. */
 const BATCH_FALLBACK = new Set(['AccessDenied', 'InvalidRequest', 'Unknown']);
 
-const requestKey = (r: SecretRequest): string => `${r.id}\u0000${r.versionId ?? ''}\u0000${r.versionStage ?? ''}`;
+export const requestKey = (r: SecretRequest): string => `${r.id}\u0000${r.versionId ?? ''}\u0000${r.versionStage ?? ''}`;
 
 /** Registers the raw value (and its base64 form, which is how lambdaware serializes bytes) for redaction. */
 const received = (value: {
@@ -74,9 +74,9 @@ export class SecretStore {
 
   constructor(readonly client: SecretsManagerClient) {}
 
-  /** The cached value when it is younger than ttlMs, without a promise (the warm path). */
-  fresh(request: SecretRequest, ttlMs: number, now = Date.now()): RawSecret | undefined {
-    const raw = this.entries.get(requestKey(request))?.raw;
+  /** The cached value of a request (by its `requestKey`) when it is younger than ttlMs: the warm path, no promise. */
+  fresh(key: string, ttlMs: number, now = Date.now()): RawSecret | undefined {
+    const raw = this.entries.get(key)?.raw;
     return raw !== undefined && now - raw.fetchedAt < ttlMs ? raw : undefined;
   }
 
