@@ -15,7 +15,7 @@
 // rounds alternating stacks and modes: node_modules, bundle with @aws-sdk external, bundle with all bundled).
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, statSync, rmSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -91,7 +91,7 @@ const results = {
   date: new Date().toISOString(),
   quick: QUICK,
   node: process.version,
-  machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown' },
+  machine: { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadavgAtStart: loadavg().map((l) => +l.toFixed(2)) },
   params: P,
   stacks,
   excluded: {},
@@ -105,7 +105,7 @@ const cleanup = async () => {
 };
 
 // ---- 1. bundles -----------------------------------------------------------------------------------------------------
-log(`lambdaware bench${QUICK ? ' --quick' : ''}: ${process.version}, ${results.machine.nproc} x ${results.machine.cpu}`);
+log(`lambdaware bench${QUICK ? ' --quick' : ''}: ${process.version}, ${results.machine.nproc} x ${results.machine.cpu}, load average ${results.machine.loadavgAtStart.join(' ')}`);
 log(`[${elapsed()}] bundling (esbuild, minified, node22 ESM)`);
 const entryOf = (stack, mode) => (mode === 'node_modules' ? join(HERE, 'stacks', `${stack}.js`) : join(BUILD, `${stack}.${mode}.mjs`));
 for (const stack of stacks) {
@@ -464,6 +464,7 @@ for (const s of measured) log(`  ${s.padEnd(18)} ${bundleTop(s)}`);
 for (const [s, why] of Object.entries(results.excluded)) log(`left out: ${s}: ${why.join('; ')}`);
 
 results.durationS = +((performance.now() - started) / 1000).toFixed(1);
+results.machine.loadavgAtEnd = loadavg().map((l) => +l.toFixed(2));
 const jsonOut = valueOf('json') ?? (QUICK ? undefined : join(HERE, 'results', 'latest.json'));
 if (jsonOut) {
   mkdirSync(dirname(jsonOut), { recursive: true });
