@@ -8,6 +8,7 @@ import type {
   SNSMessage,
   SQSRecord,
 } from 'aws-lambda';
+import { describeValue as show, safeString } from '@lambdaware/shared';
 import { AttributeValueError, unmarshallMap } from './dynamodb.js';
 import { RecordsError, formatIssues, messageOf } from './errors.js';
 import type {
@@ -99,7 +100,7 @@ const parseJson = (text: string): Json => {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: e instanceof Error ? e.message : safeString(e) };
   }
 };
 
@@ -195,9 +196,9 @@ const s3Records = (
       id,
       index,
       source,
-      eventName: String(record.eventName),
-      eventTime: String(record.eventTime),
-      region: String(record.awsRegion),
+      eventName: safeString(record.eventName),
+      eventTime: safeString(record.eventTime),
+      region: safeString(record.awsRegion),
       s3: record,
       messageId: carrier.messageId,
       topicArn: carrier.topicArn,
@@ -230,7 +231,7 @@ const snsNotificationFields = (n: SNSMessage) => ({
   snsMessageId: n.MessageId,
   topicArn: n.TopicArn,
   subject: str(n.Subject) ?? undefined,
-  snsTimestamp: String(n.Timestamp),
+  snsTimestamp: safeString(n.Timestamp),
   snsMessageAttributes: isObject(n.MessageAttributes) ? n.MessageAttributes : {},
   notification: n,
 });
@@ -311,7 +312,7 @@ const decodeSns: Decoder = (raw, index, o) => {
     messageId: id,
     topicArn,
     subject: str(sns.Subject) ?? undefined,
-    timestamp: String(sns.Timestamp),
+    timestamp: safeString(sns.Timestamp),
     messageAttributes: isObject(sns.MessageAttributes) ? sns.MessageAttributes : {},
     raw: snsRecord,
   };
@@ -363,7 +364,7 @@ const decodeDynamoDB: Decoder = (raw, index, o) => {
   if (id === undefined) throw new RecordProblem('shape', 'the record has no dynamodb.SequenceNumber');
   const eventName = r.eventName;
   if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') {
-    throw new RecordProblem('shape', `the record has eventName ${JSON.stringify(eventName)} (expected INSERT, MODIFY or REMOVE)`);
+    throw new RecordProblem('shape', `the record has eventName ${show(eventName)} (expected INSERT, MODIFY or REMOVE)`);
   }
   const keys = image(d.Keys, 'dynamodb.Keys', o) ?? {};
   const newImage = image(d.NewImage, 'dynamodb.NewImage', o);
@@ -403,8 +404,8 @@ const decodeEventBridge: Decoder = (raw) => {
     id,
     index: 0,
     source: 'eventbridge',
-    detailType: String(e['detail-type']),
-    eventSource: String(e.source),
+    detailType: safeString(e['detail-type']),
+    eventSource: safeString(e.source),
     account: str(e.account) ?? '',
     region: str(e.region) ?? '',
     time: str(e.time) ?? '',
@@ -463,7 +464,7 @@ const classify = (event: unknown): { kind: EventKind | undefined; list: unknown[
       throw unknownShape(
         eventSource === undefined
           ? `event.Records[0] is ${describeValue(first)}, with no eventSource`
-          : `event.Records[0].eventSource is ${JSON.stringify(eventSource)}`,
+          : `event.Records[0].eventSource is ${show(eventSource)}`,
       );
     }
     if (typeof event['detail-type'] === 'string' && typeof event.source === 'string' && 'detail' in event) {
@@ -514,7 +515,7 @@ export const decodeBatch = (event: unknown, o: DecodeOptions): Batch => {
         if (eventSource !== expectedEventSource) {
           throw new RecordProblem(
             'shape',
-            isObject(raw) ? `the record has eventSource ${JSON.stringify(eventSource)} in ${anEvent(kind)}` : `the record is ${describeValue(raw)}`,
+            isObject(raw) ? `the record has eventSource ${show(eventSource)} in ${anEvent(kind)}` : `the record is ${describeValue(raw)}`,
           );
         }
       }

@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { safeString } from '@lambdaware/shared';
 import type { RecordFailure } from './types.js';
 
 /** At most this many failures are described in full in a message; the rest are named by index and id. */
@@ -80,10 +81,6 @@ export const formatPath = (path: StandardSchemaV1.Issue['path']): string => {
 
 /** A thrown value's message, never throwing itself. */
 export const messageOf = (error: unknown): string => {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  try {
-    return String(error);
-  } catch {
-    return Object.prototype.toString.call(error);
-  }
+  if (error instanceof Error) return `${safeString(error.name)}: ${safeString(error.message)}`;
+  return safeString(error);
 };

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Context } from 'aws-lambda';
-import { getLogSink } from '@lambdaware/shared';
+import { describeValue, getLogSink } from '@lambdaware/shared';
 import { type Batch, type DecodeOptions, type Item, eventLabel, readBatch } from './decode.js';
 import { RecordsError, RecordsOptionError, describeRecord, formatPath, messageOf } from './errors.js';
 import {
@@ -36,7 +36,8 @@ const OPTION_NAMES = Object.keys(defaults);
 const PAYLOADS: readonly PayloadFormat[] = ['json', 'text', 'bytes'];
 const STRUCTURED = new Set<Source>(['dynamodb', 'eventbridge', 's3', 's3-over-sqs', 's3-over-sns', 's3-over-sns-over-sqs']);
 
-const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : typeof v === 'function' ? 'a function' : String(v));
+/** An option value in a message (never throws, whatever the value). */
+const show = (v: unknown): string => describeValue(v, 200);
 
 /** Options spread over the defaults, checked once (when the middleware is created). */
 const resolveOptions = (options: unknown): ResolvedOptions => {

@@ -249,3 +249,60 @@ describe('options are checked when the middleware is created', () => {
     expect(r.payload).toEqual({ a: 1 });
   });
 });
+
+describe('values String() and JSON.stringify cannot print never escape as a TypeError', () => {
+  const unprintable = (): unknown[] => [Object.create(null), { toString: undefined }, { [Symbol.toPrimitive]: () => { throw new Error('no'); } }];
+
+  test('a BigInt or unprintable eventSource gives RecordsError describing it', async () => {
+    const head = 'the event is not an SQS, SNS, Kinesis, DynamoDB stream, EventBridge or S3 event: ';
+    const bigint = await rejection(decapsulate({ Records: [{ eventSource: 0n }] }));
+    expect(bigint).toBeInstanceOf(RecordsError);
+    expect(bigint.message).toBe(`${head}event.Records[0].eventSource is 0n`);
+    for (const eventSource of unprintable()) {
+      const error = await rejection(decapsulate({ Records: [{ eventSource }] }));
+      expect(error).toBeInstanceOf(RecordsError);
+      expect(error.message).toMatch(/event\.Records\[0\]\.eventSource is an object/);
+    }
+    // a later record of an SQS batch with a BigInt eventSource: named by index and id
+    const event = sample('sqs-event.json');
+    event.Records.push({ ...event.Records[0], messageId: 'second', eventSource: 5n });
+    const error = await rejection(decapsulate(event, { payload: 'text' }));
+    expect(error.failures).toEqual([expect.objectContaining({ index: 1, id: 'second', reason: 'the record has eventSource 5n in an SQS event' })]);
+  });
+
+  test('an SNS record (real sample) with an unprintable Sns.Timestamp decodes; so does an S3 record with unprintable fields', async () => {
+    for (const value of unprintable()) {
+      const event = sample('sns-event.json');
+      event.Records[0].Sns.Message = '{"order":1}';
+      event.Records[0].Sns.Timestamp = value;
+      const [record] = await decapsulate(event, { source: 'sns' });
+      expect(record.payload).toEqual({ order: 1 });
+      expect(typeof record.timestamp).toBe('string');
+
+      // the S3 record fields (a parsed body cannot hold such a value, a direct S3 event can)
+      const s3 = sample('s3-event.json');
+      s3.Records[0].eventName = value;
+      s3.Records[0].awsRegion = value;
+      const [s3Record] = await decapsulate(s3);
+      expect(typeof s3Record.eventName).toBe('string');
+
+    }
+  });
+
+  test('an option value that String() cannot print gives RecordsOptionError naming the option', () => {
+    for (const value of [...unprintable(), 1n, Symbol('s')]) {
+      for (const option of ['source', 'payload', 'numbers', 'eachRecord', 'concurrency']) {
+        let error: unknown;
+        try {
+          records({ [option]: value } as never);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(RecordsOptionError);
+        expect((error as RecordsOptionError).option).toBe(option);
+      }
+    }
+    expect(() => records({ source: Object.create(null) })).toThrow("records: option 'source' must be 'auto' or one of");
+    expect(() => records({ source: Object.create(null) })).toThrow(/got an object \(null-prototype\)$/);
+  });
+});

@@ -8,6 +8,8 @@ import {
   registerSecret,
   safeStringify,
   collectErrorValues,
+  describeValue,
+  safeString,
 } from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
 
@@ -99,5 +101,36 @@ describe('collectErrorValues', () => {
     expect(collectErrorValues(outer)).toEqual({ a: 1, b: 'outer', c: true });
     expect(collectErrorValues('a string')).toEqual({});
     expect(collectErrorValues(null)).toEqual({});
+  });
+});
+
+describe('safeString and describeValue never throw', () => {
+  const unprintable = [Object.create(null), { toString: undefined, valueOf: undefined }, { [Symbol.toPrimitive]: () => { throw new Error('no'); } }];
+
+  it('safeString is String() where String() works, and the object tag where it throws', () => {
+    for (const v of [undefined, null, 1, -0, 1n, true, 'x', Symbol('s'), [1, 2], new Date(0), { toString: () => 'me' }]) {
+      expect(safeString(v)).toBe(String(v));
+    }
+    for (const v of unprintable) {
+      expect(() => String(v)).toThrow();
+      expect(safeString(v)).toBe('[object Object]');
+    }
+  });
+
+  it('describeValue: strings quoted and cut, BigInt with n, functions, arrays, objects by constructor', () => {
+    expect(describeValue('sqs')).toBe('"sqs"');
+    expect(describeValue('x'.repeat(100), 5)).toBe('"xxxxx…"');
+    expect(describeValue(12n)).toBe('12n');
+    expect(describeValue(() => 1)).toBe('a function');
+    expect(describeValue(Symbol('s'))).toBe('Symbol(s)');
+    expect(describeValue(null)).toBe('null');
+    expect(describeValue(undefined)).toBe('undefined');
+    expect(describeValue(NaN)).toBe('NaN');
+    expect(describeValue([1, 2])).toBe('an array of 2');
+    expect(describeValue({ a: 1 })).toBe('an object');
+    expect(describeValue(new Map())).toBe('an object (Map)');
+    expect(describeValue(Object.create(null))).toBe('an object (null-prototype)');
+    expect(describeValue({ constructor: 5 })).toBe('an object');
+    for (const v of unprintable) expect(typeof describeValue(v)).toBe('string');
   });
 });

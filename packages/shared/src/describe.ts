@@ -1,0 +1,35 @@
+/**
+ * `String(value)` that never throws. String() throws on a null-prototype object, on `{ toString: undefined }`
+ * and on a throwing toString/Symbol.toPrimitive; such a value gives its tag instead (`[object Object]`).
+ */
+export const safeString = (value: unknown): string => {
+  try {
+    return String(value);
+  } catch {
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return '[unprintable value]';
+    }
+  }
+};
+
+/**
+ * A short description of any value for an error message, never throwing: a string in JSON quotes (cut at `max`
+ * characters), a BigInt as `12n`, a function as `a function`, null/undefined/numbers/booleans/symbols as written,
+ * an array as `an array of N`, any other object as `an object` with its constructor name when it has one.
+ */
+export const describeValue = (value: unknown, max = 60): string => {
+  if (typeof value === 'string') return JSON.stringify(value.length > max ? `${value.slice(0, max)}…` : value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return safeString(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  let name: unknown;
+  try {
+    name = Object.getPrototypeOf(value) === null ? 'null-prototype' : (value.constructor as { name?: unknown } | undefined)?.name;
+  } catch {
+    name = undefined;
+  }
+  return typeof name === 'string' && name !== '' && name !== 'Object' ? `an object (${name})` : 'an object';
+};
