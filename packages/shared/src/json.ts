@@ -1,7 +1,9 @@
+import { safeString } from './describe.js';
+
 /**
  * A JSON.stringify replacer that never throws on what Lambda code commonly logs: BigInt (as a string),
  * circular references ('[Circular]'), Errors (name, message, stack, cause and own properties), Buffers and
- * typed arrays (base64), Maps (an object), Sets (an array), functions and symbols (their description).
+ * typed arrays (base64), Maps (an object; keys through String(), or their `[object Object]` tag when String() throws), Sets (an array), functions and symbols (their description).
  */
 export const safeJsonReplacer = (): ((this: unknown, key: string, value: unknown) => unknown) => {
   // The path from the root to the value being written: `holder` is what JSON.stringify walks into
@@ -19,12 +21,15 @@ export const safeJsonReplacer = (): ((this: unknown, key: string, value: unknown
     if (path.some((p) => p.original === raw)) return '[Circular]';
     let out: object = value;
     if (raw instanceof Error) out = errorToPlain(raw);
-    else if (raw instanceof Map) out = Object.fromEntries([...raw].map(([k, v]) => [String(k), v]));
+    else if (raw instanceof Map) out = Object.fromEntries([...raw].map(([k, v]) => [mapKey(k), v]));
     else if (raw instanceof Set) out = [...raw];
     path.push({ holder: out, original: raw });
     return out;
   };
 };
+
+/** A Map key as an object key: String() of it, or (a key String() cannot convert) its tag, never a throw. */
+const mapKey = (k: unknown): string => (typeof k === 'string' ? k : safeString(k));
 
 const errorToPlain = (error: Error): Record<string, unknown> => {
   const plain: Record<string, unknown> = { name: error.name, message: error.message, stack: error.stack };
@@ -38,6 +43,6 @@ export const safeStringify = (value: unknown, space?: number): string => {
   try {
     return JSON.stringify(value, safeJsonReplacer(), space) ?? 'null';
   } catch (e) {
-    return JSON.stringify({ unserializable: String(e) });
+    return JSON.stringify({ unserializable: safeString(e) });
   }
 };

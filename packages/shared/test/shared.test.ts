@@ -6,6 +6,7 @@ import {
   redactDeep,
   redactString,
   registerSecret,
+  safeJsonReplacer,
   safeStringify,
   collectErrorValues,
   describeValue,
@@ -68,6 +69,25 @@ describe('safeStringify', () => {
       { name: 'c', self: '[Circular]' },
       { name: 'c', self: '[Circular]' },
     ]);
+  });
+
+  it('writes a Map whose keys String() cannot convert (null prototype, no toString, throwing toPrimitive) with a safe key', () => {
+    const nullProto = Object.create(null);
+    const map = new Map<unknown, unknown>([
+      [nullProto, 1],
+      [{ toString: undefined }, 2],
+      [{ [Symbol.toPrimitive]: () => { throw new Error('no'); } }, 3],
+      [7n, 4],
+      [Symbol('s'), 5],
+      ['plain', 6],
+    ]);
+    const text = safeStringify({ map });
+    expect(text).not.toContain('unserializable');
+    const parsed = JSON.parse(text);
+    // the three unprintable keys collapse to one tag (the last value wins, as with any duplicate key)
+    expect(parsed.map).toEqual({ '[object Object]': 3, '7': 4, 'Symbol(s)': 5, plain: 6 });
+    // through JSON.stringify with the replacer itself (what the logger does), not only the safeStringify fallback
+    expect(JSON.parse(JSON.stringify({ k: new Map([[nullProto, 'v']]) }, safeJsonReplacer()))).toEqual({ k: { '[object Object]': 'v' } });
   });
 });
 
