@@ -376,7 +376,11 @@ ROWS.push({ group: 'bundle (esbuild --minify, KB)', label: '@aws-sdk external', 
 ROWS.push({ group: 'bundle (esbuild --minify, KB)', label: 'all bundled', get: (s) => ({ median: results.bundles[s]['all-bundled'].kb }) });
 
 const fmt = (v) => (v === undefined ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const ratio = (a, b) => (a === undefined || b === undefined || b === 0 ? '-' : `${(a / b).toFixed(2)}x`);
+const ratio = (a, b) => {
+  if (a === undefined || b === undefined || b === 0) return '-';
+  const r = a / b;
+  return `${r < 0.1 ? r.toPrecision(2) : r.toFixed(2)}x`;
+};
 const baseline = measured.includes('middy-official') ? 'middy-official' : undefined;
 const cellOf = (row, s) => {
   const v = row.get(s);
