@@ -41,6 +41,20 @@ export interface SnsOptions extends SnsTopicOptions {
 
 let snsSequence = BigInt(digits(20));
 
+/** An SNS String.Array value: the JSON of an array of strings, finite numbers, booleans and nulls (what SNS accepts). */
+function stringArray(builder: string, name: string, list: readonly unknown[]): string {
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    const ok = item === null || typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item));
+    if (!ok) {
+      throw new EventBuildError(
+        `${builder}: message attribute "${name}" [${i}] is ${describe(item)}; an SNS String.Array holds strings, finite numbers, booleans and null`,
+      );
+    }
+  }
+  return JSON.stringify(list);
+}
+
 function snsMessageAttributes(builder: string, input: unknown): SNSMessageAttributes {
   if (input === undefined) return {};
   if (!isPlainObject(input)) {
@@ -55,7 +69,7 @@ function snsMessageAttributes(builder: string, input: unknown): SNSMessageAttrib
       }
       out[name] = { Type: 'Number', Value: String(value) };
     } else if (isBytes(value)) out[name] = { Type: 'Binary', Value: bytesOf(value).toString('base64') };
-    else if (Array.isArray(value)) out[name] = { Type: 'String.Array', Value: JSON.stringify(value) };
+    else if (Array.isArray(value)) out[name] = { Type: 'String.Array', Value: stringArray(builder, name, value) };
     else if (isPlainObject(value) && typeof value.Type === 'string' && typeof value.Value === 'string') {
       out[name] = { Type: value.Type, Value: value.Value };
     } else {
@@ -195,7 +209,8 @@ export function snsOverSqsEvent(payloads?: Payload | readonly Payload[], options
   const raw = options?.raw ?? false;
   if (typeof raw !== 'boolean') throw new EventBuildError(`${builder}: option "raw" must be a boolean, got ${describe(raw)}`);
   const messages = toList(payloads, DEFAULT_PAYLOAD as Payload).map((payload, index) => payloadText(builder, payload, index));
-  const fifo = options?.fifo === true || (options?.queueName?.endsWith('.fifo') ?? false);
+  const queueName = stringOption(builder, 'queueName', options?.queueName, 'test-queue');
+  const fifo = options?.fifo === true || queueName.endsWith('.fifo');
   const notes = notifications(builder, messages, options, fifo);
   const bodies = raw ? messages : notes.map(notificationBody);
   const { messageAttributes: _snsAttributes, ...sqsOptions } = options ?? {};

@@ -47,6 +47,12 @@ export interface Common {
   nowMs: number;
 }
 
+/**
+ * The latest (and, negated, earliest) `now` accepted: the Date range (±8.64e15 ms) less a day, so that the timestamps
+ * a builder derives from it (a few ms to a few minutes around it) are valid Dates too.
+ */
+export const MAX_NOW_MS = 8.64e15 - 86_400_000;
+
 export function common(builder: string, options: CommonOptions | undefined): Common {
   const region = options?.region ?? DEFAULT_REGION;
   const accountId = options?.accountId ?? DEFAULT_ACCOUNT_ID;
@@ -61,8 +67,10 @@ export function common(builder: string, options: CommonOptions | undefined): Com
   if (now === undefined) nowMs = Date.now();
   else if (now instanceof Date) nowMs = now.getTime();
   else nowMs = now;
-  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
-    throw new EventBuildError(`${builder}: option "now" must be a valid Date or epoch milliseconds, got ${describe(now)}`);
+  if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || Math.abs(nowMs) > MAX_NOW_MS) {
+    throw new EventBuildError(
+      `${builder}: option "now" must be a valid Date or epoch milliseconds within the Date range (±${MAX_NOW_MS}), got ${describe(now)}`,
+    );
   }
   return { region, accountId, nowMs };
 }
@@ -76,13 +84,18 @@ export function stringOption(builder: string, name: string, value: unknown, fall
   return value;
 }
 
+/** A value in an error message; never throws (String() is only applied to primitives). */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return 'an array';
   if (value instanceof Uint8Array) return 'bytes';
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'null prototype'})`;
+  if (typeof value === 'object') {
+    if (Object.getPrototypeOf(value) === null) return 'an object (null prototype)';
+    const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return `an object (${typeof name === 'string' ? name : 'unknown class'})`;
+  }
   return `${typeof value} ${String(value)}`;
 }
 
