@@ -96,26 +96,6 @@ const looksLikeAws = (anything: fc.Arbitrary<unknown>) => fc.record({
 });
 
 const eventArbWith = (any: fc.Arbitrary<unknown>) => fc.oneof(any, fc.jsonValue(), mutated(any), looksLikeAws(any));
-/**
- * Known bugs (see the test.failing cases at the end): until they are fixed, the generators leave out the inputs
- * that trigger them, so that the properties keep checking everything else. Remove an exclusion with its fix.
- */
-/** True when String() works on the value and on everything inside it (a null-prototype object, or `{ toString: undefined }`, makes String() throw). */
-const deepStringable = (v: unknown, seen = new Set<unknown>()): boolean => {
-  if (v === null || typeof v !== 'object' || seen.has(v)) return true;
-  seen.add(v);
-  try {
-    String(v);
-  } catch {
-    return false;
-  }
-  const inner = v instanceof Map ? [...v.keys(), ...v.values()] : v instanceof Set ? [...v] : Object.values(v);
-  return inner.every((x) => deepStringable(x, seen));
-};
-const KNOWN = {
-  /** secrets: String() of an unprintable id (get.ts). */
-  secretsArgs: anything.filter((v) => deepStringable(v)),
-};
 const eventArb = eventArbWith(anything);
 
 /** Runs fn; a throw must be one of `allowed` with a non-empty message, else the property fails naming it. */
@@ -327,7 +307,6 @@ describe('secrets: getSecretValues() parsing of any stored value', () => {
   });
 
   test('getSecretValues(any id, any schema, any options) rejects with SecretsError', async () => {
-    const anything = KNOWN.secretsArgs;
     const arb = fc.tuple(anything, fc.oneof(fc.constant(undefined), anything), fc.oneof(fc.constant(undefined), anything));
     await property('getSecretValues-arguments', count(500, 50_000), arb, async ([id, schema, options]) => {
       if (typeof id === 'string' && id.length > 0 && (options === undefined || options === null)) return 'ok'; // a real fetch
@@ -348,10 +327,9 @@ const expectTyped = async (fn: () => unknown, Class: new (...a: any[]) => Error)
   expect(thrown).toBeInstanceOf(Class);
 };
 
-// Bugs found by the properties above, each as the smallest input. test.failing keeps CI green while they stand;
-// when the owner fixes one, its test passes, jest reports the test.failing as failed, and it becomes a plain test
-// (and the matching KNOWN exclusion above is removed).
-describe('known bugs (test.failing until fixed)', () => {
+// Bugs the properties above found, each as the smallest input, kept as regression tests now that they are fixed
+// (a new finding goes here as test.failing, with its input left out of the generators, until its owner fixes it).
+describe('fixed bugs (smallest inputs the properties found)', () => {
   const sample = (name: string) => JSON.parse(readFileSync(new URL(name, SAMPLES_DIR), 'utf8')) as Record<string, any>;
 
   test('records: decapsulate({ Records: [{ eventSource: 0n }] }) rejects with RecordsError (was a TypeError from JSON.stringify in decode.ts classify)', async () => {
@@ -389,7 +367,7 @@ describe('known bugs (test.failing until fixed)', () => {
     expect(() => eventBridgeEvent({}, { now: 8.64e15 + 1000 })).toThrow(/option "now"/);
   });
 
-  test.failing('secrets: getSecretValues(Object.create(null)) throws TypeError (String(id), get.ts) instead of SecretsError', async () => {
+  test('secrets: getSecretValues(Object.create(null)) rejects with SecretsError (was a TypeError from String(id), get.ts)', async () => {
     await expectTyped(() => getSecretValues(Object.create(null)), SecretsError);
   });
 });

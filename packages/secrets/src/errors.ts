@@ -1,4 +1,4 @@
-import { KEYS, redactString } from '@lambdaware/shared';
+import { KEYS, redactString, safeString } from '@lambdaware/shared';
 
 /** What went wrong, in one word. */
 export type SecretsErrorCode =
@@ -141,9 +141,11 @@ interface SdkErrorLike {
 /** Maps whatever the SDK threw for a fetch of `secretId` to a SecretsError. */
 export const toSecretsError = (secretId: string, error: unknown): SecretsError => {
   if (error instanceof SecretsError) return error;
-  const e = (error !== null && typeof error === 'object' ? error : { message: String(error) }) as SdkErrorLike;
-  const name = e.name ?? 'Error';
-  const status = e.$metadata?.httpStatusCode;
+  const e = (error !== null && typeof error === 'object' ? error : { message: safeString(error) }) as SdkErrorLike;
+  // a client may throw anything: only strings are read as the name and message
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  const message = typeof e.message === 'string' ? e.message : undefined;
+  const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
   let code: SecretsErrorCode = 'Unknown';
   if (name === 'ResourceNotFoundException') code = 'NotFound';
   else if (DENIED.has(name)) code = 'AccessDenied';
@@ -152,11 +154,11 @@ export const toSecretsError = (secretId: string, error: unknown): SecretsError =
   else if (INVALID.has(name)) code = 'InvalidRequest';
   else if (name === 'CredentialsProviderError') code = 'NoCredentials';
   else if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || name === 'AbortError') code = 'Timeout';
-  else if (NETWORK_CODES.has(e.code ?? '') || /socket hang up/i.test(e.message ?? '')) code = 'Network';
+  else if (NETWORK_CODES.has(e.code ?? '') || /socket hang up/i.test(message ?? '')) code = 'Network';
   else if (e.$fault === 'server' || (status !== undefined && status >= 500)) code = 'ServiceError';
-  const attempts = e.$metadata?.attempts;
+  const attempts = typeof e.$metadata?.attempts === 'number' ? e.$metadata.attempts : undefined;
   const awsCode = e.$metadata !== undefined && status !== undefined ? name : undefined;
-  const said = e.message !== undefined && e.message.length > 0 ? ` (${name}: ${e.message})` : ` (${name})`;
+  const said = message !== undefined && message.length > 0 ? ` (${name}: ${message})` : ` (${name})`;
   const tries = attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : '';
   return new SecretsError(secretId, code, `${describe[code]}${tries}${said}`, {
     awsCode,

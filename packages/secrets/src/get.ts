@@ -1,5 +1,6 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { describeValue } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
 import { decode, validate, type ParseMode } from './parse.js';
 import { DEFAULT_CACHE_TTL_MS, lazyStore, validateCommon } from './secrets.js';
@@ -42,7 +43,7 @@ export const getSecretValues = async <S extends StandardSchemaV1 | undefined = u
   options?: O,
 ): Promise<SecretValuesOf<S, O>> => {
   if (typeof id !== 'string' || id.length === 0) {
-    throw new SecretsError('', 'InvalidOptions', `getSecretValues: the secret id must be a name or ARN, got ${id === '' ? 'an empty string' : String(id)}`);
+    throw new SecretsError('', 'InvalidOptions', `getSecretValues: the secret id must be a name or ARN, got ${id === '' ? 'an empty string' : describeValue(id)}`);
   }
   if (schema !== undefined && typeof (schema as Partial<StandardSchemaV1>)?.['~standard']?.validate !== 'function') {
     throw new SecretsError(id, 'InvalidOptions', 'getSecretValues: the schema must be a Standard Schema (no [\'~standard\'].validate)');
@@ -51,7 +52,7 @@ export const getSecretValues = async <S extends StandardSchemaV1 | undefined = u
   const cacheTtlMs = opts.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
   validateCommon({ ...opts, cacheTtlMs });
   if (opts.parse !== undefined && !['json', 'text', 'binary'].includes(opts.parse)) {
-    throw new SecretsError(id, 'InvalidOptions', `option parse must be 'json', 'text' or 'binary', got ${String(opts.parse)}`);
+    throw new SecretsError(id, 'InvalidOptions', `option parse must be 'json', 'text' or 'binary', got ${describeValue(opts.parse)}`);
   }
   const store =
     opts.client !== undefined || opts.clientConfig !== undefined ? lazyStore(opts)() : (sharedStore ??= lazyStore({}))();

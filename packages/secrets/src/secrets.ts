@@ -1,6 +1,7 @@
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { describeValue, safeString } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
 import { decode, validate, type ParseMode } from './parse.js';
 import { defaultClient, requestKey, storeFor, type RawSecret, type SecretRequest, type SecretStore } from './store.js';
@@ -114,9 +115,9 @@ const bindSpec = (key: string, spec: unknown): Binding => {
     id = process.env[s.env];
     if (id === undefined || id === '') throw invalid(`option ${at}.env: the environment variable ${s.env} is not set`, key);
   } else if (typeof id !== 'string' || id.length === 0) {
-    throw invalid(`option ${at}.id must be a secret name or ARN, got ${id === '' ? 'an empty string' : String(id)}`, key);
+    throw invalid(`option ${at}.id must be a secret name or ARN, got ${id === '' ? 'an empty string' : describeValue(id)}`, key);
   }
-  if (!PARSE_MODES.has(s.parse)) throw invalid(`option ${at}.parse must be 'json', 'text' or 'binary', got ${String(s.parse)}`, key);
+  if (!PARSE_MODES.has(s.parse)) throw invalid(`option ${at}.parse must be 'json', 'text' or 'binary', got ${describeValue(s.parse)}`, key);
   if (s.schema !== undefined && typeof (s.schema as Partial<StandardSchemaV1>)?.['~standard']?.validate !== 'function') {
     throw invalid(`option ${at}.schema must be a Standard Schema (zod, valibot, arktype...): it has no ['~standard'].validate`, key);
   }
@@ -142,7 +143,7 @@ export const validateCommon = (options: { client?: unknown; clientConfig?: unkno
   if (client !== undefined && clientConfig !== undefined) throw invalid('options client and clientConfig: give one');
   if (clientConfig !== undefined && (clientConfig === null || typeof clientConfig !== 'object')) throw invalid('option clientConfig must be an object');
   if (typeof cacheTtlMs !== 'number' || Number.isNaN(cacheTtlMs) || cacheTtlMs < 0) {
-    throw invalid(`option cacheTtlMs must be a number of milliseconds >= 0 (Infinity: forever), got ${String(cacheTtlMs)}`);
+    throw invalid(`option cacheTtlMs must be a number of milliseconds >= 0 (Infinity: forever), got ${describeValue(cacheTtlMs)}`);
   }
 };
 
@@ -214,7 +215,7 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
       const key = bindings[i]!.key;
       if (r.status === 'rejected') {
         const e = r.reason;
-        throw e instanceof SecretsError ? e.withKey(key) : new SecretsError(bindings[i]!.request.id, 'Unknown', String(e), { key, cause: e });
+        throw e instanceof SecretsError ? e.withKey(key) : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e });
       }
       values[key] = r.value;
     }

@@ -427,3 +427,46 @@ describe('errors name the secret, never its value', () => {
     await expect(getSecretValues('')).rejects.toMatchObject({ code: 'InvalidOptions' });
   });
 });
+
+describe('values String() cannot print give a SecretsError, never a TypeError', () => {
+  const unprintable = (): unknown[] => [Object.create(null), { toString: undefined }, { [Symbol.toPrimitive]: () => { throw new Error('no'); } }];
+
+  it('getSecretValues(id) with an unprintable, BigInt or symbol id: InvalidOptions describing it', async () => {
+    for (const id of [...unprintable(), 5n, Symbol('id')]) {
+      const error = (await getSecretValues(id as string).catch((e: unknown) => e)) as SecretsError;
+      expect(error).toBeInstanceOf(SecretsError);
+      expect(error.code).toBe('InvalidOptions');
+      expect(error.message).toMatch(/getSecretValues: the secret id must be a name or ARN, got (an object|5n|Symbol\(id\))/);
+    }
+    const error = (await getSecretValues(Object.create(null)).catch((e: unknown) => e)) as SecretsError;
+    expect(error.message).toBe('secrets: getSecretValues: the secret id must be a name or ARN, got an object (null-prototype)');
+  });
+
+  it('unprintable parse / cacheTtlMs options and secrets() fetch ids: InvalidOptions naming the option', async () => {
+    const client = clientFor(sm.endpoint);
+    for (const value of unprintable()) {
+      await expect(getSecretValues('x', undefined, { client, parse: value as never })).rejects.toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('option parse') });
+      await expect(getSecretValues('x', undefined, { client, cacheTtlMs: value as never })).rejects.toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('option cacheTtlMs') });
+      expect(() => secrets({ client, fetch: { db: { id: value as never } } })).toThrow(/option fetch\.db\.id must be a secret name or ARN, got an object/);
+      expect(() => secrets({ client, fetch: { db: { id: 'x', parse: value as never } } })).toThrow(/option fetch\.db\.parse must be/);
+    }
+  });
+
+  it('a client whose send() rejects with odd values (a primitive, a null-prototype name or status): a SecretsError naming the secret', async () => {
+    const odd: unknown[] = [
+      Object.create(null),
+      { name: Object.create(null), message: { toString: undefined }, $metadata: { httpStatusCode: Object.create(null), attempts: Object.create(null) } },
+      Symbol('boom'),
+      'plain string',
+    ];
+    for (const thrown of odd) {
+      const client = { send: async () => Promise.reject(thrown) } as never;
+      const name = uniq('odd');
+      const error = (await getSecretValues(name, undefined, { client, cacheTtlMs: 0 }).catch((e: unknown) => e)) as SecretsError;
+      expect(error).toBeInstanceOf(SecretsError);
+      expect(error.secretId).toBe(name);
+      expect(error.message).toContain(`secret "${name}"`);
+      expect(error.cause).toBe(thrown);
+    }
+  });
+});
