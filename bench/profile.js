@@ -3,7 +3,7 @@
 // prints the functions with the most self time, grouped by package. The .cpuprofile is left in bench/.build/prof
 // (open it in Chrome DevTools).
 import { fork } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSecretsManager, startSentryIngest } from '../packages/testkit/dist/index.js';
@@ -18,7 +18,7 @@ if (!STACKS.includes(stack) || !['success', 'error'].includes(kind)) {
 const n = Number(nArg ?? (kind === 'success' ? 20000 : 2000));
 const dir = join(HERE, '.build', 'prof');
 mkdirSync(dir, { recursive: true });
-for (const f of readdirSync(dir)) if (f.endsWith('.cpuprofile')) writeFileSync(join(dir, f), '');
+for (const f of readdirSync(dir)) if (f.endsWith('.cpuprofile')) rmSync(join(dir, f));
 
 const sm = await startSecretsManager();
 const ingest = await startSentryIngest();
@@ -46,7 +46,7 @@ await new Promise((r) => child.once('exit', r));
 await sm.close();
 await ingest.close();
 
-const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile') && readFileSync(join(dir, f), 'utf8').length > 0);
+const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
 const prof = JSON.parse(readFileSync(join(dir, file), 'utf8'));
 const dt = new Map();
 for (let i = 0; i < prof.samples.length; i++) dt.set(prof.samples[i], (dt.get(prof.samples[i]) ?? 0) + (prof.timeDeltas[i] ?? 0));
