@@ -129,7 +129,9 @@ describe('fetching onto the context', () => {
 
   it('supports async Standard Schema validators and transforms (the output is what the handler gets)', async () => {
     const name = uniq('async/schema');
-    sm.setSecret(name, { port: '5432', host: 'db.internal' });
+    // '0x1538' (5432): a string secret of plain digits like '5432' is registered and then "found" by the whole-run
+    // secret scan in any other test's output that happens to hold those digits
+    sm.setSecret(name, { port: '0x1538', host: 'db.internal' });
     const schema = z.object({ port: z.coerce.number(), host: z.string().refine(async (h) => h.endsWith('.internal')) });
     await expect(getSecretValues(name, schema, { client: clientFor(sm.endpoint) })).resolves.toEqual({ port: 5432, host: 'db.internal' });
   });
