@@ -11,10 +11,25 @@ import { KEYS, collectErrorValues, ownErrorValues } from '@lambdaware/shared';
  * parsed only when the error is serialized.
  */
 export class LambdaError extends Error {
+  /**
+   * The `name` of this class's errors (Lambda's `errorType`, the error line's `type`, Sentry's title), written out
+   * so that a minifier renaming classes (esbuild/terser without keepNames) cannot change it. A subclass sets its
+   * own the same way:
+   *
+   * ```ts
+   * class NotFoundError extends LambdaError {
+   *   static override readonly errorName = 'NotFoundError';
+   * }
+   * ```
+   *
+   * A subclass without its own `errorName` is named after its class (`new.target.name`), which minification mangles.
+   */
+  static readonly errorName: string = 'LambdaError';
+
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
-    // Non-enumerable, like Error.prototype.name; `new.target` so that subclasses are named after themselves.
-    Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, writable: true, configurable: true });
+    // Non-enumerable, like Error.prototype.name.
+    Object.defineProperty(this, 'name', { value: nameOf(new.target), enumerable: false, writable: true, configurable: true });
   }
 
   /** Attaches a value to this error (the last one wins on the same key) and returns the error, to chain or throw. */
@@ -33,6 +48,13 @@ export class LambdaError extends Error {
     return collectErrorValues(this);
   }
 }
+
+/** The class's own `errorName`, else (a subclass that sets none) its class name, else 'LambdaError'. */
+const nameOf = (target: Function): string => {
+  const own = Object.hasOwn(target, 'errorName') ? (target as { errorName?: unknown }).errorName : undefined;
+  if (typeof own === 'string' && own.length > 0) return own;
+  return typeof target.name === 'string' && target.name.length > 0 ? target.name : LambdaError.errorName;
+};
 
 /**
  * A LambdaError whose stack starts at `caller`'s caller, not inside this package. The stack is captured once:

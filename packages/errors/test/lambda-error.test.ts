@@ -1,4 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { KEYS, collectErrorValues } from '@lambdaware/shared';
 import { LambdaError, newError, serializeError, wrapError } from '@lambdaware/errors';
 
@@ -69,6 +73,49 @@ describe('LambdaError', () => {
     const e = new NotFound('missing').with('id', 3);
     expect(e.name).toBe('NotFound');
     expect(serializeError(e)).toMatchObject({ type: 'NotFound', message: 'missing', values: { id: 3 } });
+  });
+
+  it('a subclass sets its name with static errorName; its subclasses without one are named after their class', () => {
+    class NotFoundError extends LambdaError {
+      static override readonly errorName = 'NotFoundError';
+    }
+    class Renamed extends NotFoundError {}
+    const e = new NotFoundError('missing');
+    expect(e.name).toBe('NotFoundError');
+    expect(Object.keys(e)).not.toContain('name');
+    expect(serializeError(e).type).toBe('NotFoundError');
+    expect(new Renamed('x').name).toBe('Renamed');
+    expect(new LambdaError('x').name).toBe('LambdaError');
+    expect(newError('x').name).toBe('LambdaError');
+    expect(wrapError(new Error('x')).name).toBe('LambdaError');
+  });
+
+  it('keeps its name through a minifier that renames classes (esbuild minify, no keepNames)', async () => {
+    const { build } = await import('esbuild');
+    const dir = mkdtempSync(join(tmpdir(), 'lw-minify-'));
+    try {
+      const entry = join(dir, 'entry.mjs');
+      writeFileSync(
+        entry,
+        [
+          `import { LambdaError, newError } from ${JSON.stringify(fileURLToPath(new URL('../src/index.ts', import.meta.url)))};`,
+          `class NotFoundError extends LambdaError { static errorName = 'NotFoundError'; }`,
+          `class Unnamed extends LambdaError {}`,
+          `export const names = { className: LambdaError.name, base: new LambdaError('x').name, made: newError('x').name,`,
+          `  sub: new NotFoundError('x').name, unnamedClass: Unnamed.name, unnamed: new Unnamed('x').name };`,
+        ].join('\n'),
+      );
+      const out = join(dir, 'out.mjs');
+      await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'silent' });
+      const { names } = (await import(pathToFileURL(out).href)) as { names: Record<string, string> };
+      expect(names.className).not.toBe('LambdaError'); // the minifier did rename the class...
+      expect(names.base).toBe('LambdaError'); // ...and the errors keep their name
+      expect(names.made).toBe('LambdaError');
+      expect(names.sub).toBe('NotFoundError');
+      expect(names.unnamed).toBe(names.unnamedClass); // without errorName: the (mangled) class name, as documented
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('keeps the stack lazily: creating an error does not parse frames', () => {
