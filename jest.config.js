@@ -27,4 +27,9 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
   testTimeout: 30000,
+  // The whole-run secret scan (tests/secret-scan/README.md): tee every test file's stdout/stderr and record every
+  // registered secret; the teardown finds any of them in the output or in the envelopes the Sentry ingest received.
+  setupFiles: ['<rootDir>/tests/secret-scan/tee-output.ts'],
+  globalSetup: '<rootDir>/tests/secret-scan/global-setup.mjs',
+  globalTeardown: '<rootDir>/tests/secret-scan/global-teardown.mjs',
 };

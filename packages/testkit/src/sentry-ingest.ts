@@ -69,6 +69,16 @@ export class EnvelopeParseError extends Error {
   override name = 'EnvelopeParseError';
 }
 
+/**
+ * The whole-run secret scan (tests/secret-scan/): when its jest setup file installed the hook
+ * `globalThis[Symbol.for('lambdaware.secret-scan.envelope')]`, every envelope received (its decompressed bytes, or
+ * the raw body when it does not decompress) is handed to it.
+ */
+const recordForScan = (body: Buffer): void => {
+  const hook = (globalThis as Record<symbol, unknown>)[Symbol.for('lambdaware.secret-scan.envelope')];
+  if (typeof hook === 'function') hook(body);
+};
+
 const ENVELOPE_PATH = /^\/api\/([^/]+)\/envelope\/?$/;
 
 /** Decodes the body per `content-encoding` (gzip, deflate, br, or none). */
@@ -172,8 +182,15 @@ export const startSentryIngest = async (options: SentryIngestOptions = {}): Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       let parsed: ReturnType<typeof parseEnvelope>;
+      const body = Buffer.concat(chunks);
       try {
-        parsed = parseEnvelope(decodeBody(Buffer.concat(chunks), req.headers['content-encoding']));
+        let decoded: Buffer = body;
+        try {
+          decoded = decodeBody(body, req.headers['content-encoding']);
+        } finally {
+          recordForScan(decoded);
+        }
+        parsed = parseEnvelope(decoded);
       } catch (e) {
         answer(res, 400, { detail: `bad envelope: ${(e as Error).message}` });
         return;

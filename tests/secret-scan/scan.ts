@@ -1,0 +1,130 @@
+// The whole-run secret scan's reading side (global-teardown.mjs loads it through Node's type stripping: keep to
+// erasable TypeScript). Reads what tee.ts and the testkit's Sentry ingest recorded under the scan directory and
+// finds every recorded secret, in each of its forms (formsOf: raw, JSON-escaped once and twice), in every output
+// file and every envelope.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { formsOf } from '../reliability/helpers.ts';
+import type { AllowEntry } from './allowlist.ts';
+
+export interface Secret {
+  value: string;
+  /** The test file that registered it first (relative to the repository root). */
+  file: string;
+}
+
+export interface Finding {
+  /** Where: `output of <test file>` or `envelope <n> of envelopes-<pid>.bin`. */
+  where: string;
+  /** The test file that registered the secret. */
+  registeredIn: string;
+  /** Around the finding, with every secret in it replaced by `<secret: N chars>`. */
+  excerpt: string;
+}
+
+export interface ScanResult {
+  secrets: number;
+  /** Values registered by a test file whose registrations are not secrets (allowlist scope 'registrations'). */
+  excluded: number;
+  outputBytes: number;
+  outputFiles: number;
+  envelopes: number;
+  findings: Finding[];
+  allowed: number;
+}
+
+const jsonLines = <T>(text: string): T[] => text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as T);
+
+/** Every form of every secret, grouped by its first 4 characters (no form is shorter: MIN_SECRET_LENGTH is 4). */
+const indexForms = (secrets: readonly Secret[]): Map<string, { form: string; secret: Secret }[]> => {
+  const byPrefix = new Map<string, { form: string; secret: Secret }[]>();
+  for (const secret of secrets) {
+    for (const form of formsOf(secret.value)) {
+      const key = form.slice(0, 4);
+      let list = byPrefix.get(key);
+      if (list === undefined) byPrefix.set(key, (list = []));
+      list.push({ form, secret });
+    }
+  }
+  return byPrefix;
+};
+
+const mask = (text: string, forms: readonly string[]): string => {
+  let out = text;
+  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+    if (out.includes(form)) out = out.split(form).join(`<secret: ${form.length} chars>`);
+  }
+  return out;
+};
+
+export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly AllowEntry[]): ScanResult => {
+  const names = readdirSync(dir);
+  const rel = (file: string): string => (file.startsWith('/') ? relative(rootDir, file) : file);
+  const notSecrets = new Set(allowlist.filter((a) => a.scope === 'registrations').map((a) => a.file));
+  const secrets = new Map<string, Secret>();
+  let excluded = 0;
+  for (const name of names.filter((n) => n.startsWith('secrets-'))) {
+    for (const { file, secret } of jsonLines<{ file: string; secret: string }>(readFileSync(join(dir, name), 'utf8'))) {
+      if (notSecrets.has(rel(file))) excluded++;
+      else secrets.set(`${rel(file)}\0${secret}`, { value: secret, file: rel(file) });
+    }
+  }
+  const all = [...secrets.values()];
+  const byPrefix = indexForms(all);
+  const allForms = all.flatMap((s) => formsOf(s.value));
+  const allowedFiles = new Set(allowlist.filter((a) => a.scope === 'output').map((a) => a.file));
+  const findings: Finding[] = [];
+  let allowed = 0;
+
+  // Each test file has its own registry (its own vm context): a value is a secret in the output and envelopes of
+  // the file that registered it. Output no test file is known for (the jest main process: console output the
+  // workers send back, failure messages) is searched for every secret of the run.
+  const scan = (text: string, where: string, writtenBy: string, allowable: boolean): void => {
+    const everySecret = writtenBy.startsWith('(');
+    const seen = new Set<Secret>();
+    for (const [prefix, forms] of byPrefix) {
+      for (let at = text.indexOf(prefix); at >= 0; at = text.indexOf(prefix, at + 1)) {
+        for (const { form, secret } of forms) {
+          if (!text.startsWith(form, at) || seen.has(secret)) continue;
+          if (!everySecret && secret.file !== writtenBy) continue;
+          seen.add(secret);
+          if (allowable && allowedFiles.has(writtenBy) && secret.file === writtenBy) {
+            allowed++;
+            continue;
+          }
+          const excerpt = text.slice(Math.max(0, at - 60), at + form.length + 60);
+          findings.push({ where, registeredIn: secret.file, excerpt: JSON.stringify(mask(excerpt, allForms)) });
+        }
+      }
+    }
+  };
+
+  let outputBytes = 0;
+  let outputFiles = 0;
+  for (const name of names.filter((n) => n.startsWith('index-'))) {
+    for (const { out, file } of jsonLines<{ out: string; file: string }>(readFileSync(join(dir, name), 'utf8'))) {
+      const bytes = readFileSync(join(dir, out));
+      outputBytes += bytes.length;
+      outputFiles++;
+      scan(bytes.toString('utf8'), `output of ${rel(file)}`, rel(file), true);
+    }
+  }
+
+  let envelopes = 0;
+  for (const name of names.filter((n) => n.startsWith('envelopes-'))) {
+    const data = readFileSync(join(dir, name));
+    let pos = 0;
+    for (let n = 0; pos < data.length; n++) {
+      const nl = data.indexOf(0x0a, pos);
+      const m = /^envelope (\d+) (".*")$/.exec(data.subarray(pos, nl).toString('utf8'));
+      if (nl < 0 || m === null) throw new Error(`secret-scan: ${name} is not framed as expected at byte ${pos}`);
+      const length = Number(m[1]);
+      const body = data.subarray(nl + 1, nl + 1 + length);
+      pos = nl + 1 + length + 1;
+      envelopes++;
+      const file = rel(JSON.parse(m[2]) as string);
+      scan(body.toString('utf8'), `envelope ${n} of ${name} (received while ${file} ran)`, file, false);
+    }
+  }
+  return { secrets: all.length, excluded, outputBytes, outputFiles, envelopes, findings, allowed };
+};
