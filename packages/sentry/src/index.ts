@@ -1,5 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { KEYS, collectErrorValues, getLogSink } from '@lambdaware/shared';
+import { KEYS, collectErrorValues, getLogSink, stderrSink } from '@lambdaware/shared';
 import { invocationData, remainingTime, type LambdaContextLike } from './context.js';
 import type { Capture, Reporter, ReporterConfig } from './reporter.js';
 
@@ -143,6 +143,9 @@ const errorMessage = (error: unknown): string => {
 
 const off = (): void => {};
 
+/** The `error.type` of the line written when the timeout warning fires. */
+export const TIMEOUT_WARNING_TYPE = 'TimeoutWarning';
+
 /** Private per-request state (the timeout warning timer); a symbol on the request, so nothing is shared. */
 const TIMER = Symbol('lambdaware.sentry.timeoutTimer');
 type RequestWithTimer = Request & { [TIMER]?: NodeJS.Timeout };
@@ -198,16 +201,43 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     return reporter;
   };
 
+  /**
+   * The error line of a possible timeout, in the shape errorLog() gives its line's `error` (Lambda kills the
+   * environment at the deadline, so no onError, and no errorLog line, would say anything). Written when the warning
+   * fires, before the Sentry event is flushed, so that a kill during the flush cannot lose it.
+   */
+  const writeTimeoutLine = (request: Request, left: number, eventId: string | undefined): void => {
+    const context = request.context as LambdaContextLike;
+    const message = `possible timeout: ${left} ms left`;
+    const error: Record<string, unknown> = { type: TIMEOUT_WARNING_TYPE, message };
+    if (eventId !== undefined) error.sentryEventID = eventId;
+    error.stacktrace = [];
+    error.values = { remainingTimeInMillis: left, timeoutWarningMs: config.timeoutWarningMs, functionName: context.functionName };
+    const fields: Record<string, unknown> = { error };
+    try {
+      const sink = getLogSink();
+      // as errorLog() does with the stderr fallback: the request id on the line (a logger sink adds its own keys)
+      if (sink === stderrSink && typeof context.awsRequestId === 'string') fields.function_request_id = context.awsRequestId;
+      sink.log('error', message, fields);
+    } catch {
+      // a broken sink must not change the invocation's outcome
+    }
+  };
+
   const reportTimeout = async (request: Request, msBefore: number): Promise<void> => {
     const reporter = await loadReporter();
-    if (reporter === undefined) return;
     const context = request.context as LambdaContextLike;
-    const left = remainingTime(context);
+    const left = remainingTime(context) ?? msBefore;
+    if (reporter === undefined) {
+      writeTimeoutLine(request, left, undefined);
+      return;
+    }
     const data = invocationData(context, config.tags);
-    const capture = reporter.captureMessage(`Possible timeout: ${context.functionName ?? 'function'} has ${left ?? msBefore} ms left`, 'warning', data, (scope) => {
+    const capture = reporter.captureMessage(`Possible timeout: ${context.functionName ?? 'function'} has ${left} ms left`, 'warning', data, (scope) => {
       scope.setTag('timeout_warning', 'true');
       scope.setFingerprint(['lambdaware.sentry.timeout', context.functionName ?? '']);
     });
+    writeTimeoutLine(request, left, capture.eventId);
     const outcome = await settle(capture, boundFor(context));
     if (outcome.delivered) warn('Possible timeout reported to Sentry', { sentryEventID: capture.eventId, remainingTimeInMillis: left });
     else if (!outcome.dropped) warn('Possible timeout: the Sentry event was not delivered', { sentryEventID: capture.eventId, reason: outcome.reason });

@@ -333,6 +333,67 @@ describe('timeout warning', () => {
     expect(sink.lines.find((l) => l.message === 'Possible timeout reported to Sentry')?.sentryEventID).toBe(event.event_id);
   });
 
+  test('when the warning fires, one ERROR line in errorLog\'s shape (type TimeoutWarning, the event id, the ms left); a success after it adds no line', async () => {
+    const context = lambdaContext({ functionName: 'slow-fn', timeoutMs: 900 });
+    const handler = middy(async () => {
+      await sleep(600);
+      return 'just in time';
+    }).use(sentry({ dsn: ingest.dsn, timeoutWarning: 500 }));
+    const { result } = await invoke(() => handler({}, context));
+    expect(result).toBe('just in time');
+    const event = await ingest.waitForEvent(1000);
+    await sleep(50);
+    const errors = sink.lines.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    const line = errors[0]!;
+    expect(line.message).toMatch(/^possible timeout: \d+ ms left$/);
+    const error = line.error as Record<string, any>;
+    expect(error).toEqual({
+      type: 'TimeoutWarning',
+      message: line.message,
+      sentryEventID: event.event_id,
+      stacktrace: [],
+      values: { remainingTimeInMillis: expect.any(Number), timeoutWarningMs: 500, functionName: 'slow-fn' },
+    });
+    expect(error.values.remainingTimeInMillis).toBeGreaterThan(300);
+    expect(error.values.remainingTimeInMillis).toBeLessThanOrEqual(500);
+    expect(line.message).toBe(`possible timeout: ${error.values.remainingTimeInMillis} ms left`);
+    // written when the warning fired, before the Sentry event was confirmed
+    expect(sink.lines.findIndex((l) => l === line)).toBeLessThan(sink.lines.findIndex((l) => l.message === 'Possible timeout reported to Sentry'));
+  });
+
+  test('a failure after the warning is a second event and a second ERROR line, with its own event id', async () => {
+    const context = lambdaContext({ functionName: 'slow-fn', timeoutMs: 900 });
+    const handler = middy(async () => {
+      await sleep(600);
+      throw new Error('failed late');
+    }).use(sentry({ dsn: ingest.dsn, timeoutWarning: 500 }));
+    const { error: thrown } = await invoke(() => handler({}, context));
+    expect((thrown as Error).message).toBe('failed late');
+    const warning = await ingest.waitForEvent(2000, (e) => e.level === 'warning');
+    const failure = await ingest.waitForEvent(2000, (e) => e.level === 'error');
+    expect(warning.event_id).not.toBe(failure.event_id);
+    const errors = sink.lines.filter((l) => l.level === 'error');
+    expect(errors.map((l) => [(l.error as any).message, (l.error as any).sentryEventID])).toEqual([
+      [expect.stringMatching(/^possible timeout: \d+ ms left$/), warning.event_id],
+      ['failed late', failure.event_id],
+    ]);
+  });
+
+  test('an event dropped by beforeSend: the timeout line is still written', async () => {
+    const context = lambdaContext({ timeoutMs: 400 });
+    const handler = middy(async () => {
+      await sleep(300);
+      return 'ok';
+    }).use(sentry({ dsn: ingest.dsn, timeoutWarning: 300, beforeSend: () => null }));
+    await invoke(() => handler({}, context));
+    await sleep(50);
+    const errors = sink.lines.filter((l) => l.level === 'error');
+    expect(errors).toHaveLength(1);
+    expect((errors[0]!.error as any).type).toBe('TimeoutWarning');
+    expect(ingest.events).toHaveLength(0);
+  });
+
   test('no event when the invocation ends in time, success or failure (timer cleared)', async () => {
     const handler = middy(async (event: { fail: boolean }) => {
       if (event.fail) throw new Error('fast failure');
