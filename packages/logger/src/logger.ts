@@ -29,6 +29,9 @@ type LineMethod = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical';
 
 const THRESHOLD: Record<LogLevel, number> = { trace: 6, debug: 8, info: 12, warn: 16, error: 20, critical: 24, silent: 28 };
 
+/** Powertools' level names by threshold. */
+const LEVEL_NAMES: Record<number, string> = { 6: 'TRACE', 8: 'DEBUG', 12: 'INFO', 16: 'WARN', 20: 'ERROR', 24: 'CRITICAL', 28: 'SILENT' };
+
 /**
  * A value added with `set()`. Powertools deep-merges plain objects into its keys (copying them and dropping
  * circular references); boxed, the value is kept as given, replaced by the next `set()` of the same key, and
@@ -38,6 +41,27 @@ class InvocationField {
   constructor(readonly value: unknown) {}
 }
 
+/** `toISOString()` of the last minute seen, up to the seconds (`2026-01-12T10:15:`), and that minute. */
+let minutePrefix = '';
+let prefixMinute = Number.NaN;
+
+/** `date.toISOString()` (UTC, milliseconds): the date and time up to the minute are formatted once a minute. */
+const isoUtc = (date: Date): string => {
+  const t = date.getTime();
+  const minute = Math.floor(t / 60_000);
+  if (minute !== prefixMinute) {
+    const iso = date.toISOString();
+    // Years before 0 or after 9999 have another shape (±YYYYYY): formatted in full every time.
+    if (iso.length !== 24) return iso;
+    minutePrefix = iso.slice(0, 17);
+    prefixMinute = minute;
+  }
+  const ms = t - minute * 60_000;
+  const sec = Math.floor(ms / 1000);
+  const milli = ms - sec * 1000;
+  return `${minutePrefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+};
+
 /**
  * Powertools' key names (`level`, `message`, `timestamp`, `service`, `environment`, `cold_start`, `function_arn`,
  * `function_memory_size`, `function_name`, `function_request_id`, `sampling_rate`, `xray_trace_id`, `tenant_id`),
@@ -45,6 +69,24 @@ class InvocationField {
  * on every line, and circular references silently dropped).
  */
 class LambdaLogFormatter extends LogFormatter {
+  /** `TZ` as Powertools reads it (trimmed), read again by refreshTimezone() at the start and end of every invocation. */
+  #tz = '';
+
+  constructor() {
+    super();
+    this.refreshTimezone();
+  }
+
+  refreshTimezone(): void {
+    this.#tz = process.env.TZ?.trim() ?? '';
+  }
+
+  /** Powertools reads `TZ` on every line; in UTC (Lambda's default, `:UTC`) the line gets isoUtc() at once. */
+  override formatTimestamp(now: Date): string {
+    if (this.#tz === '' || this.#tz.includes('UTC')) return isoUtc(now);
+    return super.formatTimestamp(now);
+  }
+
   override formatAttributes(a: UnformattedAttributes, fields: LogAttributes): LogItem {
     const ctx = a.lambdaContext;
     const attributes: LogAttributes = {
@@ -86,6 +128,14 @@ const lineConsole = Object.fromEntries(
  * Errors, Buffers, Maps, Sets), registered secrets masked in every line, and every line on stdout.
  */
 export class LambdaLogger extends Logger {
+  /**
+   * False (undefined) while Powertools' constructor runs: lines written then go through Powertools' own path
+   * (it holds them until it is initialized). Class fields are set right after that constructor returns.
+   */
+  private readonly initialized: boolean = true;
+  /** Whether appendKeys() (so set(), setCorrelationId(), …) may have added keys since the last clearInvocation(). */
+  private keysAdded = true;
+
   constructor(options: LoggerOptions = {}) {
     validateLoggerOptions(options);
     const warnings: string[] = [];
@@ -142,11 +192,25 @@ export class LambdaLogger extends Logger {
     return THRESHOLD[level] >= this.level;
   }
 
+  /** Powertools' appendKeys(), noting that clearInvocation() has keys to reset. */
+  override appendKeys(attributes: Parameters<Logger['appendKeys']>[0]): void {
+    this.keysAdded = true;
+    super.appendKeys(attributes);
+  }
+
   /** Clears everything `set()` (and Powertools' `appendKeys()`) added: the end of an invocation. */
   clearInvocation(): void {
-    this.resetKeys();
+    // Every temporary key arrives through appendKeys(); with none added since the last reset there is nothing to
+    // clear (resetting an empty set reads process.env three times).
+    if (this.keysAdded) {
+      this.keysAdded = false;
+      this.resetKeys();
+    }
     this.clearBuffer();
+    const formatter = (this as unknown as { logFormatter: unknown }).logFormatter;
+    if (formatter instanceof LambdaLogFormatter) formatter.refreshTimezone();
   }
+
 
   /**
    * The serializer: never throws (safeJsonReplacer from @lambdaware/shared). Strings, numbers and booleans,
@@ -163,15 +227,33 @@ export class LambdaLogger extends Logger {
 
   /** A line below the level costs one comparison (Powertools reads and parses _X_AMZN_TRACE_ID first). */
   protected override processLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): void {
-    if (logLevel < this.level) return; // no log buffering is configured on a LambdaLogger: nothing to buffer
-    super.processLogItem(logLevel, input, extraInput);
+    if (logLevel < this.level) return;
+    // No log buffering is configured on a LambdaLogger, so once constructed a line at the level is printed at once
+    // (Powertools' own path first reads and parses _X_AMZN_TRACE_ID for the buffer, and the level again).
+    if (this.initialized) this.printLog(logLevel, this.createAndPopulateLogItem(logLevel, input, extraInput));
+    else super.processLogItem(logLevel, input, extraInput);
   }
 
   /** One line per item, through writeLine (redaction, stdout). */
   protected override printLog(_logLevel: number, log: LogItem): void {
-    log.prepareForPrint();
+    // Powertools' prepareForPrint(): keys whose value is undefined, '' or null are left out; in the same pass,
+    // whether every value is a string, number or boolean, which the replacer returns unchanged: such a line (most
+    // lines) is serialized without calling it for every key.
+    const attributes = log.getAttributes();
+    const printed: LogAttributes = {};
+    let plain = true;
+    for (const key in attributes) {
+      const v = attributes[key];
+      if (v === undefined || v === '' || v === null) continue;
+      printed[key] = v;
+      if (plain) {
+        const t = typeof v;
+        plain = t === 'string' || t === 'number' || t === 'boolean';
+      }
+    }
+    log.setAttributes(printed);
     const indent = (this as unknown as { logIndentation: number }).logIndentation;
-    writeLine(JSON.stringify(log.getAttributes(), this.getJsonReplacer(), indent));
+    writeLine(plain ? JSON.stringify(printed, null, indent) : JSON.stringify(printed, this.getJsonReplacer(), indent));
   }
 
   /** createChild() gives a LambdaLogger too (so its lines are redacted and on stdout). */
@@ -186,6 +268,17 @@ export class LambdaLogger extends Logger {
     });
   }
 }
+
+// Powertools' level name for a threshold, from a table: its own lookup (private in its typings, so replaced on the
+// prototype) walks Object.entries() of its table on every line.
+const powertoolsLevelName = (Logger.prototype as unknown as Record<string, (n: number) => string>).getLogLevelNameFromNumber;
+Object.defineProperty(LambdaLogger.prototype, 'getLogLevelNameFromNumber', {
+  configurable: true,
+  writable: true,
+  value: function getLogLevelNameFromNumber(this: Logger, logLevel: number): string {
+    return LEVEL_NAMES[logLevel] ?? powertoolsLevelName.call(this, logLevel);
+  },
+});
 
 /** The fields of one line being built by `with()`; write it with one of the level methods. */
 export class LogEntry {
@@ -222,7 +315,7 @@ export class LogEntry {
   }
 
   #write(method: LineMethod, message: LogItemMessage, extra: LogItemExtraInput): void {
-    if (!this.#logger.isLevelEnabled(method)) return;
+    // The level is checked by the logger's processLogItem (once: each check reads process.env).
     (this.#logger[method] as (m: LogItemMessage, ...e: unknown[]) => void)(message, this.#fields, ...extra);
   }
 }
