@@ -159,13 +159,18 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
   // Off: no import, and only an empty onError (Middy refuses a middleware without hooks), so success costs nothing.
   if (!config.enabled) return { onError: off };
 
-  // Start loading the SDK now, so it overlaps the rest of the cold start; awaited only when there is something to
-  // report. A failed import is kept as a value (never an unhandled rejection) and reported as a warning.
-  const reporterPromise: Promise<Reporter | Error> = import('./reporter.js').then(
-    (m) =>
-      m.createReporter({ dsn: config.dsn!, environment: config.environment, release: config.release, beforeSend: config.beforeSend }),
-    (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
-  );
+  // The SDK is loaded on the first report, not at init: module loading runs on the main thread, so loading it at
+  // init lands on the first invocation (about 100 ms from node_modules) although most invocations never fail. With
+  // the timeout warning on, it is loaded at init instead, so that the warning is not delayed by the import close
+  // to the deadline. A failed import is kept as a value (never an unhandled rejection) and reported as a warning.
+  let reporterPromise: Promise<Reporter | Error> | undefined;
+  const reporterOnce = (): Promise<Reporter | Error> =>
+    (reporterPromise ??= import('./reporter.js').then(
+      (m) =>
+        m.createReporter({ dsn: config.dsn!, environment: config.environment, release: config.release, beforeSend: config.beforeSend }),
+      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+    ));
+  if (config.timeoutWarningMs > 0) void reporterOnce();
 
   const warn = (message: string, fields: Record<string, unknown>): void => {
     try {
@@ -193,7 +198,7 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
   };
 
   const loadReporter = async (): Promise<Reporter | undefined> => {
-    const reporter = await reporterPromise;
+    const reporter = await reporterOnce();
     if (reporter instanceof Error) {
       warn('Sentry SDK could not be loaded: failures are not reported to Sentry', { reason: reporter.message });
       return undefined;

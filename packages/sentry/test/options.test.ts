@@ -95,9 +95,10 @@ describe('Lambda context', () => {
   });
 });
 
-describe('off costs nothing: the SDK is not loaded without a DSN', () => {
+describe('off costs nothing: the SDK is not loaded without a DSN, and with one not before the first failure', () => {
   // A child process on the built dist/ (built by `npm test` before jest), with a resolve hook recording every
-  // @sentry module. The same script with a DSN is the control: there the SDK is loaded.
+  // @sentry module, counted after a successful invocation and after a failing one. With a DSN the SDK is loaded on
+  // the first failure: a cold start whose invocations succeed never pays for it.
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const script = `
     import { registerHooks } from 'node:module';
@@ -105,23 +106,28 @@ describe('off costs nothing: the SDK is not loaded without a DSN', () => {
     registerHooks({ resolve(s, c, next) { const r = next(s, c); if (r.url.includes('/@sentry/')) loaded.push(r.url); return r; } });
     const { default: middy } = await import('@middy/core');
     const { sentry } = await import('@lambdaware/sentry');
-    const handler = middy(async () => { throw new Error('x'); }).use(sentry({ flushTimeout: 200 }));
-    await handler({}, { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 }).catch(() => {});
-    console.log(JSON.stringify(loaded.length));
+    const handler = middy(async (event) => { if (event.fail) throw new Error('x'); return 'ok'; }).use(sentry({ flushTimeout: 200 }));
+    const context = { awsRequestId: 'r', getRemainingTimeInMillis: () => 5000 };
+    await handler({}, context);
+    const afterSuccess = loaded.length;
+    await handler({ fail: true }, context).catch(() => {});
+    console.log(JSON.stringify([afterSuccess, loaded.length]));
   `;
   const run = async (env: Record<string, string>) => {
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', ...env },
     });
-    return JSON.parse(stdout.trim().split('\n').at(-1)!) as number;
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as [number, number];
   };
 
-  test('no @sentry module resolved without SENTRY_DSN; some with it', async () => {
+  test('no @sentry module resolved without SENTRY_DSN; with it, none until the first failure', async () => {
     const ingest = await startSentryIngest();
     try {
-      expect(await run({})).toBe(0);
-      expect(await run({ SENTRY_DSN: ingest.dsn })).toBeGreaterThan(0);
+      expect(await run({})).toEqual([0, 0]);
+      const [afterSuccess, afterError] = await run({ SENTRY_DSN: ingest.dsn });
+      expect(afterSuccess).toBe(0);
+      expect(afterError).toBeGreaterThan(0);
       expect(ingest.events).toHaveLength(1);
     } finally {
       await ingest.close();
