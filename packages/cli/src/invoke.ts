@@ -424,19 +424,22 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
       api.dispatch({ requestId, body: JSON.stringify(event), headers });
       const signal = await take(['outcome', 'exit'], timeout * 1000);
       const initBill = initDurationMs === undefined ? 0 : initDurationMs;
+      /** The REPORT of this invocation: billed = duration + init (Lambda bills the init phase), memory read now. */
+      const reportOf = (durationMs: number, outcome: Pick<Report, 'status' | 'errorType'> = {}): Report => ({
+        durationMs,
+        billedDurationMs: Math.ceil(durationMs + initBill),
+        memorySizeMb: memory,
+        maxMemoryUsedMb: current.memoryMb,
+        initDurationMs,
+        ...outcome,
+      });
 
       if (signal.type === 'outcome') {
         const { outcome } = signal;
         const durationMs = outcome.at - startedAt;
         current.memoryMb = signal.memoryMb ?? current.memoryMb;
         await settle();
-        const report: Report = {
-          durationMs,
-          billedDurationMs: Math.ceil(durationMs + initBill),
-          memorySizeMb: memory,
-          maxMemoryUsedMb: current.memoryMb,
-          initDurationMs,
-        };
+        const report = reportOf(durationMs);
         emit(endLine(requestId));
         emit(reportLine(requestId, report));
         if (outcome.kind === 'response') {
@@ -461,15 +464,7 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
         await current.closed;
         const error: LambdaErrorBody = { errorType: 'Runtime.ExitError', errorMessage: exitMessage(requestId, current.exit!) };
         await stopEnvironment();
-        const report: Report = {
-          durationMs,
-          billedDurationMs: Math.ceil(durationMs + initBill),
-          memorySizeMb: memory,
-          maxMemoryUsedMb: current.memoryMb,
-          initDurationMs,
-          status: 'error',
-          errorType: error.errorType,
-        };
+        const report = reportOf(durationMs, { status: 'error', errorType: error.errorType });
         emit(endLine(requestId));
         emit(reportLine(requestId, report));
         finish({ requestId, status: 'error', exitCode: EXIT_CODES.functionError, cold, payload: JSON.stringify(error), error, report });
@@ -480,14 +475,7 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
       current.memoryMb = peakMemoryMb(current.child.pid) ?? current.memoryMb;
       await stopEnvironment();
       const durationMs = timeout * 1000;
-      const report: Report = {
-        durationMs,
-        billedDurationMs: Math.ceil(durationMs + initBill),
-        memorySizeMb: memory,
-        maxMemoryUsedMb: current.memoryMb,
-        initDurationMs,
-        status: 'timeout',
-      };
+      const report = reportOf(durationMs, { status: 'timeout' });
       const error: LambdaErrorBody = {
         errorType: 'Sandbox.Timedout',
         errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds(timeout)} seconds`,
