@@ -1,5 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { KEYS, type LogSink, type SinkLevel, getLogSink, stderrSink } from '@lambdaware/shared';
+import { KEYS, type LogSink, type SinkLevel, describeValue as describe, getLogSink, stderrSink } from '@lambdaware/shared';
 import { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions, type SerializedError, serializeError } from './serialize.js';
 
 type AnyRequest = Request<any, any, any, any>;
@@ -159,12 +159,4 @@ const validate = (options: unknown): ErrorLogOptions => {
   }
   // Drop keys explicitly set to undefined so that they do not override the defaults.
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ErrorLogOptions;
-};
-
-const describe = (value: unknown): string => {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
 };

@@ -299,11 +299,11 @@ describe('errorLog() options', () => {
   });
 
   it.each([
-    [{ trimNodeModules: 'yes' }, 'trimNodeModules', 'must be a boolean, got the string "yes"'],
-    [{ trimNodeInternals: 1 }, 'trimNodeInternals', 'must be a boolean, got number 1'],
-    [{ maxDepth: -1 }, 'maxDepth', 'must be an integer >= 0, got number -1'],
-    [{ maxErrors: 1.5 }, 'maxErrors', 'must be an integer >= 0, got number 1.5'],
-    [{ message: 42 }, 'message', 'must be a string or a function (error, request) => string, got number 42'],
+    [{ trimNodeModules: 'yes' }, 'trimNodeModules', 'must be a boolean, got "yes"'],
+    [{ trimNodeInternals: 1 }, 'trimNodeInternals', 'must be a boolean, got 1'],
+    [{ maxDepth: -1 }, 'maxDepth', 'must be an integer >= 0, got -1'],
+    [{ maxErrors: 1.5 }, 'maxErrors', 'must be an integer >= 0, got 1.5'],
+    [{ message: 42 }, 'message', 'must be a string or a function (error, request) => string, got 42'],
     [{ respond: { statusCode: 500 } }, 'respond', 'must be a function (error, request) => response | undefined, got an object'],
     [{ respnd: () => undefined }, 'respnd', 'is not an option (known: trimNodeInternals, trimNodeModules, maxDepth, maxErrors, message, respond)'],
     [null, 'options', 'must be an object, got null'],

@@ -1,3 +1,4 @@
+import { describeValue } from '@lambdaware/shared';
 /** The levels, most verbose first. `fatal` is accepted as `critical`; `silent` writes nothing. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'critical', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -48,13 +49,7 @@ export const levelFromEnv = (env: NodeJS.ProcessEnv, warn: (message: string) => 
 /** Parses a level given in code, or throws a LoggerOptionsError naming `what`. */
 export const levelOrThrow = (value: unknown, what: string, makeError: (m: string) => Error): LogLevel => {
   const level = parseLevel(value);
-  if (level === undefined) throw makeError(`${what} must be one of ${ACCEPTED}; got ${describe(value)}`);
+  if (level === undefined) throw makeError(`${what} must be one of ${ACCEPTED}; got ${describeValue(value)}`);
   return level;
 };
 
-export const describe = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === null || value === undefined) return String(value);
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? `an object (${Object.prototype.toString.call(value)})` : `${typeof value} ${String(value)}`;
-};

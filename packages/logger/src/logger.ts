@@ -8,7 +8,8 @@ import type {
 } from '@aws-lambda-powertools/logger/types';
 import { redactJsonText, safeJsonReplacer } from '@lambdaware/shared';
 import { LoggerOptionsError } from './errors.js';
-import { type LogLevel, describe, levelFromEnv, levelOrThrow } from './levels.js';
+import { type LogLevel, levelFromEnv, levelOrThrow } from './levels.js';
+import { describeValue as describe } from '@lambdaware/shared';
 
 /** Options of createLogger(). */
 export interface LoggerOptions {

@@ -1,7 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type LogSink, setLogSink } from '@lambdaware/shared';
 import { LoggerOptionsError } from './errors.js';
-import { describe } from './levels.js';
+import { describeValue as describe } from '@lambdaware/shared';
 import { type LambdaLogger, logger as sharedLogger } from './logger.js';
 import { type MaskPath, maskPaths, parseMaskPath } from './mask.js';
 

@@ -375,7 +375,7 @@ describe('options are validated at creation time', () => {
 
   it.each([
     [{ level: 'verbose' }, /option "level" must be one of trace, debug, info, warn, error, critical, silent .*got "verbose"/],
-    [{ serviceName: 3 }, /option "serviceName" must be a non-empty string; got number 3/],
+    [{ serviceName: 3 }, /option "serviceName" must be a non-empty string; got 3/],
     [{ persistentKeys: ['a'] }, /option "persistentKeys" must be an object/],
     [{ lvl: 'debug' }, /unknown option "lvl"/],
   ])('createLogger(%j) throws', (options, message) => {

@@ -1,5 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { describeValue } from '@lambdaware/shared';
 import { logContext, type LogContextOptions } from '@lambdaware/logger';
 import { errorLog, type ErrorLogOptions } from '@lambdaware/errors';
 import { sentry, type SentryOptions } from '@lambdaware/sentry';
@@ -65,8 +66,7 @@ export class LambdawareOptionError extends Error {
 export const CONCERNS = ['logContext', 'errorLog', 'sentry', 'secrets', 'records'] as const;
 export type Concern = (typeof CONCERNS)[number];
 
-const describe = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'string' ? `the string ${JSON.stringify(v)}` : typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
+const describe = describeValue;
 
 /** `undefined` when the concern is off, else the options to create it with (`undefined` = its defaults). */
 const optionsOf = (options: Record<string, unknown>, name: Concern, onByDefault: boolean): { on: boolean; value: object | undefined } => {
