@@ -1,5 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { KEYS, type LogSink, type SinkLevel, describeValue as describe, getLogSink, stderrSink } from '@lambdaware/shared';
+import { KEYS, type LogSink, type SinkLevel, describeValue as describe, getLogSink, redactErrorInPlace, stderrSink } from '@lambdaware/shared';
 import { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions, type SerializedError, serializeError } from './serialize.js';
 
 type AnyRequest = Request<any, any, any, any>;
@@ -87,6 +87,8 @@ export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<any, any,
     // Setting request.response (not returning it) lets the later onError hooks (logContext) run; Middy then
     // returns the response instead of rethrowing.
     if (response !== undefined) request.response = response;
+    // The runtime prints the error it receives (errorMessage, trace) itself: mask registered secrets on the error.
+    else redactErrorInPlace(error);
   };
 
   return { before: errorLogBefore, onError: errorLogOnError };

@@ -322,3 +322,36 @@ describe('errorLog() options', () => {
     expect(() => errorLog({ respond: undefined, maxDepth: undefined })).not.toThrow();
   });
 });
+
+describe('errorLog() masks secrets on the error the runtime will print', () => {
+  afterEach(() => clearSecrets());
+
+  it('the same error object propagates, its message, stack and causes masked; an error without secrets is untouched', async () => {
+    registerSecret('tok-9f8e7d6c');
+    const inner = new Error('upstream refused tok-9f8e7d6c');
+    const aggregate = new AggregateError([new Error('retry 1 with tok-9f8e7d6c')], 'all retries failed');
+    const thrown = wrapError(inner, 'call with token tok-9f8e7d6c failed').with('attempts', 2);
+    (inner as { cause?: unknown }).cause = aggregate;
+    const handler = middy(async () => {
+      throw thrown;
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.error).toBe(thrown);
+    expect(thrown.message).toBe('call with token **** failed');
+    expect(thrown.stack).not.toContain('tok-9f8e7d6c');
+    expect(inner.message).toBe('upstream refused ****');
+    expect((aggregate.errors[0] as Error).message).toBe('retry 1 with ****');
+    expect(thrown.values).toEqual({ attempts: 2 });
+    expect(out.stderr).not.toContain('tok-9f8e7d6c');
+
+    const plain = new Error('nothing secret here');
+    const stack = plain.stack;
+    const plainHandler = middy(async () => {
+      throw plain;
+    }).use(errorLog());
+    const second = await captureOutput(() => plainHandler(sqsEvent, context));
+    expect(second.error).toBe(plain);
+    expect(plain.message).toBe('nothing secret here');
+    expect(plain.stack).toBe(stack);
+  });
+});

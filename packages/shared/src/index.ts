@@ -7,6 +7,7 @@ export {
   hasSecrets,
   redactString,
   redactDeep,
+  redactErrorInPlace,
 } from './redaction.js';
 export { safeJsonReplacer, safeStringify } from './json.js';
 export { safeString, describeValue } from './describe.js';

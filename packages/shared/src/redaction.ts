@@ -103,3 +103,37 @@ const redactValue = (value: unknown, seen: Map<object, unknown>): unknown => {
   for (const [k, v] of Object.entries(value)) copy[redactString(k)] = redactValue(v, seen);
   return copy;
 };
+
+/**
+ * Masks registered secrets in the `message` and `stack` of a thrown error and of each error in its `cause` chain
+ * (and AggregateError's `errors`), in place: the Lambda runtime prints the error it receives (errorMessage and
+ * trace) without asking anyone, so a secret in a message must be masked on the error object itself before it
+ * leaves the handler. The object stays the same; only text holding a secret changes. No-op without secrets.
+ */
+export const redactErrorInPlace = (error: unknown): void => {
+  if (!hasSecrets()) return;
+  const seen = new Set<unknown>();
+  const visit = (e: unknown): void => {
+    if (e === null || typeof e !== 'object' || seen.has(e)) return;
+    seen.add(e);
+    const err = e as { message?: unknown; stack?: unknown; cause?: unknown; errors?: unknown };
+    for (const key of ['message', 'stack'] as const) {
+      try {
+        const text = err[key];
+        if (typeof text === 'string') {
+          const masked = redactString(text);
+          if (masked !== text) err[key] = masked;
+        }
+      } catch {
+        // a frozen error or a throwing accessor: nothing more can be done on this one
+      }
+    }
+    try {
+      visit(err.cause);
+      if (Array.isArray(err.errors)) for (const inner of err.errors) visit(inner);
+    } catch {
+      // a throwing accessor
+    }
+  };
+  visit(error);
+};

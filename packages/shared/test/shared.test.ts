@@ -4,6 +4,7 @@ import {
   clearSecrets,
   getLogSink,
   redactDeep,
+  redactErrorInPlace,
   redactString,
   registerSecret,
   safeJsonReplacer,
@@ -152,5 +153,22 @@ describe('safeString and describeValue never throw', () => {
     expect(describeValue(Object.create(null))).toBe('an object (null-prototype)');
     expect(describeValue({ constructor: 5 })).toBe('an object');
     for (const v of unprintable) expect(typeof describeValue(v)).toBe('string');
+  });
+});
+
+describe('redactErrorInPlace', () => {
+  it('masks message and stack along cause and errors, survives a cycle and a frozen error, keeps the object', () => {
+    registerSecret('hunter2-xyz');
+    const frozen = Object.freeze(new Error('frozen hunter2-xyz'));
+    const inner = new AggregateError([frozen, new Error('b hunter2-xyz')], 'agg hunter2-xyz');
+    const outer = new Error('outer hunter2-xyz', { cause: inner });
+    (inner as { cause?: unknown }).cause = outer;
+    redactErrorInPlace(outer);
+    expect(outer.message).toBe(`outer ${REDACTED}`);
+    expect(outer.stack).not.toContain('hunter2-xyz');
+    expect(inner.message).toBe(`agg ${REDACTED}`);
+    expect((inner.errors[1] as Error).message).toBe(`b ${REDACTED}`);
+    expect(frozen.message).toBe('frozen hunter2-xyz');
+    redactErrorInPlace('a string hunter2-xyz');
   });
 });
