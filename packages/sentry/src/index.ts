@@ -238,9 +238,9 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
       return;
     }
     const data = invocationData(context, config.tags);
-    const capture = reporter.captureMessage(`Possible timeout: ${context.functionName ?? 'function'} has ${left} ms left`, 'warning', data, (scope) => {
-      scope.setTag('timeout_warning', 'true');
-      scope.setFingerprint(['lambdaware.sentry.timeout', context.functionName ?? '']);
+    const capture = reporter.captureMessage(`Possible timeout: ${context.functionName ?? 'function'} has ${left} ms left`, 'warning', data, {
+      tags: { timeout_warning: 'true' },
+      fingerprint: ['lambdaware.sentry.timeout', context.functionName ?? ''],
     });
     writeTimeoutLine(request, left, capture.eventId);
     const outcome = await settle(capture, boundFor(context));

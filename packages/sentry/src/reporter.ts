@@ -1,20 +1,44 @@
 // The only module that imports the Sentry SDK. index.ts loads it with a dynamic import(), and only when a DSN is
 // set, so a function without Sentry never pays for it.
+//
+// It uses @sentry/core's own building blocks, not its `Client`: the event builder and the node stack parser
+// (`eventFromUnknownInput`, `eventFromMessage`), linked errors (`applyAggregateErrorsToEvent` with
+// `exceptionFromError`, what `linkedErrorsIntegration` runs), `normalize`, the DSN and its envelope endpoint, the
+// envelope (`createEventEnvelope`) and the transport (`createTransport`: rate limits, the send buffer). The steps
+// between them are those `ServerRuntimeClient` runs for an event (`_prepareEvent`, `prepareEvent`, the scope data,
+// `beforeSend`), in the same order. `Client` (with scopes, hooks, integrations, sessions, spans) is 45 KB of a
+// bundle; these are 15 KB.
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import {
   SDK_VERSION,
-  Scope,
-  ServerRuntimeClient,
+  addExceptionMechanism,
+  applyAggregateErrorsToEvent,
+  checkOrSetAlreadyCaught,
+  createEventEnvelope,
   createStackParser,
   createTransport,
-  linkedErrorsIntegration,
-  nodeStackLineParser,
-  uuid4,
+  dateTimestampInSeconds,
+  eventFromMessage,
+  eventFromUnknownInput,
+  exceptionFromError,
+  generateSpanId,
+  generateTraceId,
+  getDebugImagesForResources,
+  getEnvelopeEndpointWithUrlEncodedAuth,
   isAlreadyCaptured,
+  makeDsn,
+  nodeStackLineParser,
+  normalize,
+  uuid4,
+  type Client,
+  type DsnComponents,
   type ErrorEvent,
+  type Event,
   type EventHint,
+  type SdkMetadata,
   type SeverityLevel,
+  type Transport,
 } from '@sentry/core/server';
 import { redactDeep } from '@lambdaware/shared';
 import type { InvocationData } from './context.js';
@@ -46,6 +70,13 @@ export interface Capture {
   abandon(): void;
 }
 
+/** What a capture adds to the invocation's data (a timeout warning's tag and fingerprint). */
+export interface CaptureExtras {
+  tags?: Record<string, string>;
+  extra?: Record<string, unknown>;
+  fingerprint?: string[];
+}
+
 /** The text of the envelope's header line names the event id: read it back to pair a request with its event. */
 const eventIdOfEnvelope = (body: string | Uint8Array): string | undefined => {
   const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, Math.min(body.byteLength, 512)).toString('utf8');
@@ -58,67 +89,52 @@ const eventIdOfEnvelope = (body: string | Uint8Array): string | undefined => {
   }
 };
 
+const isOk = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
+
+/** As the client options of the previous ServerRuntimeClient: normalizeDepth 6, Sentry's default breadth. */
+const NORMALIZE_DEPTH = 6;
+const NORMALIZE_BREADTH = 1000;
+const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
+/** linkedErrorsIntegration's defaults. */
+const LINKED_ERRORS_KEY = 'cause';
+const LINKED_ERRORS_LIMIT = 5;
+
 /**
- * A Sentry client of its own (no global hub, no integrations beyond linked errors), an http(s) transport that
- * reports per event whether Sentry accepted it, and a fresh scope per capture.
+ * A Sentry reporter of its own (no global hub, no scopes shared between events), an http(s) transport that reports
+ * per event whether Sentry accepted it, and the invocation's data applied to each event alone.
  */
 export class Reporter {
-  readonly client: ServerRuntimeClient;
-  private readonly pending = new Map<string, (outcome: Outcome) => void>();
+  private readonly stackParser = createStackParser(nodeStackLineParser());
+  private readonly dsn: DsnComponents;
+  private readonly transport: Transport;
+  private readonly metadata: SdkMetadata;
+  private readonly environment: string;
+  private readonly release: string | undefined;
+  private readonly userBeforeSend: ReporterConfig['beforeSend'];
   private readonly inflight = new Map<string, ClientRequest>();
   private readonly capturedFor = new WeakMap<object, string | undefined>();
+  /** `eventFromUnknownInput` reads only `getOptions().normalizeDepth` of a client (for a thrown plain object). */
+  private readonly clientOptions = { getOptions: () => ({ normalizeDepth: NORMALIZE_DEPTH }) } as unknown as Client;
 
   constructor(config: ReporterConfig) {
-    const stackParser = createStackParser(nodeStackLineParser());
-    const gzipThreshold = config.gzipThreshold ?? 32 * 1024;
-    const settle = (eventId: string | undefined, outcome: Outcome): void => {
-      if (eventId === undefined) return;
-      const resolve = this.pending.get(eventId);
-      this.pending.delete(eventId);
-      resolve?.(outcome);
+    const dsn = makeDsn(config.dsn);
+    if (dsn === undefined) throw new Error('Sentry DSN could not be parsed');
+    this.dsn = dsn;
+    this.environment = config.environment || 'production';
+    this.release = config.release;
+    this.userBeforeSend = config.beforeSend;
+    const sdk = {
+      name: 'sentry.javascript.lambdaware',
+      version: SDK_VERSION,
+      integrations: ['LinkedErrors'],
+      packages: [{ name: 'npm:@lambdaware/sentry', version: SDK_VERSION }],
     };
-    const userBeforeSend = config.beforeSend;
-    this.client = new ServerRuntimeClient({
-      dsn: config.dsn,
-      environment: config.environment,
-      release: config.release,
-      platform: 'node',
-      runtime: { name: 'node', version: process.version },
-      stackParser,
-      integrations: [linkedErrorsIntegration()],
-      sendClientReports: false,
-      normalizeDepth: 6,
-      _metadata: { sdk: { name: 'sentry.javascript.lambdaware', version: SDK_VERSION, packages: [{ name: 'npm:@lambdaware/sentry', version: SDK_VERSION }] } },
-      beforeSend: async (event, hint) => {
-        const kept = userBeforeSend === undefined ? event : await userBeforeSend(event, hint);
-        if (kept === null) settle(event.event_id, { delivered: false, dropped: true, reason: 'dropped by beforeSend' });
-        // Last step before the envelope: no registered secret leaves the process.
-        return kept === null ? null : redactDeep(kept);
-      },
-      transport: (options) =>
-        createTransport(options, ({ body }) => {
-          const eventId = eventIdOfEnvelope(body);
-          return new Promise((resolve, reject) => {
-            void this.send(options.url, body, gzipThreshold, eventId).then(
-              (response) => {
-                const ok = response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300;
-                settle(eventId, ok ? { delivered: true } : { delivered: false, reason: `HTTP ${response.statusCode}` });
-                resolve(response);
-              },
-              (error: NodeJS.ErrnoException) => {
-                settle(eventId, { delivered: false, reason: error.code ?? error.message });
-                reject(error);
-              },
-            );
-          });
-        }),
-    });
-    // Sent or not sent without a request (rate limited, buffer full, transport error): the event is settled here.
-    this.client.on('afterSendEvent', (event, response) => {
-      const ok = response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300;
-      settle(event.event_id, ok ? { delivered: true } : { delivered: false, reason: response.statusCode === undefined ? 'not sent (rate limited or dropped)' : `HTTP ${response.statusCode}` });
-    });
-    this.client.init();
+    this.metadata = { sdk };
+    const gzipThreshold = config.gzipThreshold ?? 32 * 1024;
+    const url = getEnvelopeEndpointWithUrlEncodedAuth(dsn, undefined, sdk);
+    this.transport = createTransport({ recordDroppedEvent: () => {} }, ({ body }) =>
+      this.send(url, body, gzipThreshold, eventIdOfEnvelope(body)),
+    );
   }
 
   private async send(url: string, body: string | Uint8Array, gzipThreshold: number, eventId: string | undefined) {
@@ -154,26 +170,95 @@ export class Reporter {
     });
   }
 
-  /** A capture whose outcome is tracked; `fill` puts the invocation's data on the event's own fresh scope. */
-  private track(capture: (scope: Scope, eventId: string) => void, data: InvocationData, fill?: (scope: Scope) => void): Capture {
-    const scope = new Scope();
-    scope.setTags(data.tags);
-    for (const [name, value] of Object.entries(data.contexts)) scope.setContext(name, value);
-    if (data.transaction) scope.setTransactionName(data.transaction);
-    fill?.(scope);
-    let settleLocal!: (o: Outcome) => void;
-    const outcome = new Promise<Outcome>((resolve) => (settleLocal = resolve));
-    // The id is chosen here (the hint's event_id wins in the SDK), so the outcome is registered before any send.
+  /**
+   * What ServerRuntimeClient's `_prepareEvent` and core's `prepareEvent` do for an event of ours (no global or
+   * isolation scope, no event processors besides linked errors, no breadcrumbs, no sessions or spans), in order.
+   */
+  private prepare(event: Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Event {
+    // ServerRuntimeClient: platform and runtime
+    event.platform = 'node';
+    event.contexts = { ...event.contexts, runtime: { name: 'node', version: process.version } };
+    // preprocessEvent: linkedErrorsIntegration
+    applyAggregateErrorsToEvent(exceptionFromError, this.stackParser, LINKED_ERRORS_KEY, LINKED_ERRORS_LIMIT, event, hint);
+    // prepareEvent: id, time, client options, debug ids (source maps uploaded with debug ids), the mechanism
+    event.event_id = hint.event_id;
+    event.timestamp = dateTimestampInSeconds();
+    event.environment = this.environment;
+    if (this.release !== undefined) event.release = this.release;
+    const files = new Set<string>();
+    for (const exception of event.exception?.values ?? []) for (const frame of exception.stacktrace?.frames ?? []) if (frame.filename) files.add(frame.filename);
+    if (files.size > 0) {
+      const images = getDebugImagesForResources(this.stackParser, [...files]);
+      if (images.length > 0) event.debug_meta = { images };
+    }
+    if (hint.mechanism) addExceptionMechanism(event, hint.mechanism);
+    // the scope's data (applyScopeDataToEvent): the event's own keys win over the scope's
+    const extra = { ...extras.extra };
+    if (Object.keys(extra).length > 0) event.extra = { ...extra, ...event.extra };
+    const tags = { ...data.tags, ...extras.tags };
+    if (Object.keys(tags).length > 0) event.tags = { ...tags, ...event.tags };
+    event.contexts = { ...data.contexts, ...event.contexts };
+    if (data.transaction) event.transaction = data.transaction;
+    if (extras.fingerprint?.length) event.fingerprint = [...(event.fingerprint ?? []), ...extras.fingerprint];
+    // a fresh trace per event, as a fresh scope's propagation context gives (Client._prepareEvent)
+    const traceId = generateTraceId();
+    event.contexts = { trace: { trace_id: traceId, span_id: generateSpanId() }, ...event.contexts };
+    event.sdkProcessingMetadata = {
+      dynamicSamplingContext: { environment: this.environment, release: this.release, public_key: this.dsn.publicKey, trace_id: traceId },
+    };
+    // normalizeEvent
+    if (event.extra) event.extra = normalize(event.extra, NORMALIZE_DEPTH, NORMALIZE_BREADTH) as Event['extra'];
+    const trace = event.contexts.trace;
+    event.contexts = normalize(event.contexts, NORMALIZE_DEPTH, NORMALIZE_BREADTH) as Event['contexts'];
+    event.contexts!.trace = trace;
+    return event;
+  }
+
+  /** Builds, filters and sends one event; the outcome settles with the transport's answer. */
+  private async process(event: Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Promise<Outcome> {
+    const prepared = this.prepare(event, hint, data, extras) as ErrorEvent;
+    let kept: ErrorEvent | null;
+    try {
+      kept = this.userBeforeSend === undefined ? prepared : await this.userBeforeSend(prepared, hint);
+    } catch (e) {
+      return { delivered: false, reason: `beforeSend threw ${e instanceof Error ? e.name : typeof e}` };
+    }
+    if (kept === null) return { delivered: false, dropped: true, reason: 'dropped by beforeSend' };
+    // Last step before the envelope: no registered secret leaves the process.
+    const envelope = createEventEnvelope(redactDeep(kept), this.dsn, this.metadata);
+    try {
+      const response = await this.transport.send(envelope);
+      if (isOk(response.statusCode)) return { delivered: true };
+      // No status: the transport did not send it (rate limited, or its buffer full).
+      return { delivered: false, reason: response.statusCode === undefined ? 'not sent (rate limited or dropped)' : `HTTP ${response.statusCode}` };
+    } catch (e) {
+      const error = e as NodeJS.ErrnoException;
+      return { delivered: false, reason: error.code ?? error.message };
+    }
+  }
+
+  /** One capture: its id chosen first, its outcome tracked, abandoned at the caller's bound. */
+  private track(build: (hint: EventHint) => Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Capture {
     const eventId = uuid4();
-    this.pending.set(eventId, settleLocal);
-    capture(scope, eventId);
+    const fullHint = { event_id: eventId, ...hint };
+    let settle!: (o: Outcome) => void;
+    const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
+    let settled = false;
+    const done = (o: Outcome): void => {
+      if (!settled) (settled = true), settle(o);
+    };
+    try {
+      const event = build(fullHint);
+      this.process(event, fullHint, data, extras).then(done, (e: unknown) => done({ delivered: false, reason: e instanceof Error ? e.message : String(e) }));
+    } catch (e) {
+      done({ delivered: false, reason: `event not built: ${e instanceof Error ? e.message : String(e)}` });
+    }
     return {
       eventId,
       outcome,
       abandon: () => {
-        this.pending.delete(eventId);
         this.inflight.get(eventId)?.destroy(new Error('Sentry flush bound reached'));
-        settleLocal({ delivered: false, reason: 'timed out' });
+        done({ delivered: false, reason: 'timed out' });
       },
     };
   }
@@ -194,20 +279,20 @@ export class Reporter {
       }
     }
     if (isObject) this.capturedFor.set(error, invocation);
-    if (isAlreadyCaptured(error)) {
+    // Marks it as captured, as Client.captureException does, so that another Sentry SDK does not send it again.
+    if (checkOrSetAlreadyCaught(error)) {
       return { eventId: undefined, outcome: Promise.resolve({ delivered: false, dropped: true, reason: 'already captured' }), abandon: () => {} };
     }
     return this.track(
-      (scope, eventId) => this.client.captureException(error, { event_id: eventId, originalException: error, mechanism: { type: 'auto.middleware.lambdaware.sentry', handled: false } }, scope),
+      (hint) => ({ ...eventFromUnknownInput(this.clientOptions, this.stackParser, error, hint), level: 'error' }),
+      { originalException: error, mechanism: MECHANISM },
       data,
-      (scope) => {
-        if (Object.keys(extra).length > 0) scope.setExtras(extra);
-      },
+      { extra },
     );
   }
 
-  captureMessage(message: string, level: SeverityLevel, data: InvocationData, fill?: (scope: Scope) => void): Capture {
-    return this.track((scope, eventId) => this.client.captureMessage(message, level, { event_id: eventId }, scope), data, fill);
+  captureMessage(message: string, level: SeverityLevel, data: InvocationData, extras: CaptureExtras = {}): Capture {
+    return this.track((hint) => eventFromMessage(this.stackParser, message, level, hint), {}, data, extras);
   }
 }
 

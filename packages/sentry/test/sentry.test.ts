@@ -181,6 +181,77 @@ describe('on failure, through the real SDK', () => {
     expect(warnings(sink.lines)).toEqual([]);
   });
 
+  test('the event names the SDK, the runtime, a trace, and the envelope carries the trace for the DSN\'s key', async () => {
+    await invoke(() => handlerThrowing(new Error('described'), { release: 'r@9' })({}, lambdaContext()));
+    const event = await ingest.waitForEvent(3000);
+    expect(event.platform).toBe('node');
+    expect(event.sdk).toMatchObject({ name: 'sentry.javascript.lambdaware', integrations: ['LinkedErrors'], packages: [{ name: 'npm:@lambdaware/sentry' }] });
+    expect(contexts(event).runtime).toEqual({ name: 'node', version: process.version });
+    const trace = contexts(event).trace as { trace_id: string; span_id: string };
+    expect(trace.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(trace.span_id).toMatch(/^[0-9a-f]{16}$/);
+    expect(ingest.envelopes[0].header).toMatchObject({ event_id: event.event_id, trace: { trace_id: trace.trace_id, public_key: 'public', release: 'r@9', environment: 'production' } });
+    expect(typeof event.timestamp).toBe('number');
+  });
+
+  test('an error already captured by a Sentry SDK is not sent again, and one we capture is marked for the others', async () => {
+    const theirs = new Error('captured by the user');
+    Object.defineProperty(theirs, '__sentry_captured__', { value: true, enumerable: false, configurable: true });
+    await invoke(() => handlerThrowing(theirs)({}, lambdaContext()));
+    const ours = new Error('captured here');
+    await invoke(() => handlerThrowing(ours)({}, lambdaContext()));
+    await ingest.waitForEvent(3000);
+    await sleep(100);
+    expect(ingest.events.map((e) => exceptions(e)[0].value)).toEqual(['captured here']);
+    expect((ours as unknown as { __sentry_captured__?: boolean }).__sentry_captured__).toBe(true);
+  });
+
+  test('a thrown plain object and an AggregateError are reported with their data', async () => {
+    await invoke(() => handlerThrowing({ code: 'E_DECLINED', status: 402 })({}, lambdaContext()));
+    const plain = await ingest.waitForEvent(3000);
+    expect(exceptions(plain)[0].value).toBe('Object captured as exception with keys: code, status');
+    expect(plain.extra).toEqual({ __serialized__: { code: 'E_DECLINED', status: 402 } });
+    await invoke(() => handlerThrowing(new AggregateError([new RangeError('first'), new SyntaxError('second')], 'both failed'))({}, lambdaContext()));
+    const aggregate = await ingest.waitForEvent(3000, (e) => e !== plain);
+    expect(exceptions(aggregate).map((v) => [v.type, v.value])).toEqual([
+      ['SyntaxError', 'second'],
+      ['RangeError', 'first'],
+      ['AggregateError', 'both failed'],
+    ]);
+  });
+
+  test('a beforeSend that throws: nothing sent, one warning at once naming it, the error unchanged', async () => {
+    const error = new Error('kept');
+    const { error: thrown, ms } = await invoke(() =>
+      handlerThrowing(error, {
+        flushTimeout: 2000,
+        beforeSend: () => {
+          throw new TypeError('bug in beforeSend');
+        },
+      })({}, lambdaContext()),
+    );
+    expect(thrown).toBe(error);
+    expect(ms).toBeLessThan(1000);
+    expect(warnings(sink.lines)).toMatchObject([{ message: 'Sentry event not delivered', reason: 'beforeSend threw TypeError' }]);
+    await sleep(100);
+    expect(ingest.envelopes).toEqual([]);
+  });
+
+  test('debug ids injected by a Sentry bundler plugin are sent as debug_meta images for the frames\' files', async () => {
+    // The plugins inject `_sentryDebugIds[new Error().stack] = '<id>'` into each bundle; a frame of that file maps to it.
+    const debugIds = ((globalThis as { _sentryDebugIds?: Record<string, string> })._sentryDebugIds = {});
+    const debugId = '6fd2e5d4-8f0e-4d0a-9b55-6a1c2f0f9a11';
+    debugIds[new Error().stack!] = debugId;
+    try {
+      await invoke(() => handlerThrowing(new Error('from a bundle'))({}, lambdaContext()));
+      const event = await ingest.waitForEvent(3000);
+      const images = (event.debug_meta as { images: { type: string; code_file: string; debug_id: string }[] }).images;
+      expect(images).toContainEqual({ type: 'sourcemap', code_file: expect.stringMatching(/sentry\.test\.ts$/), debug_id: debugId });
+    } finally {
+      delete (globalThis as { _sentryDebugIds?: unknown })._sentryDebugIds;
+    }
+  });
+
   test('shouldReport decides which errors are reported', async () => {
     const handler = middy(async (event: { fail: string }) => {
       throw new Error(event.fail);
