@@ -156,14 +156,6 @@ export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig
     ));
 };
 
-/** The value of one binding for a raw secret: memoized per raw value, so a cached secret is parsed once. */
-const valueOf = async (b: Binding, raw: RawSecret): Promise<unknown> => {
-  if (b.memo?.raw === raw) return b.memo.value;
-  const value = await validate(b.request.id, decode(b.request.id, raw, b.parse), b.schema);
-  b.memo = { raw, value };
-  return value;
-};
-
 /**
  * Middy middleware: fetches secrets from AWS Secrets Manager (at cold start, then when their TTL has passed),
  * parses and validates them, registers every value for redaction, and puts them on `context.secrets`
@@ -194,17 +186,36 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   const { cacheTtlMs, batch } = options;
   const store = lazyStore(options);
 
-  /** Warm path: every value cached, fresh and already parsed; no promise, no allocation but the result. */
+  /**
+   * The values object built from the bindings' memos, shared by the warm invocations while every memo stays the
+   * same; dropped when one changes (a new raw value was parsed), and built again on the next warm invocation.
+   */
+  let current: Record<string, unknown> | undefined;
+
+  /** The value of one binding for a raw secret: memoized per raw value, so a cached secret is parsed once. */
+  const valueOf = async (b: Binding, raw: RawSecret): Promise<unknown> => {
+    if (b.memo?.raw === raw) return b.memo.value;
+    const value = await validate(b.request.id, decode(b.request.id, raw, b.parse), b.schema);
+    b.memo = { raw, value };
+    current = undefined;
+    return value;
+  };
+
+  /** Warm path: every value cached, fresh and already parsed; no promise, and no allocation while nothing changed. */
   const cachedValues = (): Record<string, unknown> | undefined => {
     const s = store();
-    const now = Date.now();
-    const values: Record<string, unknown> = {};
+    // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read
+    const now = cacheTtlMs === Infinity ? 0 : Date.now();
     for (const b of bindings) {
       const raw = s.fresh(b.cacheKey, cacheTtlMs, now);
       if (raw === undefined || b.memo?.raw !== raw) return undefined;
-      values[b.key] = b.memo.value;
     }
-    return values;
+    if (current === undefined) {
+      const values: Record<string, unknown> = {};
+      for (const b of bindings) values[b.key] = b.memo!.value;
+      current = values;
+    }
+    return current;
   };
 
   const loadValues = async (): Promise<Record<string, unknown>> => {
@@ -230,7 +241,16 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     prefetched.catch(() => undefined);
   }
 
-  const secretsBefore = async (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> => {
+  /** One descriptor, reused: `context.secrets` is non-enumerable (logging the context does not print it). */
+  const descriptor: PropertyDescriptor = { value: undefined, enumerable: false, writable: true, configurable: true };
+  const put = (context: LambdaContext, values: Record<string, unknown>): void => {
+    const existing = (context as { secrets?: object }).secrets;
+    descriptor.value = existing !== undefined ? { ...existing, ...values } : values;
+    Object.defineProperty(context, 'secrets', descriptor);
+    descriptor.value = undefined;
+  };
+
+  const fetchingBefore = async (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> => {
     let values: Record<string, unknown> | undefined;
     if (prefetched !== undefined) {
       const first = prefetched;
@@ -241,13 +261,23 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
       if (cacheTtlMs === 0) values = prefetchedValues;
     }
     values ??= cachedValues() ?? (await loadValues());
-    const existing = (request.context as { secrets?: object }).secrets;
-    Object.defineProperty(request.context, 'secrets', {
-      value: existing !== undefined ? { ...existing, ...values } : values,
-      enumerable: false,
-      writable: true,
-      configurable: true,
-    });
+    put(request.context, values);
+  };
+
+  /**
+   * Synchronous when every value is cached (Middy awaits only a returned promise): returns undefined then, and
+   * the fetching path's promise otherwise. A failure is always a rejected promise, never a synchronous throw.
+   */
+  const secretsBefore = (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> | undefined => {
+    if (prefetched !== undefined) return fetchingBefore(request);
+    try {
+      const values = cachedValues();
+      if (values === undefined) return fetchingBefore(request);
+      put(request.context, values);
+      return undefined;
+    } catch (e) {
+      return Promise.reject(e);
+    }
   };
 
   return { before: secretsBefore };

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { clearSecrets, redactString } from '@lambdaware/shared';
@@ -218,6 +218,103 @@ describe('caching', () => {
     await expect(invoke(handler)).rejects.toMatchObject({ name: 'SecretsError', code: 'AccessDenied', secretId: name });
     expect(await invoke(handler)).toBe('recovered-value');
     expect(sm.calls.map((c) => c.outcome)).toEqual(['AccessDeniedException', 'ok']);
+  });
+});
+
+/** The context.secrets a direct call of a middleware's before left on a request. */
+const secretsOf = (r: { context: object }) => (r.context as { secrets?: unknown }).secrets;
+
+describe('the warm path (every value cached)', () => {
+  it('is synchronous (before returns undefined) and reuses one values object until a raw value changes', async () => {
+    const name = uniq('warm');
+    sm.setSecret(name, { v: 'warm-1' });
+    const client = clientFor(sm.endpoint);
+    const mw = secrets({ client, fetch: { s: name } });
+    const first = mw.before!(requestFor() as never);
+    expect(first).toBeInstanceOf(Promise); // waits for the prefetch
+    await first;
+    const [a, b] = [requestFor(), requestFor()];
+    expect(mw.before!(a as never)).toBeUndefined();
+    expect(mw.before!(b as never)).toBeUndefined();
+    expect(secretsOf(a)).toEqual({ s: { v: 'warm-1' } });
+    expect(secretsOf(b)).toBe(secretsOf(a));
+    expect(Object.keys(b.context)).not.toContain('secrets');
+    expect(Object.getOwnPropertyDescriptor(b.context, 'secrets')).toMatchObject({ enumerable: false, writable: true, configurable: true });
+
+    // another reader of the same client (TTL 0) refreshes the shared cache: the next invocation parses the new
+    // value (a promise), and the warm invocations after it get a new values object with it
+    sm.setSecret(name, { v: 'warm-2' });
+    await secrets({ client, cacheTtlMs: 0, prefetch: false, fetch: { s: name } }).before!(requestFor() as never);
+    const c = requestFor();
+    const refreshing = mw.before!(c as never);
+    expect(refreshing).toBeInstanceOf(Promise);
+    await refreshing;
+    expect(secretsOf(c)).toEqual({ s: { v: 'warm-2' } });
+    const d = requestFor();
+    expect(mw.before!(d as never)).toBeUndefined();
+    expect(secretsOf(d)).toEqual({ s: { v: 'warm-2' } });
+    expect(secretsOf(a)).toEqual({ s: { v: 'warm-1' } });
+    expect(sm.calls).toHaveLength(2);
+  });
+
+  it('uses a cached value until exactly cacheTtlMs after it arrived, then fetches (a rotation is seen then, not before)', async () => {
+    const name = uniq('ttl-exact');
+    sm.setSecret(name, { v: 'exact-1' });
+    let now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const mw = secrets({ client: clientFor(sm.endpoint), cacheTtlMs: 1000, fetch: { s: name } });
+      await mw.before!(requestFor() as never);
+      sm.setSecret(name, { v: 'exact-2' });
+      now += 999;
+      const cached = requestFor();
+      expect(mw.before!(cached as never)).toBeUndefined();
+      expect(secretsOf(cached)).toEqual({ s: { v: 'exact-1' } });
+      expect(sm.calls).toHaveLength(1);
+      now += 1;
+      const expired = requestFor();
+      const fetching = mw.before!(expired as never);
+      expect(fetching).toBeInstanceOf(Promise);
+      await fetching;
+      expect(secretsOf(expired)).toEqual({ s: { v: 'exact-2' } });
+      expect(sm.calls).toHaveLength(2);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
+  it('merges with an earlier secrets() without changing the earlier one\'s values, and stays non-enumerable', async () => {
+    const a = uniq('warm-merge/a');
+    const b = uniq('warm-merge/b');
+    sm.setSecret(a, { x: 'warm-merge-a' });
+    sm.setSecret(b, 'warm-merge-b', {});
+    const client = clientFor(sm.endpoint);
+    const first = secrets({ client, fetch: { a } });
+    const second = secrets({ client, fetch: { b: { id: b, parse: 'text' } } });
+    const cold = requestFor();
+    await first.before!(cold as never);
+    await second.before!(cold as never);
+    for (let i = 0; i < 2; i++) {
+      const r = requestFor();
+      expect(first.before!(r as never)).toBeUndefined();
+      const own = secretsOf(r);
+      expect(second.before!(r as never)).toBeUndefined();
+      expect(secretsOf(r)).toEqual({ a: { x: 'warm-merge-a' }, b: 'warm-merge-b' });
+      expect(own).toEqual({ a: { x: 'warm-merge-a' } });
+      expect(JSON.stringify(r.context)).not.toContain('warm-merge');
+    }
+  });
+
+  it('a failure on the warm path is a rejected promise, not a synchronous throw', async () => {
+    const name = uniq('warm-fail');
+    sm.setSecret(name, { v: 'warm-fail' });
+    const mw = secrets({ client: clientFor(sm.endpoint), fetch: { s: name } });
+    await mw.before!(requestFor() as never);
+    const r = requestFor();
+    Object.preventExtensions(r.context);
+    const out = mw.before!(r as never);
+    expect(out).toBeInstanceOf(Promise);
+    await expect(out).rejects.toThrow(/secrets/);
   });
 });
 
