@@ -213,7 +213,8 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     if (current === undefined) {
       const values: Record<string, unknown> = {};
       for (const b of bindings) values[b.key] = b.memo!.value;
-      current = values;
+      // frozen: shared by invocations, so a key a handler adds must not reach the next one (it throws instead)
+      current = Object.freeze(values);
     }
     return current;
   };

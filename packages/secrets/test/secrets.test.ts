@@ -240,6 +240,11 @@ describe('the warm path (every value cached)', () => {
     expect(secretsOf(b)).toBe(secretsOf(a));
     expect(Object.keys(b.context)).not.toContain('secrets');
     expect(Object.getOwnPropertyDescriptor(b.context, 'secrets')).toMatchObject({ enumerable: false, writable: true, configurable: true });
+    // shared by warm invocations, so frozen: a key added by one handler must not reach the next invocation
+    expect(() => {
+      (secretsOf(b) as Record<string, unknown>).leak = 'x';
+    }).toThrow(TypeError);
+    expect(secretsOf(a)).toEqual({ s: { v: 'warm-1' } });
 
     // another reader of the same client (TTL 0) refreshes the shared cache: the next invocation parses the new
     // value (a promise), and the warm invocations after it get a new values object with it
