@@ -66,20 +66,31 @@ const KIND_OF_EVENT_SOURCE = new Map<unknown, EventKind>([
   ['aws:s3', 's3'],
 ]);
 
-/** One item of the batch (`event.Records[index]`, or the EventBridge event): 0..n records, or what was wrong. */
-export interface Item {
-  index: number;
-  id: string | undefined;
-  source: Source;
-  records: AnyRecord[];
-  failure: RecordFailure | undefined;
+/**
+ * An item of the batch (`event.Records[index]`, or the EventBridge event) that is not exactly one good record: one
+ * that failed, or an S3 notification carrying 0 or several objects. The common item, one good record, is the record
+ * itself (no wrapper).
+ */
+export class Item {
+  constructor(
+    readonly index: number,
+    readonly id: string | undefined,
+    readonly source: Source,
+    readonly records: AnyRecord[],
+    public failure: RecordFailure | undefined,
+  ) {}
 }
+
+/** One entry per item of the batch, in order. */
+export type Entry = AnyRecord | Item;
 
 export interface Batch {
   kind: EventKind | undefined;
   /** A FIFO queue: partial batch mode stops at the first failure. */
   fifo: boolean;
-  items: Item[];
+  entries: Entry[];
+  /** Every entry is a good record (so `entries` is the list of records). */
+  plain: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -95,12 +106,24 @@ class RecordProblem {
   ) {}
 }
 
-type Json = { ok: true; value: unknown } | { ok: false; error: string };
-const parseJson = (text: string): Json => {
+/** What tryParse() returns for text that is not JSON (JSON.parse never returns a symbol). */
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+const tryParse = (text: string): unknown => {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return JSON.parse(text);
+  } catch {
+    return NOT_JSON;
+  }
+};
+
+/** Why the text is not JSON (parsed again: only on the failure path). */
+const jsonError = (text: string): string => {
+  try {
+    JSON.parse(text);
+    return 'unexpected input';
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : safeString(e) };
+    return e instanceof Error ? e.message : safeString(e);
   }
 };
 
@@ -127,12 +150,14 @@ const isS3Event = (v: unknown): v is { Records: unknown[] } =>
 /** S3 sends this to a queue or topic when a notification is configured: it carries no object, so no record. */
 const isS3TestEvent = (v: unknown): boolean => isObject(v) && v.Service === 'Amazon S3' && v.Event === 's3:TestEvent';
 
-/** What a message (an SQS body, an SNS Message) turned out to hold. */
-type Message = { s3: unknown[] } | { payload: unknown };
+/** The records of an S3 notification found in a message (the only non-payload readMessage returns). */
+class S3List {
+  constructor(readonly list: unknown[]) {}
+}
 
 /**
  * The content of a message: an S3 notification (when `expect` allows it), else the payload in the asked format.
- * `parsed` is the message already parsed by the caller, if it was.
+ * `parsed` is the message already parsed by the caller, if it was (tryParse's result).
  */
 const readMessage = (
   text: string,
@@ -140,22 +165,22 @@ const readMessage = (
   what: string,
   o: DecodeOptions,
   source: Source,
-  parsed?: Json,
-): Message => {
-  let json = parsed;
-  if (json === undefined && (o.payload === 'json' || expect === 's3')) json = parseJson(text);
-  if (expect !== 'plain' && json?.ok === true) {
-    if (isS3Event(json.value)) return { s3: json.value.Records };
-    if (isS3TestEvent(json.value)) return { s3: [] };
+  parsed?: unknown,
+): unknown => {
+  let value = parsed;
+  if (value === undefined && (o.payload === 'json' || expect === 's3')) value = tryParse(text);
+  if (expect !== 'plain' && value !== undefined && value !== NOT_JSON) {
+    if (isS3Event(value)) return new S3List(value.Records);
+    if (isS3TestEvent(value)) return new S3List([]);
   }
   if (expect === 's3') {
-    if (json?.ok === false) throw new RecordProblem('parse', `${what} is not JSON: ${json.error}`, source);
+    if (value === NOT_JSON) throw new RecordProblem('parse', `${what} is not JSON: ${jsonError(text)}`, source);
     throw new RecordProblem('shape', `${what} is not an S3 event notification`, source);
   }
-  if (o.payload === 'text') return { payload: text };
-  if (o.payload === 'bytes') return { payload: Buffer.from(text, 'utf8') };
-  if (json?.ok === false) throw new RecordProblem('parse', `${what} is not JSON: ${json.error}`, source);
-  return { payload: json?.ok === true ? json.value : undefined };
+  if (o.payload === 'text') return text;
+  if (o.payload === 'bytes') return Buffer.from(text, 'utf8');
+  if (value === NOT_JSON) throw new RecordProblem('parse', `${what} is not JSON: ${jsonError(text)}`, source);
+  return value;
 };
 
 const s3Object = (r: unknown, source: S3Source): { ref: S3ObjectRef; record: S3EventRecord } => {
@@ -180,17 +205,20 @@ const s3Object = (r: unknown, source: S3Source): { ref: S3ObjectRef; record: S3E
   return { ref, record: r as unknown as S3EventRecord };
 };
 
-const s3Records = (
+/** An item's S3 records: the record itself when there is one (the usual case), else an Item holding 0 or several. */
+const s3Entry = (
   list: unknown[],
   index: number,
   id: string,
   source: S3Source,
   raw: SQSRecord | SNSEventRecord | S3EventRecord,
-  carrier: { messageId: string | undefined; topicArn: string | undefined },
-): AnyRecord[] =>
-  list.map((r) => {
+  messageId: string | undefined,
+  topicArn: string | undefined,
+): Entry => {
+  const records: AnyRecord[] = [];
+  for (const r of list) {
     const { ref, record } = s3Object(r, source);
-    return {
+    records.push({
       ...ref,
       payload: { ...ref },
       id,
@@ -200,21 +228,23 @@ const s3Records = (
       eventTime: safeString(record.eventTime),
       region: safeString(record.awsRegion),
       s3: record,
-      messageId: carrier.messageId,
-      topicArn: carrier.topicArn,
+      messageId,
+      topicArn,
       raw,
-    } as AnyRecord;
-  });
+    } as AnyRecord);
+  }
+  return records.length === 1 ? records[0] : new Item(index, id, source, records, undefined);
+};
 
 /** A queue record: one object literal, same shape for every record (the hot path of an SQS batch). */
-const sqsRecord = (r: Obj, id: string, index: number, source: Source, payload: unknown): AnyRecord => {
+const sqsRecord = (r: Obj, id: string, index: number, payload: unknown): AnyRecord => {
   const attributes = (isObject(r.attributes) ? r.attributes : {}) as unknown as SqsFields['attributes'];
   const eventSourceArn = str(r.eventSourceARN) ?? '';
   return {
     payload,
     id,
     index,
-    source,
+    source: 'sqs',
     messageId: id,
     receiptHandle: str(r.receiptHandle) ?? '',
     attributes,
@@ -224,29 +254,39 @@ const sqsRecord = (r: Obj, id: string, index: number, source: Source, payload: u
     fifo: eventSourceArn.endsWith('.fifo'),
     messageGroupId: str(attributes.MessageGroupId),
     raw: r as unknown as SQSRecord,
-  } as AnyRecord;
+  };
 };
 
-const snsNotificationFields = (n: SNSMessage) => ({
-  snsMessageId: n.MessageId,
-  topicArn: n.TopicArn,
-  subject: str(n.Subject) ?? undefined,
-  snsTimestamp: safeString(n.Timestamp),
-  snsMessageAttributes: isObject(n.MessageAttributes) ? n.MessageAttributes : {},
-  notification: n,
-});
+/** An SNS notification delivered through a queue: the queue record's fields, then the notification's. */
+const snsOverSqsRecord = (r: Obj, id: string, index: number, payload: unknown, n: SNSMessage): AnyRecord => {
+  const attributes = (isObject(r.attributes) ? r.attributes : {}) as unknown as SqsFields['attributes'];
+  const eventSourceArn = str(r.eventSourceARN) ?? '';
+  return {
+    payload,
+    id,
+    index,
+    source: 'sns-over-sqs',
+    messageId: id,
+    receiptHandle: str(r.receiptHandle) ?? '',
+    attributes,
+    messageAttributes: (isObject(r.messageAttributes) ? r.messageAttributes : {}) as SqsFields['messageAttributes'],
+    receiveCount: Number(attributes.ApproximateReceiveCount ?? 0),
+    eventSourceArn,
+    fifo: eventSourceArn.endsWith('.fifo'),
+    messageGroupId: str(attributes.MessageGroupId),
+    raw: r as unknown as SQSRecord,
+    snsMessageId: n.MessageId,
+    topicArn: n.TopicArn,
+    subject: str(n.Subject) ?? undefined,
+    snsTimestamp: safeString(n.Timestamp),
+    snsMessageAttributes: isObject(n.MessageAttributes) ? n.MessageAttributes : {},
+    notification: n,
+  };
+};
 
-// ---- one decoder per kind of event: (record, index, options) -> the item --------------------------------------
+// ---- one decoder per kind of event: (record, index, options) -> its entry ---------------------------------------
 
-type Decoder = (raw: unknown, index: number, o: DecodeOptions) => Item;
-
-const item = (index: number, id: string | undefined, source: Source, records: AnyRecord[]): Item => ({
-  index,
-  id,
-  source,
-  records,
-  failure: undefined,
-});
+type Decoder = (raw: unknown, index: number, o: DecodeOptions) => Entry;
 
 const decodeSqs: Decoder = (raw, index, o) => {
   const r = raw as Obj;
@@ -256,37 +296,27 @@ const decodeSqs: Decoder = (raw, index, o) => {
   if (typeof body !== 'string') throw new RecordProblem('shape', 'the record has no string body');
   const want = o.source;
   const wantSns = want === 'sns-over-sqs' || want === 's3-over-sns-over-sqs';
-  let json: Json | undefined;
-  let notification: SNSMessage | undefined;
+  let parsed: unknown; // undefined: not parsed yet
   if (wantSns || (want === 'auto' && (o.payload === 'json' || looksLikeObject(body)))) {
-    json = parseJson(body);
-    if (json.ok && isSnsNotification(json.value)) notification = json.value;
-    else if (wantSns) {
-      if (!json.ok) throw new RecordProblem('parse', `body is not JSON: ${json.error}`);
+    parsed = tryParse(body);
+    if (isSnsNotification(parsed)) {
+      const expect = want === 'auto' ? (o.payload === 'json' ? 'auto' : 'plain') : want === 's3-over-sns-over-sqs' ? 's3' : 'plain';
+      const source = want === 's3-over-sns-over-sqs' ? want : 'sns-over-sqs';
+      const message = readMessage(parsed.Message, expect, 'the SNS Message in the body', o, source);
+      if (message instanceof S3List) {
+        return s3Entry(message.list, index, id, 's3-over-sns-over-sqs', raw as SQSRecord, id, parsed.TopicArn);
+      }
+      return snsOverSqsRecord(r, id, index, message, parsed);
+    }
+    if (wantSns) {
+      if (parsed === NOT_JSON) throw new RecordProblem('parse', `body is not JSON: ${jsonError(body)}`);
       throw new RecordProblem('shape', 'body is not an SNS notification (raw message delivery on? use source: "sqs")');
     }
   }
-  const carrier = raw as SQSRecord;
-  if (notification !== undefined) {
-    const expect = want === 'auto' ? (o.payload === 'json' ? 'auto' : 'plain') : want === 's3-over-sns-over-sqs' ? 's3' : 'plain';
-    const message = readMessage(notification.Message, expect, 'the SNS Message in the body', o, want === 's3-over-sns-over-sqs' ? want : 'sns-over-sqs');
-    if ('s3' in message) {
-      const s3 = s3Records(message.s3, index, id, 's3-over-sns-over-sqs', carrier, {
-        messageId: id,
-        topicArn: notification.TopicArn,
-      });
-      return item(index, id, 's3-over-sns-over-sqs', s3);
-    }
-    const record = Object.assign(sqsRecord(r, id, index, 'sns-over-sqs', message.payload), snsNotificationFields(notification)) as AnyRecord;
-    return item(index, id, 'sns-over-sqs', [record as AnyRecord]);
-  }
   const expect = want === 'auto' ? (o.payload === 'json' ? 'auto' : 'plain') : want === 's3-over-sqs' ? 's3' : 'plain';
-  const message = readMessage(body, expect, 'body', o, want === 's3-over-sqs' ? want : 'sqs', json);
-  if ('s3' in message) {
-    return item(index, id, 's3-over-sqs', s3Records(message.s3, index, id, 's3-over-sqs', carrier, { messageId: id, topicArn: undefined }));
-  }
-  const record = sqsRecord(r, id, index, 'sqs', message.payload);
-  return item(index, id, 'sqs', [record as AnyRecord]);
+  const message = readMessage(body, expect, 'body', o, want === 's3-over-sqs' ? want : 'sqs', parsed);
+  if (message instanceof S3List) return s3Entry(message.list, index, id, 's3-over-sqs', raw as SQSRecord, id, undefined);
+  return sqsRecord(r, id, index, message);
 };
 
 const decodeSns: Decoder = (raw, index, o) => {
@@ -301,11 +331,9 @@ const decodeSns: Decoder = (raw, index, o) => {
   const message = readMessage(sns.Message, expect, 'Sns.Message', o, want === 's3-over-sns' ? want : 'sns');
   const topicArn = str(sns.TopicArn) ?? '';
   const snsRecord = raw as SNSEventRecord;
-  if ('s3' in message) {
-    return item(index, id, 's3-over-sns', s3Records(message.s3, index, id, 's3-over-sns', snsRecord, { messageId: id, topicArn }));
-  }
-  const record = {
-    payload: message.payload,
+  if (message instanceof S3List) return s3Entry(message.list, index, id, 's3-over-sns', snsRecord, id, topicArn);
+  return {
+    payload: message,
     id,
     index,
     source: 'sns',
@@ -313,10 +341,9 @@ const decodeSns: Decoder = (raw, index, o) => {
     topicArn,
     subject: str(sns.Subject) ?? undefined,
     timestamp: safeString(sns.Timestamp),
-    messageAttributes: isObject(sns.MessageAttributes) ? sns.MessageAttributes : {},
+    messageAttributes: (isObject(sns.MessageAttributes) ? sns.MessageAttributes : {}) as SNSEventRecord['Sns']['MessageAttributes'],
     raw: snsRecord,
   };
-  return item(index, id, 'sns', [record as AnyRecord]);
 };
 
 const decodeKinesis: Decoder = (raw, index, o) => {
@@ -327,10 +354,9 @@ const decodeKinesis: Decoder = (raw, index, o) => {
   if (id === undefined) throw new RecordProblem('shape', 'the record has no kinesis.sequenceNumber');
   if (typeof k.data !== 'string') throw new RecordProblem('shape', 'the record has no base64 kinesis.data');
   const bytes = Buffer.from(k.data, 'base64');
-  let payload: unknown = bytes;
-  if (o.payload !== 'bytes') payload = (readMessage(bytes.toString('utf8'), 'plain', 'kinesis.data', o, 'kinesis') as { payload: unknown }).payload;
+  const payload = o.payload === 'bytes' ? bytes : readMessage(bytes.toString('utf8'), 'plain', 'kinesis.data', o, 'kinesis');
   const eventId = str(r.eventID) ?? '';
-  const record = {
+  return {
     payload,
     id,
     index,
@@ -343,7 +369,6 @@ const decodeKinesis: Decoder = (raw, index, o) => {
     eventSourceArn: str(r.eventSourceARN) ?? '',
     raw: raw as KinesisStreamRecord,
   };
-  return item(index, id, 'kinesis', [record as AnyRecord]);
 };
 
 const image = (v: unknown, name: string, o: DecodeOptions): Record<string, unknown> | undefined => {
@@ -369,7 +394,7 @@ const decodeDynamoDB: Decoder = (raw, index, o) => {
   const keys = image(d.Keys, 'dynamodb.Keys', o) ?? {};
   const newImage = image(d.NewImage, 'dynamodb.NewImage', o);
   const oldImage = image(d.OldImage, 'dynamodb.OldImage', o);
-  const record = {
+  return {
     payload: (eventName === 'REMOVE' ? oldImage : newImage) ?? keys,
     id,
     index,
@@ -385,7 +410,6 @@ const decodeDynamoDB: Decoder = (raw, index, o) => {
     eventSourceArn: str(r.eventSourceARN) ?? '',
     raw: raw as DynamoDBRecord,
   };
-  return item(index, id, 'dynamodb', [record as AnyRecord]);
 };
 
 const decodeS3: Decoder = (raw, index) => {
@@ -393,13 +417,13 @@ const decodeS3: Decoder = (raw, index) => {
   const responseElements = isObject(r.responseElements) ? r.responseElements : {};
   const s3 = isObject(r.s3) && isObject(r.s3.object) ? r.s3.object : {};
   const id = str(responseElements['x-amz-request-id']) ?? str(s3.sequencer) ?? String(index);
-  return item(index, id, 's3', s3Records([raw], index, id, 's3', raw as S3EventRecord, { messageId: undefined, topicArn: undefined }));
+  return s3Entry([raw], index, id, 's3', raw as S3EventRecord, undefined, undefined);
 };
 
 const decodeEventBridge: Decoder = (raw) => {
   const e = raw as Obj;
   const id = str(e.id) ?? '';
-  const record = {
+  return {
     payload: e.detail,
     id,
     index: 0,
@@ -412,7 +436,6 @@ const decodeEventBridge: Decoder = (raw) => {
     resources: Array.isArray(e.resources) ? (e.resources as string[]) : [],
     raw: raw as EventBridgeEvent<string, unknown>,
   };
-  return item(0, id, 'eventbridge', [record as AnyRecord]);
 };
 
 const DECODERS: Record<EventKind, Decoder> = {
@@ -486,7 +509,7 @@ const EVENT_SOURCE_OF: Record<EventKind, string> = {
 /** Decodes every record of the event (no schema yet); a bad record becomes an item with a failure. */
 export const decodeBatch = (event: unknown, o: DecodeOptions): Batch => {
   const { kind, list } = classify(event);
-  if (kind === undefined) return { kind, fifo: false, items: [] };
+  if (kind === undefined) return { kind, fifo: false, entries: [], plain: true };
   if (o.source !== 'auto' && KIND_OF_SOURCE[o.source] !== kind) {
     throw new RecordsError(
       `option source '${o.source}' expects ${anEvent(KIND_OF_SOURCE[o.source])}, but this is ${anEvent(kind)}`,
@@ -506,9 +529,11 @@ export const decodeBatch = (event: unknown, o: DecodeOptions): Batch => {
   const decode = DECODERS[kind];
   const expectedEventSource = EVENT_SOURCE_OF[kind];
   const fallbackSource: Source = o.source === 'auto' ? kind : o.source;
-  const items: Item[] = new Array(list.length);
+  const entries: Entry[] = [];
+  let plain = true;
   for (let index = 0; index < list.length; index++) {
     const raw = list[index];
+    let entry: Entry;
     try {
       if (kind !== 'eventbridge') {
         const eventSource = isObject(raw) ? (raw.eventSource ?? raw.EventSource) : undefined;
@@ -519,77 +544,121 @@ export const decodeBatch = (event: unknown, o: DecodeOptions): Batch => {
           );
         }
       }
-      items[index] = decode(raw, index, o);
+      entry = decode(raw, index, o);
     } catch (e) {
       if (!(e instanceof RecordProblem)) throw e;
       const id = idOf(kind, raw);
       const source = e.source ?? fallbackSource;
-      items[index] = {
-        index,
-        id,
-        source,
-        records: [],
-        failure: { index, id, source, kind: e.kind, reason: e.reason },
-      };
+      entry = new Item(index, id, source, [], { index, id, source, kind: e.kind, reason: e.reason });
     }
+    if (entry instanceof Item) plain = false;
+    entries.push(entry);
   }
   const first = list[0];
   const fifo = kind === 'sqs' && isObject(first) && typeof first.eventSourceARN === 'string' && first.eventSourceARN.endsWith('.fifo');
-  return { kind, fifo, items };
+  return { kind, fifo, entries, plain };
 };
 
-const schemaFailure = (it: Item, result: StandardSchemaV1.Result<unknown>, record: AnyRecord): void => {
-  if (result.issues) {
-    it.failure ??= {
-      index: it.index,
-      id: it.id,
-      source: it.source,
-      kind: 'schema',
-      reason: `the payload does not match the schema: ${formatIssues(result.issues)}`,
-      issues: result.issues,
-    };
-  } else {
-    record.payload = result.value;
+/** Marks the entry failed (the first failure of an item is the one kept). */
+const fail = (batch: Batch, i: number, failure: RecordFailure): void => {
+  const entry = batch.entries[i];
+  if (entry instanceof Item) entry.failure ??= failure;
+  else {
+    batch.entries[i] = new Item(entry.index, entry.id, entry.source, [entry], failure);
+    batch.plain = false;
   }
 };
 
-const schemaThrew = (it: Item, error: unknown): void => {
-  it.failure ??= { index: it.index, id: it.id, source: it.source, kind: 'schema', reason: `the schema threw ${messageOf(error)}`, cause: error };
+const schemaFailure = (entry: Entry, issues: readonly StandardSchemaV1.Issue[]): RecordFailure => ({
+  index: entry.index,
+  id: entry.id,
+  source: entry.source,
+  kind: 'schema',
+  reason: `the payload does not match the schema: ${formatIssues(issues)}`,
+  issues,
+});
+
+const schemaThrew = (entry: Entry, error: unknown): RecordFailure => ({
+  index: entry.index,
+  id: entry.id,
+  source: entry.source,
+  kind: 'schema',
+  reason: `the schema threw ${messageOf(error)}`,
+  cause: error,
+});
+
+type Validate = StandardSchemaV1['~standard']['validate'];
+type Result = StandardSchemaV1.Result<unknown>;
+
+const isThenable = (v: unknown): v is PromiseLike<Result> =>
+  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+
+/**
+ * Validates one record's payload (replacing it with the schema's output); a failure marks entry `i` failed.
+ * Returns a promise only when the schema answered with one.
+ */
+const validateRecord = (batch: Batch, i: number, record: AnyRecord, validate: Validate): void | PromiseLike<void> => {
+  let result: Result | PromiseLike<Result>;
+  try {
+    result = validate(record.payload);
+  } catch (e) {
+    fail(batch, i, schemaThrew(record, e));
+    return;
+  }
+  if (isThenable(result)) {
+    return result.then(
+      (r) => settle(batch, i, record, r),
+      (e: unknown) => fail(batch, i, schemaThrew(record, e)),
+    );
+  }
+  settle(batch, i, record, result);
+};
+
+const settle = (batch: Batch, i: number, record: AnyRecord, result: Result): void => {
+  if (result.issues) fail(batch, i, schemaFailure(record, result.issues));
+  else record.payload = result.value;
 };
 
 /** Validates every decoded payload with the schema (in place); returns a promise only when a validation is async. */
 export const validateBatch = (batch: Batch, schema: StandardSchemaV1): void | Promise<void> => {
   const validate = schema['~standard'].validate;
-  let pending: Promise<void>[] | undefined;
-  for (const it of batch.items) {
-    if (it.failure !== undefined) continue;
-    for (const record of it.records) {
-      let result: StandardSchemaV1.Result<unknown> | Promise<StandardSchemaV1.Result<unknown>>;
-      try {
-        result = validate(record.payload);
-      } catch (e) {
-        schemaThrew(it, e);
-        continue;
+  const { entries } = batch;
+  let pending: PromiseLike<void>[] | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i];
+    if (entry instanceof Item) {
+      if (entry.failure !== undefined) continue;
+      for (const record of entry.records) {
+        const done = validateRecord(batch, i, record, validate);
+        if (done !== undefined) (pending ??= []).push(done);
       }
-      if (result instanceof Promise) {
-        (pending ??= []).push(
-          result.then(
-            (r) => schemaFailure(it, r, record),
-            (e: unknown) => schemaThrew(it, e),
-          ),
-        );
-      } else schemaFailure(it, result, record);
+    } else {
+      const done = validateRecord(batch, i, entry, validate);
+      if (done !== undefined) (pending ??= []).push(done);
     }
   }
   if (pending !== undefined) return Promise.all(pending).then(() => undefined);
 };
 
-/** Decodes and validates the event; the items, each with its records or its failure. */
+/** Decodes and validates the event: its entries, each a good record or an Item. A promise only for an async schema. */
 export const readBatch = (event: unknown, o: DecodeOptions): Batch | Promise<Batch> => {
   const batch = decodeBatch(event, o);
   if (o.schema === undefined) return batch;
   const done = validateBatch(batch, o.schema);
   return done === undefined ? batch : done.then(() => batch);
+};
+
+/** The good records of the batch (`entries` itself when every entry is one) and the failures, in index order. */
+export const collect = (batch: Batch): { records: AnyRecord[]; failures: RecordFailure[] } => {
+  if (batch.plain) return { records: batch.entries as AnyRecord[], failures: [] };
+  const records: AnyRecord[] = [];
+  const failures: RecordFailure[] = [];
+  for (const entry of batch.entries) {
+    if (!(entry instanceof Item)) records.push(entry);
+    else if (entry.failure !== undefined) failures.push(entry.failure);
+    else for (const r of entry.records) records.push(r);
+  }
+  return { records, failures };
 };
 
 export const eventLabel = (batch: Batch): string => (batch.kind === undefined ? 'empty' : EVENT_LABEL[batch.kind]);

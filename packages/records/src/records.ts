@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Context } from 'aws-lambda';
 import { describeValue, getLogSink } from '@lambdaware/shared';
-import { type Batch, type DecodeOptions, type Item, eventLabel, readBatch } from './decode.js';
+import { type Batch, type DecodeOptions, type Entry, Item, collect, eventLabel, readBatch } from './decode.js';
 import { RecordsError, RecordsOptionError, describeRecord, formatPath, messageOf } from './errors.js';
 import {
   type AnyRecord,
@@ -77,23 +77,23 @@ const resolveOptions = (options: unknown): ResolvedOptions => {
   return o;
 };
 
-const validRecords = (batch: Batch): AnyRecord[] => {
-  const out: AnyRecord[] = [];
-  for (const it of batch.items) if (it.failure === undefined) for (const r of it.records) out.push(r);
-  return out;
+/** The records of a decoded batch, or RecordsError naming every bad record. */
+const recordsOf = (batch: Batch): AnyRecord[] => {
+  if (batch.plain) return batch.entries as AnyRecord[];
+  const { records, failures } = collect(batch);
+  if (failures.length > 0) throw RecordsError.forFailures(eventLabel(batch), failures, batch.entries.length);
+  return records;
 };
 
-const decodeOrThrow = async (event: unknown, o: ResolvedOptions): Promise<AnyRecord[]> => {
-  const batch = await readBatch(event, o);
-  const failures: RecordFailure[] = [];
-  for (const it of batch.items) if (it.failure !== undefined) failures.push(it.failure);
-  if (failures.length > 0) throw RecordsError.forFailures(eventLabel(batch), failures, batch.items.length);
-  return validRecords(batch);
+/** Decodes the event: its records (synchronously, unless the schema validates asynchronously). */
+const decodeOrThrow = (event: unknown, o: ResolvedOptions): AnyRecord[] | Promise<AnyRecord[]> => {
+  const batch = readBatch(event, o);
+  return batch instanceof Promise ? batch.then(recordsOf) : recordsOf(batch);
 };
 
 /**
  * Decodes (and validates, when a schema is given) the records of an event, outside Middy.
- * Throws RecordsError naming every bad record.
+ * Rejects with RecordsError naming every bad record.
  */
 export const decapsulate = <
   S extends StandardSchemaV1 | undefined = undefined,
@@ -102,56 +102,69 @@ export const decapsulate = <
 >(
   event: unknown,
   options?: Omit<RecordsOptions<S, P, Src>, 'eachRecord' | 'concurrency'>,
-): Promise<RecordOf<Src, PayloadOf<S, P>>[]> =>
-  decodeOrThrow(event, resolveOptions(options)) as Promise<RecordOf<Src, PayloadOf<S, P>>[]>;
+): Promise<RecordOf<Src, PayloadOf<S, P>>[]> => {
+  const o = resolveOptions(options);
+  try {
+    return Promise.resolve(decodeOrThrow(event, o)) as Promise<RecordOf<Src, PayloadOf<S, P>>[]>;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+};
 
-/** Runs the record's function; a throw becomes its failure. */
-const runItem = async (it: Item, each: EachRecord, context: Context): Promise<RecordFailure | undefined> => {
-  if (it.failure !== undefined) return it.failure;
-  for (const record of it.records) {
-    try {
-      await each(record, context);
-    } catch (error) {
-      return { index: it.index, id: it.id, source: record.source, kind: 'handler', reason: `eachRecord threw ${messageOf(error)}`, cause: error };
-    }
+/** Runs the function on the entry's records; a throw becomes its failure. */
+const runEntry = async (entry: Entry, each: EachRecord, context: Context): Promise<RecordFailure | undefined> => {
+  if (!(entry instanceof Item)) return runRecord(entry, each, context);
+  if (entry.failure !== undefined) return entry.failure;
+  for (const record of entry.records) {
+    const failure = await runRecord(record, each, context);
+    if (failure !== undefined) return failure;
+  }
+  return undefined;
+};
+
+const runRecord = async (record: AnyRecord, each: EachRecord, context: Context): Promise<RecordFailure | undefined> => {
+  try {
+    await each(record, context);
+  } catch (error) {
+    return { index: record.index, id: record.id, source: record.source, kind: 'handler', reason: `eachRecord threw ${messageOf(error)}`, cause: error };
   }
   return undefined;
 };
 
 /** FIFO: in order, and after the first failure nothing more is processed (reported failed, to keep the order). */
-const runFifo = async (items: Item[], each: EachRecord, context: Context): Promise<RecordFailure[]> => {
+const runFifo = async (entries: Entry[], each: EachRecord, context: Context): Promise<RecordFailure[]> => {
   const failures: RecordFailure[] = [];
   let firstFailed: RecordFailure | undefined;
-  for (const it of items) {
+  for (const entry of entries) {
     if (firstFailed !== undefined) {
       failures.push(
-        it.failure ?? {
-          index: it.index,
-          id: it.id,
-          source: it.source,
+        (entry instanceof Item ? entry.failure : undefined) ?? {
+          index: entry.index,
+          id: entry.id,
+          source: entry.source,
           kind: 'skipped',
           reason: `not processed: ${describeRecord(firstFailed)} failed before it in this FIFO queue`,
         },
       );
       continue;
     }
-    const failure = await runItem(it, each, context);
+    const failure = await runEntry(entry, each, context);
     if (failure !== undefined) failures.push((firstFailed = failure));
   }
   return failures;
 };
 
 /** At most `concurrency` records at once (1: in order). */
-const runPool = async (items: Item[], each: EachRecord, context: Context, concurrency: number): Promise<RecordFailure[]> => {
+const runPool = async (entries: Entry[], each: EachRecord, context: Context, concurrency: number): Promise<RecordFailure[]> => {
   const failures: RecordFailure[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const failure = await runItem(items[next++], each, context);
+    while (next < entries.length) {
+      const failure = await runEntry(entries[next++], each, context);
       if (failure !== undefined) failures.push(failure);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
   return failures.sort((a, b) => a.index - b.index);
 };
 
@@ -174,10 +187,10 @@ const runBatch = async (
   const batch = await readBatch(event, o);
   const ordered = batch.fifo || batch.kind === 'kinesis' || batch.kind === 'dynamodb';
   const failures = batch.fifo
-    ? await runFifo(batch.items, each, context)
-    : await runPool(batch.items, each, context, ordered ? 1 : o.concurrency);
+    ? await runFifo(batch.entries, each, context)
+    : await runPool(batch.entries, each, context, ordered ? 1 : o.concurrency);
   for (const f of failures) logFailure(f);
-  const total = batch.items.length;
+  const total = batch.entries.length;
   if (failures.length > 0) {
     const reportable = PARTIAL.has(batch.kind ?? '') && failures.length < total && failures.every((f) => f.id !== undefined);
     if (!reportable) throw RecordsError.forFailures(eventLabel(batch), failures, total);
@@ -188,7 +201,7 @@ const runBatch = async (
     if (!seen.has(f.id!)) batchItemFailures.push({ itemIdentifier: f.id! });
     seen.add(f.id!);
   }
-  return { response: { batchItemFailures }, records: validRecords(batch) };
+  return { response: { batchItemFailures }, records: collect(batch).records };
 };
 
 /**
@@ -231,8 +244,15 @@ export const records = <
   type Request = { event: unknown; context: Context & { records?: unknown }; response: unknown };
 
   if (each === undefined) {
-    const recordsBefore = async (request: Request): Promise<void> => {
-      request.context.records = await decodeOrThrow(request.event, o);
+    // Synchronous unless the schema validates asynchronously (middy awaits only a returned promise).
+    const recordsBefore = (request: Request): void | Promise<void> => {
+      const decoded = decodeOrThrow(request.event, o);
+      if (decoded instanceof Promise) {
+        return decoded.then((list) => {
+          request.context.records = list;
+        });
+      }
+      request.context.records = decoded;
     };
     return { name: 'records', before: recordsBefore } as MiddlewareObj<any, any, Error, any>;
   }

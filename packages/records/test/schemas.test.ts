@@ -4,7 +4,7 @@ import { type } from 'arktype';
 import * as v from 'valibot';
 import { z } from 'zod';
 import { lambdaContext, sqsEvent } from '@lambdaware/events';
-import { decapsulate, processBatch } from '@lambdaware/records';
+import { decapsulate, processBatch, records } from '@lambdaware/records';
 import { captureSink, rejection, run } from './helpers.js';
 
 const sink = captureSink();
@@ -110,5 +110,64 @@ describe('async validation', () => {
     expect((await rejection(decapsulate(event, { schema: throwing }))).message).toBe(
       `1 of 1 records of the SQS event failed: record 0 (sqs, id "${event.Records[0].messageId}"): the schema threw TypeError: schema bug`,
     );
+  });
+});
+
+describe('synchronous unless the schema is asynchronous', () => {
+  type Request = { event: unknown; context: any; response: unknown };
+  const requestFor = (event: unknown): Request => ({ event, context: lambdaContext(), response: undefined });
+  const before = (options?: Parameters<typeof records>[0]) => records(options).before as (request: Request) => unknown;
+
+  test('no schema or a synchronous one: before() sets context.records and returns no promise', () => {
+    const event = sqsEvent([{ a: 1 }, { a: 2 }]);
+    for (const options of [undefined, { schema: z.object({ a: z.number() }) }]) {
+      const request = requestFor(event);
+      expect(before(options)(request)).toBeUndefined();
+      expect(request.context.records.map((r: any) => r.payload)).toEqual([{ a: 1 }, { a: 2 }]);
+    }
+  });
+
+  test('a bad record throws from before() (middy turns it into the invocation error), decapsulate() still rejects', async () => {
+    const event = sqsEvent([{ a: 1 }, { a: 'x' }]);
+    const schema = z.object({ a: z.number() });
+    const message = `1 of 2 records of the SQS event failed: record 1 (sqs, id "${event.Records[1].messageId}"): the payload does not match the schema: a: Invalid input: expected number, received string`;
+    expect(() => before({ schema })(requestFor(event))).toThrow(message);
+    const pending = decapsulate(event, { schema });
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await rejection(pending)).message).toBe(message);
+    const unknown = decapsulate({ nope: 1 });
+    expect(unknown).toBeInstanceOf(Promise);
+    expect((await rejection(unknown)).message).toMatch(/^the event is not an SQS, SNS/);
+  });
+
+  test('an async schema: before() returns a promise and sets context.records when it settles', async () => {
+    const schema = z.object({ a: z.number() }).refine(async (o) => o.a > 0);
+    const request = requestFor(sqsEvent([{ a: 1 }]));
+    const result = before({ schema })(request);
+    expect(result).toBeInstanceOf(Promise);
+    expect(request.context.records).toBeUndefined();
+    await result;
+    expect(request.context.records[0].payload).toEqual({ a: 1 });
+  });
+
+  test('a schema answering with a thenable that is not a Promise is awaited (Standard Schema allows any PromiseLike)', async () => {
+    const thenable = (result: StandardSchemaV1.Result<unknown>): PromiseLike<StandardSchemaV1.Result<unknown>> => ({
+      then: (resolve, reject) => Promise.resolve(result).then(resolve, reject),
+    });
+    const schema: StandardSchemaV1 = {
+      '~standard': {
+        version: 1,
+        vendor: 'test',
+        validate: (value) =>
+          thenable(typeof value === 'object' && value !== null && 'a' in value ? { value: { checked: value } } : { issues: [{ message: 'no a' }] }),
+      },
+    };
+    const event = sqsEvent([{ a: 1 }, { b: 2 }]);
+    const error = await rejection(decapsulate(event, { schema }));
+    expect(error.message).toBe(
+      `1 of 2 records of the SQS event failed: record 1 (sqs, id "${event.Records[1].messageId}"): the payload does not match the schema: (root): no a`,
+    );
+    const [r] = await decapsulate(sqsEvent({ a: 1 }), { schema });
+    expect(r.payload).toEqual({ checked: { a: 1 } });
   });
 });
