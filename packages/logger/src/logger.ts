@@ -15,7 +15,7 @@ import { describeValue as describe } from '@lambdaware/shared';
 export interface LoggerOptions {
   /** The level, in any letter case (`fatal` = `critical`). Default: from AWS_LAMBDA_LOG_LEVEL, LOG_LEVEL, POWERTOOLS_LOG_LEVEL, else `info`. */
   level?: string;
-  /** The `service` key. Default: POWERTOOLS_SERVICE_NAME, else Powertools' `service_undefined`. */
+  /** The `service` key. Default: POWERTOOLS_SERVICE_NAME, else the function's name (AWS_LAMBDA_FUNCTION_NAME). */
   serviceName?: string;
   /** The `environment` key. Default: the ENVIRONMENT variable (omitted when unset). */
   environment?: string;
@@ -151,7 +151,10 @@ export class LambdaLogger extends Logger {
     try {
       super({
         logLevel: level.toUpperCase() as Uppercase<LogLevel>,
-        serviceName: options.serviceName,
+        // Powertools' own default is the literal 'service_undefined'; the function's name says more.
+        serviceName:
+          options.serviceName ??
+          (process.env.POWERTOOLS_SERVICE_NAME ? undefined : process.env.AWS_LAMBDA_FUNCTION_NAME || undefined),
         environment: options.environment,
         persistentKeys: options.persistentKeys,
         logFormatter: new LambdaLogFormatter(),

@@ -130,6 +130,26 @@ describe('with() and set()', () => {
 });
 
 describe('process-wide fields and child loggers', () => {
+  it('service defaults to POWERTOOLS_SERVICE_NAME, else the function name, not service_undefined', async () => {
+    const saved = { fn: process.env.AWS_LAMBDA_FUNCTION_NAME, svc: process.env.POWERTOOLS_SERVICE_NAME };
+    try {
+      delete process.env.POWERTOOLS_SERVICE_NAME;
+      process.env.AWS_LAMBDA_FUNCTION_NAME = 'orders-fn';
+      const byFunction = await captureOutput(() => createLogger().info('x'));
+      process.env.POWERTOOLS_SERVICE_NAME = 'orders-svc';
+      const byService = await captureOutput(() => createLogger().info('x'));
+      const byOption = await captureOutput(() => createLogger({ serviceName: 'opt' }).info('x'));
+      expect(byFunction.stdoutLines()[0]).toMatchObject({ service: 'orders-fn' });
+      expect(byService.stdoutLines()[0]).toMatchObject({ service: 'orders-svc' });
+      expect(byOption.stdoutLines()[0]).toMatchObject({ service: 'opt' });
+    } finally {
+      if (saved.fn === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+      else process.env.AWS_LAMBDA_FUNCTION_NAME = saved.fn;
+      if (saved.svc === undefined) delete process.env.POWERTOOLS_SERVICE_NAME;
+      else process.env.POWERTOOLS_SERVICE_NAME = saved.svc;
+    }
+  });
+
   it('serviceName, environment and persistentKeys are on every line, across invocations', async () => {
     const log = createLogger({ serviceName: 'billing', environment: 'prod', persistentKeys: { team: 'payments' } });
     const handler = middy(async () => log.info('x')).use(logContext({ logger: log }));
