@@ -8,8 +8,8 @@
 // between them are those `ServerRuntimeClient` runs for an event (`_prepareEvent`, `prepareEvent`, the scope data,
 // `beforeSend`), in the same order. `Client` (with scopes, hooks, integrations, sessions, spans) is 45 KB of a
 // bundle; these are 15 KB.
-import { request as httpRequest, type ClientRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest, type Agent, type ClientRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import {
   SDK_VERSION,
   addExceptionMechanism,
@@ -89,6 +89,19 @@ const eventIdOfEnvelope = (body: string | Uint8Array): string | undefined => {
   }
 };
 
+/**
+ * A pooled connection is reused only when it went back to the pool less than this long ago. Lambda freezes the
+ * sandbox between invocations, so a socket can sit in the pool through a freeze of any length while the server (or
+ * a NAT) closes it, and the timers that would drop it do not run while frozen: the age is checked when a request
+ * is made. Within a second the server (Node's default keep-alive timeout is 5 s, Sentry's ingest keeps longer) has
+ * not closed an idle connection; if it did, the request fails with ECONNRESET/EPIPE and is sent once more on a
+ * new connection (the same event id: Sentry keeps one).
+ */
+export const KEEP_ALIVE_IDLE_MS = 1000;
+
+const isRetryable = (req: ClientRequest, error: NodeJS.ErrnoException): boolean =>
+  req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+
 const isOk = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
 
 /** As the client options of the previous ServerRuntimeClient: normalizeDepth 6, Sentry's default breadth. */
@@ -112,6 +125,9 @@ export class Reporter {
   private readonly release: string | undefined;
   private readonly userBeforeSend: ReporterConfig['beforeSend'];
   private readonly inflight = new Map<string, ClientRequest>();
+  private agent: Agent | undefined;
+  /** Date.now() when the agent last put a socket back in its pool. */
+  private lastPooled = 0;
   private readonly capturedFor = new WeakMap<object, string | undefined>();
   /** `eventFromUnknownInput` reads only `getOptions().normalizeDepth` of a client (for a thrown plain object). */
   private readonly clientOptions = { getOptions: () => ({ normalizeDepth: NORMALIZE_DEPTH }) } as unknown as Client;
@@ -146,9 +162,39 @@ export class Reporter {
       headers['content-encoding'] = 'gzip';
     }
     const target = new URL(url);
-    const request = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    return this.post(target, headers, payload, eventId, true);
+  }
+
+  /**
+   * The pool of kept-alive connections, or a new connection without a pool (`false`) when the pool's sockets are
+   * too old and a request is still using one of them. Free sockets are unref'd by Node: they never keep a process
+   * alive, and none is reused after KEEP_ALIVE_IDLE_MS.
+   */
+  private agentFor(https: boolean): Agent | false {
+    const idle = Date.now() - this.lastPooled;
+    if (this.agent !== undefined && (idle > KEEP_ALIVE_IDLE_MS || idle < 0)) {
+      if (this.inflight.size > 0) return false;
+      this.agent.destroy();
+      this.agent = undefined;
+    }
+    if (this.agent === undefined) {
+      // lifo (the default): the most recently pooled socket is the one reused, so `lastPooled` is its age
+      const agent = new (https ? HttpsAgent : HttpAgent)({ keepAlive: true, scheduling: 'lifo' });
+      const keepSocketAlive = agent.keepSocketAlive.bind(agent);
+      agent.keepSocketAlive = (socket) => {
+        this.lastPooled = Date.now();
+        return keepSocketAlive(socket);
+      };
+      this.agent = agent;
+    }
+    return this.agent;
+  }
+
+  private post(target: URL, headers: Record<string, string>, payload: Buffer | string, eventId: string | undefined, mayRetry: boolean) {
+    const https = target.protocol === 'https:';
+    const request = https ? httpsRequest : httpRequest;
     return new Promise<{ statusCode?: number; headers: { 'retry-after': string | null; 'x-sentry-rate-limits': string | null } }>((resolve, reject) => {
-      const req = request(target, { method: 'POST', headers, agent: false }, (res) => {
+      const req = request(target, { method: 'POST', headers, agent: mayRetry ? this.agentFor(https) : false }, (res) => {
         res.resume(); // the body ({"id": ...}) is not needed
         res.on('error', reject);
         res.on('end', () =>
@@ -165,7 +211,11 @@ export class Reporter {
       req.on('close', () => {
         if (eventId !== undefined && this.inflight.get(eventId) === req) this.inflight.delete(eventId);
       });
-      req.on('error', reject);
+      req.on('error', (error: NodeJS.ErrnoException) => {
+        // a kept-alive connection the server closed while it sat in the pool: once more, on a new connection (no pool)
+        if (mayRetry && isRetryable(req, error)) resolve(this.post(target, headers, payload, eventId, false));
+        else reject(error);
+      });
       req.end(payload);
     });
   }

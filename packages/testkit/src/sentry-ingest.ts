@@ -21,6 +21,8 @@ export interface ReceivedEnvelope {
   /** What the ingest answered: an HTTP status, or 'hang' when it never answered. */
   answered: number | 'hang';
   receivedAt: number;
+  /** The client's port: the same port for two envelopes means one kept-alive connection. */
+  remotePort: number | undefined;
 }
 
 /** A Sentry event (the payload of an `event` item), with the envelope it came in. */
@@ -37,6 +39,8 @@ export interface SentryIngestOptions {
   mode?: IngestMode;
   /** The status code answered in 'status' mode (default 500). */
   status?: number;
+  /** Keep connections open between requests, as Sentry does (default false: every answer says `connection: close`). */
+  keepAlive?: boolean;
 }
 
 export interface SentryIngest {
@@ -167,7 +171,7 @@ export const startSentryIngest = async (options: SentryIngestOptions = {}): Prom
   const sockets = new Set<Socket>();
 
   const answer = (res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void => {
-    res.writeHead(code, { 'content-type': 'application/json', connection: 'close', ...headers });
+    res.writeHead(code, { 'content-type': 'application/json', ...(options.keepAlive ? {} : { connection: 'close' }), ...headers });
     res.end(JSON.stringify(body));
   };
 
@@ -204,6 +208,7 @@ export const startSentryIngest = async (options: SentryIngestOptions = {}): Prom
         items: parsed.items,
         answered,
         receivedAt: Date.now(),
+        remotePort: req.socket.remotePort,
       });
       for (const item of parsed.items) {
         if (item.header.type === 'event' && item.payload !== null && typeof item.payload === 'object') {
