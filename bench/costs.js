@@ -11,7 +11,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const rounds = Number(process.argv[2] ?? 7);
 const n = Number(process.argv[3] ?? 3000);
 const sm = await startSecretsManager();
-const ingest = await startSentryIngest();
+const ingest = await startSentryIngest({ keepAlive: true });
 sm.setSecret('bench/lambdaware', { apiKey: 'sk-bench-costs' });
 Object.assign(process.env, stackEnv({ stack: 'lambdaware', secretsManager: sm, ingest }));
 

@@ -21,7 +21,7 @@ mkdirSync(dir, { recursive: true });
 for (const f of readdirSync(dir)) if (f.endsWith('.cpuprofile')) rmSync(join(dir, f));
 
 const sm = await startSecretsManager();
-const ingest = await startSentryIngest();
+const ingest = await startSentryIngest({ keepAlive: true });
 sm.setSecret(`bench/${stack}`, { apiKey: 'sk-bench-profile' });
 const input = join(HERE, '.build', 'input.json');
 writeFileSync(input, JSON.stringify({ success: successEvent(), error: errorEvent(), expected: EXPECTED, context: { ...contextFor('x'), getRemainingTimeInMillis: undefined } }));

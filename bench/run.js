@@ -14,7 +14,7 @@
 // verified, then rounds alternating stacks: success batches, error batches) -> cold starts (fresh processes,
 // rounds alternating stacks and modes: node_modules, bundle with @aws-sdk external, bundle with all bundled).
 import { fork, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync, statSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -71,7 +71,7 @@ const summary = (xs) => (xs.length === 0 ? undefined : { median: median(xs), min
 
 // ---- local endpoints ------------------------------------------------------------------------------------------------
 const secretsManager = await startSecretsManager();
-const ingest = await startSentryIngest();
+const ingest = await startSentryIngest({ keepAlive: true });
 const SECRET_VALUE = { apiKey: `sk-bench-${Math.random().toString(36).slice(2)}`, region: 'us-east-1' };
 for (const s of stacks) secretsManager.setSecret(`bench/${s}`, SECRET_VALUE);
 const fetchesOf = (secretId) =>
@@ -473,10 +473,30 @@ const jsonOut = valueOf('json') ?? (QUICK ? undefined : join(HERE, 'results', 'l
 if (jsonOut) {
   mkdirSync(dirname(jsonOut), { recursive: true });
   writeFileSync(jsonOut, `${JSON.stringify(results, null, 2)}\n`);
-  if (!QUICK && valueOf('json') === undefined) writeFileSync(join(HERE, 'results', 'latest.md'), `${results.markdown}\n`);
+  if (!QUICK && valueOf('json') === undefined) {
+    writeFileSync(join(HERE, 'results', 'latest.md'), `${results.markdown}\n`);
+    updateReadme(results);
+  }
   log(`results: ${relative(process.cwd(), jsonOut) || jsonOut}`);
 }
 log(`done in ${results.durationS} s`);
 rmSync(BUILD, { recursive: true, force: true });
 // Exit status: 0 when every stack was verified and measured without problems; targets are reported, not enforced.
 process.exit(Object.keys(results.excluded).length > 0 || problemsDuringWarm.length > 0 ? 1 : 0);
+
+/** A full run rewrites the README's "Latest full run" section (between its markers) with this run's table. */
+function updateReadme(r) {
+  const path = join(HERE, 'README.md');
+  const readme = readFileSync(path, 'utf8');
+  const [start, end] = ['<!-- latest-run -->', '<!-- /latest-run -->'];
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) return log(`README.md has no ${start} … ${end} section: not updated`);
+  const { nproc, cpu, loadavgAtStart, loadavgAtEnd } = r.machine;
+  const header =
+    `${r.date.slice(0, 10)} (${r.date}), Node ${r.node}, \`nproc\` ${nproc}, ${cpu} (load average ${loadavgAtStart.join(' ')} at ` +
+    `the start, ${loadavgAtEnd.join(' ')} at the end), ${r.durationS} s. Raw JSON: \`results/latest.json\`. Cells: median ` +
+    `[min–max]; ratio to raw (×r) and to middy-official (×m).`;
+  writeFileSync(path, `${readme.slice(0, from + start.length)}\n${header}\n\n${r.markdown}\n${readme.slice(to)}`);
+  log('README.md: latest full run updated');
+}

@@ -115,7 +115,7 @@ else await main();
 // ---- the parent --------------------------------------------------------------------------------------------------
 async function main() {
   const { startSentryIngest } = await import('@lambdaware/testkit');
-  const ingest = await startSentryIngest();
+  const ingest = await startSentryIngest({ keepAlive: true });
   const exec = promisify(execFile);
   const runChild = async (...args) => {
     const { stdout } = await exec(process.execPath, [self, ...args], { env: { ...process.env, BENCH_DSN: ingest.dsn }, maxBuffer: 1 << 20 });
