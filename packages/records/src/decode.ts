@@ -258,31 +258,16 @@ const sqsRecord = (r: Obj, id: string, index: number, payload: unknown): AnyReco
 };
 
 /** An SNS notification delivered through a queue: the queue record's fields, then the notification's. */
-const snsOverSqsRecord = (r: Obj, id: string, index: number, payload: unknown, n: SNSMessage): AnyRecord => {
-  const attributes = (isObject(r.attributes) ? r.attributes : {}) as unknown as SqsFields['attributes'];
-  const eventSourceArn = str(r.eventSourceARN) ?? '';
-  return {
-    payload,
-    id,
-    index,
+const snsOverSqsRecord = (r: Obj, id: string, index: number, payload: unknown, n: SNSMessage): AnyRecord =>
+  Object.assign(sqsRecord(r, id, index, payload), {
     source: 'sns-over-sqs',
-    messageId: id,
-    receiptHandle: str(r.receiptHandle) ?? '',
-    attributes,
-    messageAttributes: (isObject(r.messageAttributes) ? r.messageAttributes : {}) as SqsFields['messageAttributes'],
-    receiveCount: Number(attributes.ApproximateReceiveCount ?? 0),
-    eventSourceArn,
-    fifo: eventSourceArn.endsWith('.fifo'),
-    messageGroupId: str(attributes.MessageGroupId),
-    raw: r as unknown as SQSRecord,
     snsMessageId: n.MessageId,
     topicArn: n.TopicArn,
     subject: str(n.Subject) ?? undefined,
     snsTimestamp: safeString(n.Timestamp),
     snsMessageAttributes: isObject(n.MessageAttributes) ? n.MessageAttributes : {},
     notification: n,
-  };
-};
+  }) as AnyRecord;
 
 // ---- one decoder per kind of event: (record, index, options) -> its entry ---------------------------------------
 
