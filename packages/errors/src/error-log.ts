@@ -35,8 +35,6 @@ export const REQUEST_ID_KEY = 'function_request_id';
 
 const DEFAULTS = { ...DEFAULT_SERIALIZE_OPTIONS, message: undefined, respond: undefined };
 
-/** Set on the request once the line is written, so that two errorLog() in one chain write one line. */
-const WRITTEN = Symbol.for('lambdaware.errorLogWritten');
 
 /**
  * A Middy middleware that writes one JSON error line when the handler or any middleware fails, then lets the
@@ -59,8 +57,10 @@ export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<any, any,
 
   const errorLogOnError = (request: AnyRequest): void => {
     const req = request as unknown as Record<symbol, unknown>;
-    if (req[WRITTEN] === true) return;
-    req[WRITTEN] = true;
+    // one line per failure: not again for a second errorLog() in the chain, nor after sentry() wrote its own
+    // (when a middleware placed before errorLog() failed in its `before`, so sentry could not know errorLog was there)
+    if (req[KEYS.errorLineWritten] === true) return;
+    req[KEYS.errorLineWritten] = true;
     const { error } = request;
 
     let response: unknown;

@@ -129,7 +129,7 @@ it('each concern can be left out; the order is logContext, errorLog, sentry, sec
   }).use(lambdaware({ errorLog: false, records: false, sentry: { dsn: ingest.dsn } }));
   const out = await captureOutput(() => handler({}, context()));
   const [line] = out.stdoutLines();
-  expect(line).toMatchObject({ level: 'ERROR', error: { name: 'Error', message: 'plain', sentryEventID: expect.any(String) } });
+  expect(line).toMatchObject({ level: 'ERROR', error: { type: 'Error', message: 'plain', sentryEventID: expect.any(String) } });
 });
 
 it('rejects an unknown concern or a bad value, naming the option', () => {

@@ -290,8 +290,10 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     if (!outcome.delivered && !outcome.dropped) {
       warn('Sentry event not delivered', { sentryEventID: eventId, reason: outcome.reason, flushTimeout: config.flushTimeout, waitedMs: bound });
     }
-    if ((request as unknown as Record<symbol, unknown>)[KEYS.errorLogActive] !== true) {
-      getLogSink().log('error', errorMessage(error), { error: { name: errorName(error), message: errorMessage(error), sentryEventID: eventId } });
+    const req = request as unknown as Record<symbol, unknown>;
+    if (req[KEYS.errorLogActive] !== true && req[KEYS.errorLineWritten] !== true) {
+      req[KEYS.errorLineWritten] = true;
+      getLogSink().log('error', errorMessage(error), { error: { type: errorName(error), message: errorMessage(error), sentryEventID: eventId } });
     }
   };
 

@@ -61,8 +61,8 @@ describe('on failure, through the real SDK', () => {
     expect(thrown).toBe(error); // the handler's error is unchanged
     const line = sink.lines.find((l) => l.level === 'error')!;
     expect(line).toBeDefined();
-    const logged = (line.error as { sentryEventID: string; name: string; message: string });
-    expect(logged).toMatchObject({ name: 'OrderError', message: 'order 17 not saved' });
+    const logged = (line.error as { sentryEventID: string; type: string; message: string });
+    expect(logged).toMatchObject({ type: 'OrderError', message: 'order 17 not saved' });
     const event = await ingest.waitForEvent(3000);
     expect(event.event_id).toBe(logged.sentryEventID);
     expect((error as unknown as Record<symbol, unknown>)[KEYS.sentryEventId]).toBe(event.event_id);

@@ -11,6 +11,11 @@ export const KEYS = {
   sentryEventId: Symbol.for('lambdaware.sentryEventId'),
   /** request (Middy): true once errorLog()'s `before` ran, so sentry() knows not to write its own line. */
   errorLogActive: Symbol.for('lambdaware.errorLogActive'),
+  /**
+   * request (Middy): true once the failure's error line is written (by errorLog(), or by sentry() when errorLog()'s
+   * `before` had not run), so that no second line is written for the same failure.
+   */
+  errorLineWritten: Symbol.for('lambdaware.errorLineWritten'),
   /** error: the values attached with `.with(key, value)` on that error alone (a plain object). */
   errorValues: Symbol.for('lambdaware.errorValues'),
 } as const;
