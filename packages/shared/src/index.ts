@@ -8,9 +8,9 @@ export {
   redactString,
   redactDeep,
   redactErrorInPlace,
+  redactJsonText,
 } from './redaction.js';
 export { safeJsonReplacer, safeStringify } from './json.js';
 export { safeString, describeValue } from './describe.js';
 export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
 export { ownErrorValues, collectErrorValues } from './error-values.js';
-export { redactJsonText } from './redaction-json.js';

@@ -22,6 +22,9 @@ const registry = (): RedactionRegistry => {
   return r;
 };
 
+/** The registered values, longest first (so that a secret containing another is masked whole). */
+const sortedSecrets = (r: RedactionRegistry): string[] => (r.sorted ??= [...r.values].sort((a, b) => b.length - a.length));
+
 /**
  * Registers a secret value (and, for a JSON object or array, every string leaf in it) so that it never appears
  * in output written through lambdaware. Strings shorter than MIN_SECRET_LENGTH are ignored.
@@ -58,9 +61,8 @@ export const hasSecrets = (): boolean => registry().values.size > 0;
 export const redactString = (text: string): string => {
   const r = registry();
   if (r.values.size === 0) return text;
-  r.sorted ??= [...r.values].sort((a, b) => b.length - a.length);
   let out = text;
-  for (const secret of r.sorted) {
+  for (const secret of sortedSecrets(r)) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
   return out;
@@ -136,4 +138,41 @@ export const redactErrorInPlace = (error: unknown): void => {
     }
   };
   visit(error);
+};
+
+/** For each sorted secret list, the forms a secret takes inside JSON text, longest first. */
+const jsonForms = new WeakMap<string[], string[]>();
+
+const escape = (s: string): string => JSON.stringify(s).slice(1, -1);
+
+const formsOf = (sorted: string[]): string[] => {
+  let forms = jsonForms.get(sorted);
+  if (forms === undefined) {
+    const set = new Set<string>();
+    for (const secret of sorted) {
+      const once = escape(secret); // the secret as a JSON string value: `"` -> `\"`, `\` -> `\\`, control chars
+      set.add(once);
+      set.add(escape(once)); // and inside a JSON string that is itself a JSON value (an API Gateway body)
+    }
+    forms = [...set].sort((a, b) => b.length - a.length);
+    jsonForms.set(sorted, forms);
+  }
+  return forms;
+};
+
+/**
+ * Masks every registered secret in a serialized JSON text (a log line), in the form the secret takes there:
+ * JSON-escaped (a password with `"` or `\` is written `\"`, `\\`), and escaped twice when it sits inside a string
+ * that holds JSON. The raw form of a secret that JSON escapes cannot occur inside a string value, and replacing it
+ * could break the line's structure, so only the escaped forms are replaced. Returns `text` itself when no secret
+ * is registered.
+ */
+export const redactJsonText = (text: string): string => {
+  const r = registry();
+  if (r.values.size === 0) return text;
+  let out = text;
+  for (const form of formsOf(sortedSecrets(r))) {
+    if (out.includes(form)) out = out.split(form).join(REDACTED);
+  }
+  return out;
 };

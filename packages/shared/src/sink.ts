@@ -1,5 +1,5 @@
 import { KEYS } from './keys.js';
-import { redactJsonText } from './redaction-json.js';
+import { redactJsonText } from './redaction.js';
 import { safeStringify } from './json.js';
 
 export type SinkLevel = 'debug' | 'info' | 'warn' | 'error';
