@@ -134,7 +134,7 @@ describe('Secrets Manager faults: a clear error naming the secret, recovery on t
       expect(ok).toEqual({ ok: CANARIES[0].length });
     }
     summary(`faults secrets-${name}`, `${ROUNDS} rounds: SecretsError ${code} naming "app/db", then recovered`, 'pass', Date.now() - started);
-  }, 30_000);
+  }, Math.max(30_000, ROUNDS * 1_500)); // a throttled round waits for the SDK's retries (~0.3 s)
 
   // Slow answers: the value arrives late and the invocation succeeds (the Lambda deadline is the bound). A client
   // requestTimeout does not turn it into a `Timeout` error: with @smithy/node-http-handler 4.14 a NodeHttpHandler
