@@ -125,6 +125,8 @@ export class Reporter {
   private readonly release: string | undefined;
   private readonly userBeforeSend: ReporterConfig['beforeSend'];
   private readonly inflight = new Map<string, ClientRequest>();
+  /** Events given up at the caller's bound: not sent (nor sent again) after that, in a later invocation. */
+  private readonly abandoned = new Set<string>();
   private agent: Agent | undefined;
   /** Date.now() when the agent last put a socket back in its pool. */
   private lastPooled = 0;
@@ -194,6 +196,10 @@ export class Reporter {
     const https = target.protocol === 'https:';
     const request = https ? httpsRequest : httpRequest;
     return new Promise<{ statusCode?: number; headers: { 'retry-after': string | null; 'x-sentry-rate-limits': string | null } }>((resolve, reject) => {
+      if (eventId !== undefined && this.abandoned.has(eventId)) {
+        reject(Object.assign(new Error('given up at the flush bound'), { code: 'ABANDONED' }));
+        return;
+      }
       const req = request(target, { method: 'POST', headers, agent: mayRetry ? this.agentFor(https) : false }, (res) => {
         res.resume(); // the body ({"id": ...}) is not needed
         res.on('error', reject);
@@ -299,7 +305,9 @@ export class Reporter {
     };
     try {
       const event = build(fullHint);
-      this.process(event, fullHint, data, extras).then(done, (e: unknown) => done({ delivered: false, reason: e instanceof Error ? e.message : String(e) }));
+      this.process(event, fullHint, data, extras)
+        .then(done, (e: unknown) => done({ delivered: false, reason: e instanceof Error ? e.message : String(e) }))
+        .finally(() => this.abandoned.delete(eventId));
     } catch (e) {
       done({ delivered: false, reason: `event not built: ${e instanceof Error ? e.message : String(e)}` });
     }
@@ -307,6 +315,8 @@ export class Reporter {
       eventId,
       outcome,
       abandon: () => {
+        // the event may not be on the wire yet (still being built, or waiting in the transport): it never will be
+        this.abandoned.add(eventId);
         this.inflight.get(eventId)?.destroy(new Error('Sentry flush bound reached'));
         done({ delivered: false, reason: 'timed out' });
       },

@@ -4,7 +4,7 @@ import middy from '@middy/core';
 import { KEYS, clearSecrets, registerSecret, setLogSink } from '@lambdaware/shared';
 import { lambdaContext } from '@lambdaware/events';
 import { startSentryIngest, type SentryIngest, type ReceivedEvent } from '@lambdaware/testkit';
-import { sentry, type SentryOptions } from '@lambdaware/sentry';
+import { sentry, type SentryErrorEvent, type SentryOptions } from '@lambdaware/sentry';
 import { collectLines, invoke, sleep, sqsEvent, type SinkLine } from './helpers.js';
 
 type Exception = { type: string; value: string; stacktrace?: { frames: { filename?: string; function?: string; lineno?: number }[] } };
@@ -383,6 +383,21 @@ test('no time left before the deadline: no wait at all, one warning', async () =
   await ingest.setMode('hang');
   const { ms } = await invoke(() => handlerThrowing(new Error('at the deadline'), { flushMargin: 1000 })({}, lambdaContext({ timeoutMs: 500 })));
   expect(ms).toBeLessThan(300);
+  expect(warnings(sink.lines)).toHaveLength(1);
+});
+
+test('an event given up at the bound is never sent later (it would land in another invocation)', async () => {
+  // beforeSend holds the event back past the bound (no time left: bound 0), so it is given up before the transport
+  // sends it; it must not go out afterwards
+  const slowBeforeSend = async (event: SentryErrorEvent) => {
+    await sleep(100);
+    return event;
+  };
+  const handler = handlerThrowing(new Error('given up'), { flushMargin: 1000, beforeSend: slowBeforeSend });
+  const { ms } = await invoke(() => handler({}, lambdaContext({ timeoutMs: 500 })));
+  expect(ms).toBeLessThan(300);
+  await sleep(400);
+  expect(ingest.envelopes).toHaveLength(0);
   expect(warnings(sink.lines)).toHaveLength(1);
 });
 
