@@ -4,7 +4,7 @@ import yaml from 'js-yaml';
 
 /** A real AWS sample event from aws-lambda-go (cloned beside this repository as ../shared). */
 export const awsSample = <T = Record<string, unknown>>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../../shared/events/aws-lambda-go/${name}`, import.meta.url), 'utf8')) as T;
+  JSON.parse(readFileSync(new URL(`../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8')) as T;
 
 // CloudFormation's short-form intrinsic functions (`!Ref`, `!GetAtt`, `!Sub`...), read as their long form.
 const intrinsic = (tag: string, name: string, kinds: ('scalar' | 'sequence' | 'mapping')[]) =>

@@ -45,7 +45,7 @@ const anythingWith = (o: AnythingOptions = {}) => fc.anything({
 const anything = anythingWith();
 
 /** The AWS sample events, each with one random value (anywhere in it) replaced by an arbitrary one. */
-const SAMPLES_DIR = new URL('../../../shared/events/aws-lambda-go/', import.meta.url);
+const SAMPLES_DIR = new URL('../../fixtures/events/aws-lambda-go/', import.meta.url);
 const samples: unknown[] = readdirSync(SAMPLES_DIR)
   .filter((f) => f.endsWith('.json'))
   .map((f) => {

@@ -7,7 +7,7 @@ import { reportLine } from '../src/report.js';
 import { RuntimeApi } from '../src/runtime-api.js';
 
 const sample = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/events/aws-lambda-go/${name}`, import.meta.url), 'utf8')) as Record<string, any>;
+  JSON.parse(readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8')) as Record<string, any>;
 
 describe('resolveHandler: <module>#<export> → LAMBDA_TASK_ROOT and _HANDLER', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lambdaware-handler-'));
@@ -72,7 +72,7 @@ describe('HTTP events: the shapes API Gateway and Function URLs send', () => {
     expect(sqs.Records.map((r: any) => JSON.parse(r.body).message)).toEqual(['blue', 'orange']);
     const s3 = (await loadEvent('s3')) as Record<string, any>;
     expect(s3.Records[0].s3.bucket.name).toBe('example-bucket');
-    const file = (await loadEvent(fileURL('../../../../shared/events/aws-lambda-go/sqs-event.json'))) as Record<string, any>;
+    const file = (await loadEvent(fileURL('../../../fixtures/events/aws-lambda-go/sqs-event.json'))) as Record<string, any>;
     expect(file).toEqual(sample('sqs-event.json'));
     await expect(loadEvent('s3', 'not an object')).rejects.toThrow(/--event s3: s3Event\(\) refused the payload: .*index 0/);
     await expect(loadEvent(fileURL('fixtures/success.mjs'))).rejects.toThrow(/success\.mjs is not valid JSON/);

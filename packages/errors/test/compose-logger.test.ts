@@ -13,7 +13,7 @@ import { errorLog, newError, wrapError } from '@lambdaware/errors';
 afterEach(() => setLogSink(undefined));
 
 const event = JSON.parse(
-  readFileSync(new URL('../../../../shared/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
 ) as SQSEvent;
 const context = { awsRequestId: 'a1b2c3d4-0000-4000-8000-000000000001', functionName: 'orders', functionVersion: '$LATEST',
   invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders', memoryLimitInMB: '128',

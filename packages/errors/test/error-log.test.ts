@@ -8,7 +8,7 @@ import { captureOutput } from '@lambdaware/testkit';
 import { ErrorLogOptionError, errorLog, newError, wrapError } from '@lambdaware/errors';
 
 const sqsEvent = JSON.parse(
-  readFileSync(new URL('../../../../shared/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
 ) as SQSEvent;
 
 const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e812345678';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-/** Reads one of the real AWS sample events in ../shared/events/aws-lambda-go/. */
+/** Reads one of the real AWS sample events in fixtures/events/aws-lambda-go/. */
 export function sample<T = any>(name: string): T {
-  return JSON.parse(readFileSync(new URL(`../../../../shared/events/aws-lambda-go/${name}`, import.meta.url), 'utf8')) as T;
+  return JSON.parse(readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8')) as T;
 }
 
 /** Sorted keys of an object. */

@@ -10,6 +10,6 @@ export const context = (requestId: string, extra: { xRayTraceId?: string } = {})
 
 export const readEvent = async (name: string): Promise<Record<string, unknown>> => {
   const { readFile } = await import('node:fs/promises');
-  const url = new URL(`../../../../shared/events/aws-lambda-go/${name}`, import.meta.url);
+  const url = new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url);
   return JSON.parse(await readFile(url, 'utf8')) as Record<string, unknown>;
 };

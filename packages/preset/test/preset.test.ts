@@ -14,7 +14,7 @@ import { RecordsError } from '@lambdaware/records';
 import { CONCERNS, LambdawareOptionError, lambdaware } from '@lambdaware/preset';
 
 const sample = JSON.parse(
-  readFileSync(new URL('../../../../shared/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
 ) as SQSEvent;
 
 let ingest: SentryIngest;

@@ -5,12 +5,12 @@ import { lambdaContext } from '@lambdaware/events';
 import { setLogSink, type SinkLevel } from '@lambdaware/shared';
 import { records, type RecordsOptions } from '@lambdaware/records';
 
-/** A real AWS sample event from ../shared/events/aws-lambda-go/. */
+/** A real AWS sample event from fixtures/events/aws-lambda-go/. */
 export const sample = (name: string): any =>
-  JSON.parse(readFileSync(new URL(`../../../../shared/events/aws-lambda-go/${name}`, import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8'));
 
 export const sampleText = (name: string): string =>
-  readFileSync(new URL(`../../../../shared/events/aws-lambda-go/${name}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8');
 
 /** Runs `event` through `middy(handler).use(records(options))`; returns what the handler saw and the response. */
 export const run = async (event: unknown, options?: RecordsOptions<any, any, any>) => {

@@ -16,7 +16,7 @@ export const collectLines = (): { lines: SinkLine[]; restore: () => void } => {
 
 /** A real SQS event from aws-lambda-go's samples. */
 export const sqsEvent = (): unknown =>
-  JSON.parse(readFileSync(new URL('../../../../shared/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'));
+  JSON.parse(readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'));
 
 /** Runs a Middy handler and returns what it resolved or threw, and how long it took. */
 export const invoke = async <T>(
