@@ -9,6 +9,9 @@ export {
   redactDeep,
   redactErrorInPlace,
   redactJsonText,
+  redactThrown,
+  trackSecretLoad,
+  pendingSecrets,
 } from './redaction.js';
 export { safeJsonReplacer, safeStringify } from './json.js';
 export { safeString, describeValue } from './describe.js';

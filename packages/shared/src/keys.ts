@@ -16,6 +16,8 @@ export const KEYS = {
    * `before` had not run), so that no second line is written for the same failure.
    */
   errorLineWritten: Symbol.for('lambdaware.errorLineWritten'),
+  /** globalThis: the set of secret loads in flight (see redaction.ts `trackSecretLoad`, `pendingSecrets`). */
+  pendingSecrets: Symbol.for('lambdaware.pendingSecrets'),
   /** error: the values attached with `.with(key, value)` on that error alone (a plain object). */
   errorValues: Symbol.for('lambdaware.errorValues'),
 } as const;
