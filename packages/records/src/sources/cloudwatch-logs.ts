@@ -65,6 +65,9 @@ export const isLogsBatch = (v: unknown): v is Obj =>
   typeof v.logGroup === 'string' &&
   Array.isArray(v.logEvents);
 
+/** The log events of a batch: none for a CONTROL_MESSAGE (sent to check a destination when a subscription is set up). */
+export const logEventsOf = (batch: Obj): unknown[] => (batch.messageType === 'CONTROL_MESSAGE' ? [] : (batch.logEvents as unknown[]));
+
 /** Reads a gzip'd, base64'd subscription batch (`awslogs.data`) into its JSON. */
 export const readLogsBatch = (gz: Uint8Array, what: string, source: Source): Obj => {
   const text = utf8Text(gunzip(gz, what, source), `${what} (decompressed)`, source);
@@ -116,8 +119,7 @@ const listOf = (event: Obj): unknown[] | undefined => {
   try {
     if (typeof awslogs.data !== 'string') throw new RecordProblem('shape', 'awslogs.data is not a string');
     const batch = readLogsBatch(base64Bytes(awslogs.data, 'awslogs.data', 'cloudwatch-logs'), 'awslogs.data', 'cloudwatch-logs');
-    // A CONTROL_MESSAGE (sent when the subscription is set up) carries no log events: no record.
-    return (batch.logEvents as unknown[]).map((e) => new LogEventItem(batch, e, undefined));
+    return logEventsOf(batch).map((e) => new LogEventItem(batch, e, undefined));
   } catch (e) {
     if (!(e instanceof RecordProblem)) throw e;
     return [new LogEventItem(undefined, undefined, e)];

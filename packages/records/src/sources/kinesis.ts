@@ -1,7 +1,7 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { AggregateError, deaggregate, isAggregated } from '../kpl.js';
 import type { AnyRecord, BaseRecord, DecodeOptions, KinesisDataRecord, Source } from '../types.js';
-import { type CloudWatchLogsFields, gunzip, isLogsBatch, logEventRecord } from './cloudwatch-logs.js';
+import { type CloudWatchLogsFields, gunzip, isLogsBatch, logEventRecord, logEventsOf } from './cloudwatch-logs.js';
 import { type Descriptor, type Entry, Item, NOT_JSON, type Obj, RecordProblem, base64Bytes, isGzip, isObject, readMessage, str, tryParse, utf8Text } from './common.js';
 
 /** The Kinesis fields of a record that came through a stream. */
@@ -119,7 +119,7 @@ const decode = (raw: unknown, index: number, o: DecodeOptions): Entry => {
 };
 
 const logRecords = (batch: Obj, index: number, id: string, fields: KinesisFields, raw: KinesisStreamRecord, o: DecodeOptions): AnyRecord[] =>
-  (batch.logEvents as unknown[]).map((e, i) => ({
+  logEventsOf(batch).map((e, i) => ({
     ...logEventRecord(batch, e, i, o, 'cloudwatch-logs-over-kinesis'),
     id,
     index,
