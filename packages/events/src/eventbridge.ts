@@ -107,7 +107,14 @@ export function eventBridgeOverSqsEvent(details?: unknown, options?: SqsOptions 
   const { eventBridge, ...sqsOptions } = options ?? {};
   const list = details === undefined ? [{}] : Array.isArray(details) ? details : [details];
   return sqsEvent(
-    list.map((d) => eventBridgeEvent(d, { now: sqsOptions.now, region: sqsOptions.region, account: sqsOptions.accountId, ...eventBridge })),
+    list.map((d) =>
+      eventBridgeEvent(d, {
+        ...(sqsOptions.now === undefined ? {} : { now: sqsOptions.now }),
+        ...(sqsOptions.region === undefined ? {} : { region: sqsOptions.region }),
+        ...(sqsOptions.accountId === undefined ? {} : { account: sqsOptions.accountId }),
+        ...eventBridge,
+      }),
+    ),
     sqsOptions,
   );
 }

@@ -55,7 +55,7 @@ export function firehoseEvent(payloads?: Payload | readonly Payload[], options?:
               partitionKey: uuid(),
               approximateArrivalTimestamp: arrival,
               sequenceNumber: sequence.toString(),
-              subsequenceNumber: '',
+              subsequenceNumber: 0,
             } as unknown as FirehoseTransformationEventRecord['kinesisRecordMetadata'],
           }),
     };
