@@ -150,19 +150,22 @@ export const utf8Text = (bytes: Uint8Array, what: string, source: Source): strin
   }
 };
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-/** Strict base64 (what AWS sends): a string that is not gives its own reason, not "not JSON". */
+/**
+ * Strict base64 (what AWS sends): a string that is not gives its own reason, not "not JSON". Node's decoder skips
+ * characters outside the alphabet and stops at padding, so strict input is exactly the input whose decoded length is
+ * 3/4 of its length less its padding (an O(1) check after decoding; a regex only words the reason). Like Node, it
+ * also reads base64url's `-` and `_`.
+ */
 export const base64Bytes = (text: string, what: string, source: Source): Buffer => {
-  if (text.length % 4 !== 0 || !BASE64.test(text)) {
-    const bad = /[^A-Za-z0-9+/=]/.exec(text);
-    throw new RecordProblem(
-      'parse',
-      `${what} is not valid base64 (${bad ? `a character outside the base64 alphabet at position ${bad.index}` : `length ${text.length} with misplaced padding or not a multiple of 4`})`,
-      source,
-    );
-  }
-  return Buffer.from(text, 'base64');
+  const bytes = Buffer.from(text, 'base64');
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (text.length % 4 === 0 && bytes.length === (text.length / 4) * 3 - padding) return bytes;
+  const bad = /[^A-Za-z0-9+/=_-]/.exec(text);
+  throw new RecordProblem(
+    'parse',
+    `${what} is not valid base64 (${bad ? `a character outside the base64 alphabet at position ${bad.index}` : `length ${text.length} with misplaced padding or not a multiple of 4`})`,
+    source,
+  );
 };
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
