@@ -1,7 +1,9 @@
 // @lambdaware/records against @middy/event-normalizer and Powertools parser's SqsEnvelope, in one run.
 //
 //   npx tsc -b packages/records packages/events && node_modules/.bin/node bench/records.bench.js
-//   (BENCH_ROUNDS=9 BENCH_SCALE=1 by default)
+//   (BENCH_ROUNDS=9 BENCH_SCALE=1 by default; --quick: 5 rounds at half the invocations, well under a minute)
+//   BENCH_BASELINE=/path/to/an/older/packages/records/dist/index.js adds that build's records() and decapsulate()
+//   to the same run (e.g. the main branch's build, to compare before and after a change).
 //
 // What it measures: decapsulating a 10-record SQS batch (JSON bodies of ~250 bytes) through a middy handler, per
 // invocation, median over interleaved rounds (every case runs once per round, in turn):
@@ -12,6 +14,13 @@
 // and the plain functions: decapsulate(event, { schema }) against SqsEnvelope.parse(event, JSONStringified(schema)).
 // Every case gets a fresh copy of the event (event-normalizer rewrites bodies in place); the copy is in the
 // baseline (middy with no middleware), whose time is subtracted for the "overhead" column.
+//
+// Then one row per data-pipeline source, decapsulate(event, { schema }) against the Powertools envelope for the same
+// 10-record event (same zod schema, the same payloads checked before timing): CloudWatch Logs (CloudWatchEnvelope),
+// CloudWatch Logs through Kinesis (KinesisEnvelope, which unzips the batch), Kinesis Firehose
+// (KinesisFirehoseEnvelope), MSK (KafkaEnvelope), EventBridge through SQS (SqsEnvelope with the EventBridge schema),
+// S3 through EventBridge (EventBridgeEnvelope), and KPL aggregates (Powertools has none: aws-kinesis-agg's
+// deaggregateSync, then JSON.parse and the schema).
 
 import middy from '@middy/core';
 import eventNormalizer from '@middy/event-normalizer';
@@ -19,11 +28,33 @@ import { parser } from '@aws-lambda-powertools/parser/middleware';
 import { SqsEnvelope } from '@aws-lambda-powertools/parser/envelopes/sqs';
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { z } from 'zod';
-import { sqsEvent, lambdaContext } from '@lambdaware/events';
+import { createRequire } from 'node:module';
+import {
+  CloudWatchEnvelope,
+  EventBridgeEnvelope,
+  KafkaEnvelope,
+  KinesisEnvelope,
+  KinesisFirehoseEnvelope,
+} from '@aws-lambda-powertools/parser/envelopes';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import {
+  cloudWatchLogsData,
+  cloudWatchLogsEvent,
+  eventBridgeOverSqsEvent,
+  firehoseEvent,
+  kafkaEvent,
+  kinesisEvent,
+  kplAggregate,
+  s3EventBridgeEvent,
+  sqsEvent,
+  lambdaContext,
+} from '@lambdaware/events';
 import { decapsulate, records } from '@lambdaware/records';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
-const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 5 : 9));
+const SCALE = Number(process.env.BENCH_SCALE ?? (QUICK ? 0.5 : 1));
+const baseline = process.env.BENCH_BASELINE === undefined ? undefined : await import(process.env.BENCH_BASELINE);
 const N = 4000 * SCALE;
 
 const Order = z.object({
@@ -62,11 +93,17 @@ const handlers = {
   powertools: middy()
     .use(parser({ schema: JSONStringified(Order), envelope: SqsEnvelope }))
     .handler(async (e) => bodiesOf.powertools(e)),
+  ...(baseline === undefined
+    ? {}
+    : { recordsBaseline: middy().use(baseline.records()).handler(async (e, c) => bodiesOf.records(e, c)) }),
 };
 const stringifiedOrder = JSONStringified(Order);
 const fns = {
   decapsulate: async (event) => (await decapsulate(event, { schema: Order })).map((r) => r.payload),
   sqsEnvelope: async (event) => SqsEnvelope.parse(event, stringifiedOrder),
+  ...(baseline === undefined
+    ? {}
+    : { decapsulateBaseline: async (event) => (await baseline.decapsulate(event, { schema: Order })).map((r) => r.payload) }),
 };
 
 // Every case must produce the same payloads: compare once before timing.
@@ -91,15 +128,85 @@ const cases = [
   { group: 'middy', name: 'Powertools parser({ SqsEnvelope, zod })', run: invoke(handlers.powertools) },
   { group: 'fn', name: 'decapsulate(event, { schema: zod })', run: call(fns.decapsulate) },
   { group: 'fn', name: 'SqsEnvelope.parse(event, JSONStringified(zod))', run: call(fns.sqsEnvelope) },
+  ...(baseline === undefined
+    ? []
+    : [
+        { group: 'middy', name: 'records() [BENCH_BASELINE build]', run: invoke(handlers.recordsBaseline) },
+        { group: 'fn', name: 'decapsulate [BENCH_BASELINE build]', run: call(fns.decapsulateBaseline) },
+      ]),
 ];
 
-for (const c of cases) await c.run(Math.ceil(N / 10));
+// ---- data-pipeline sources: decapsulate against the Powertools envelope (or aws-kinesis-agg for KPL) -----------------
+const agg = createRequire(import.meta.url)('aws-kinesis-agg');
+const stringified = JSONStringified(Order);
+const payloadsOf = async (event) => (await decapsulate(event, { schema: Order })).map((r) => r.payload);
+const eventBridgeOrder = JSONStringified(EventBridgeSchema.extend({ detail: Order }));
+const kinesisLogs = z.object({ logEvents: z.array(z.object({ message: stringified })) });
+const s3Detail = z.object({ bucket: z.object({ name: z.string() }), object: z.object({ key: z.string(), size: z.number() }) });
+const kplParse = (event) => {
+  const out = [];
+  for (const record of event.Records) {
+    agg.deaggregateSync(record.kinesis, true, (err, users) => {
+      if (err) throw err;
+      for (const u of users) out.push(Order.parse(JSON.parse(Buffer.from(u.data, 'base64').toString('utf8'))));
+    });
+  }
+  return out;
+};
+const objects = orders.map((o, i) => ({ bucket: 'orders-inbox', key: `2024/05/01/${o.orderId}.json`, size: 1000 + i }));
+const s3Event = s3EventBridgeEvent(objects[0]);
+const sources = [
+  { name: 'CloudWatch Logs (awslogs.data)', vs: 'CloudWatchEnvelope', event: cloudWatchLogsEvent(orders), theirs: (e) => CloudWatchEnvelope.parse(e, stringified) },
+  {
+    name: 'CloudWatch Logs via Kinesis (gzip)',
+    vs: 'KinesisEnvelope',
+    event: kinesisEvent([cloudWatchLogsData(orders.slice(0, 5)), cloudWatchLogsData(orders.slice(5))]),
+    theirs: (e) => KinesisEnvelope.parse(e, kinesisLogs).flatMap((b) => b.logEvents.map((l) => l.message)),
+  },
+  { name: 'Kinesis Firehose', vs: 'KinesisFirehoseEnvelope', event: firehoseEvent(orders), theirs: (e) => KinesisFirehoseEnvelope.parse(e, stringified) },
+  { name: 'Amazon MSK', vs: 'KafkaEnvelope', event: kafkaEvent(orders), theirs: (e) => KafkaEnvelope.parse(e, stringified) },
+  {
+    name: 'EventBridge via SQS',
+    vs: 'SqsEnvelope + EventBridgeSchema',
+    event: eventBridgeOverSqsEvent(orders),
+    theirs: (e) => SqsEnvelope.parse(e, eventBridgeOrder).map((x) => x.detail),
+  },
+  {
+    name: 'S3 via EventBridge (1 event)',
+    vs: 'EventBridgeEnvelope',
+    event: s3Event,
+    schema: z.object({ bucket: z.string(), key: z.string(), size: z.number() }),
+    ours: async (e, schema) => (await decapsulate(e, { schema })).map((r) => ({ bucket: r.payload.bucket, key: r.payload.key, size: r.payload.size })),
+    theirs: (e) => [EventBridgeEnvelope.parse(e, s3Detail)].map((d) => ({ bucket: d.bucket.name, key: d.object.key, size: d.object.size })),
+    expected: [{ bucket: 'orders-inbox', key: objects[0].key, size: objects[0].size }],
+  },
+  { name: 'KPL aggregates (2 x 5 records)', vs: 'aws-kinesis-agg + zod', event: kinesisEvent([kplAggregate(orders.slice(0, 5)), kplAggregate(orders.slice(5))]), theirs: kplParse },
+];
+for (const src of sources) {
+  const ours = src.ours ? (e) => src.ours(e, src.schema) : payloadsOf;
+  const want = JSON.stringify(src.expected ?? orders);
+  for (const [who, fn] of [['ours', ours], ['theirs', src.theirs]]) {
+    const got = JSON.stringify(await fn(structuredClone(src.event)));
+    if (got !== want) throw new Error(`${src.name} (${who}) did not return the expected payloads: ${got.slice(0, 200)}`);
+  }
+  // Neither side changes the event (decapsulate leaves it untouched, the envelopes return new objects): no copy.
+  const { event } = src;
+  cases.push(
+    { group: 'source', name: `${src.name}: decapsulate`, run: async (n) => { for (let i = 0; i < n; i++) await ours(event); } },
+    { group: 'source', name: `${src.name}: ${src.vs}`, run: async (n) => { for (let i = 0; i < n; i++) await src.theirs(event); } },
+  );
+}
+const SOURCE_N = Math.ceil(N / 4);
+const runsOf = (c) => (c.group === 'source' ? SOURCE_N : N);
+
+for (const c of cases) await c.run(Math.ceil(runsOf(c) / 10));
 const samples = new Map(cases.map((c) => [c, []]));
 for (let r = 0; r < ROUNDS; r++) {
   for (const c of cases) {
+    const n = runsOf(c);
     const t0 = process.hrtime.bigint();
-    await c.run(N);
-    samples.get(c).push(Number(process.hrtime.bigint() - t0) / 1000 / N);
+    await c.run(n);
+    samples.get(c).push(Number(process.hrtime.bigint() - t0) / 1000 / n);
   }
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -115,6 +222,7 @@ const bare = us.get('middy, no middleware (baseline)');
 const against = {
   '@middy/event-normalizer': 'records()',
   'Powertools parser({ SqsEnvelope, zod })': 'records({ schema: zod })',
+  'records() [BENCH_BASELINE build]': 'records()',
 };
 for (const c of cases.filter((c) => c.group === 'middy')) {
   const v = us.get(c.name);
@@ -129,6 +237,13 @@ const dec = us.get('decapsulate(event, { schema: zod })');
 for (const c of cases.filter((c) => c.group === 'fn')) {
   const v = us.get(c.name);
   console.log(`  ${c.name.padEnd(46)}${f(v)} ${ops(v)}   ${(v / dec).toFixed(2)}x`);
+}
+console.log('');
+console.log(`data-pipeline sources (10 records, zod, ${SOURCE_N} calls per round)   ours µs   theirs µs   theirs / ours`);
+for (const src of sources) {
+  const ours = us.get(`${src.name}: decapsulate`);
+  const theirs = us.get(`${src.name}: ${src.vs}`);
+  console.log(`  ${`${src.name} vs ${src.vs}`.padEnd(62)}${f(ours)}   ${f(theirs)}      ${(theirs / ours).toFixed(2)}x`);
 }
 console.log('');
 console.log('(ratio > 1: the alternative takes longer than ours for the same work; overhead = µs/inv minus the baseline,\n which includes the copy of the event every case gets)');

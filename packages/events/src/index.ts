@@ -16,7 +16,17 @@ export {
   type StreamViewType,
 } from './dynamodb.js';
 export { marshallValue, marshallItem } from './marshall.js';
-export { eventBridgeEvent, type EventBridgeOverrides } from './eventbridge.js';
+export {
+  eventBridgeEvent,
+  eventBridgeOverSqsEvent,
+  s3EventBridgeEvent,
+  type EventBridgeOverrides,
+  type S3EventBridgeObject,
+} from './eventbridge.js';
+export { cloudWatchLogsEvent, cloudWatchLogsData, cloudWatchLogsBatch, type CloudWatchLogsOptions } from './cloudwatch-logs.js';
+export { firehoseEvent, type FirehoseOptions } from './firehose.js';
+export { kafkaEvent, type KafkaOptions } from './kafka.js';
+export { kplAggregate, type KplOptions } from './kpl.js';
 export { s3Event, s3EncodeKey, type S3Notification, type S3Options } from './s3.js';
 export { lambdaContext, type LambdaContextOptions } from './context.js';
 export { EventBuildError, type CommonOptions, type DeepPartial, type Payload, type RecordOverride } from './util.js';

@@ -164,7 +164,10 @@ export interface SnsOverSqsOptions extends SnsTopicOptions, Omit<SqsOptions, key
   record?: RecordOverride<SQSRecord>;
 }
 
-/** The SNS notification JSON as SNS writes it into an SQS body (note SigningCertURL/UnsubscribeURL). */
+/**
+ * The SNS notification JSON as SNS writes it into an SQS body (note SigningCertURL/UnsubscribeURL); from a FIFO topic
+ * with a SequenceNumber and without the signature fields.
+ */
 function notificationBody(n: Notification): string {
   const fields: [string, unknown][] = [
     ['Type', 'Notification'],
@@ -174,9 +177,14 @@ function notificationBody(n: Notification): string {
     ...(n.Subject === null ? [] : [['Subject', n.Subject] as [string, unknown]]),
     ['Message', n.Message],
     ['Timestamp', n.Timestamp],
-    ['SignatureVersion', n.SignatureVersion],
-    ['Signature', n.Signature],
-    ['SigningCertURL', n.SigningCertUrl],
+    // A FIFO topic's notifications are not signed: no SignatureVersion, Signature or SigningCertURL.
+    ...(n.SequenceNumber === undefined
+      ? ([
+          ['SignatureVersion', n.SignatureVersion],
+          ['Signature', n.Signature],
+          ['SigningCertURL', n.SigningCertUrl],
+        ] as [string, unknown][])
+      : []),
     ['UnsubscribeURL', n.UnsubscribeUrl],
     ...(Object.keys(n.MessageAttributes).length === 0
       ? []

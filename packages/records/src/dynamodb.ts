@@ -35,9 +35,15 @@ const list = (v: unknown, type: string, path: string): unknown[] => {
   return v;
 };
 
+/** DynamoDB's own limit on nested attributes (an image nested deeper cannot come from DynamoDB). */
+export const MAX_DEPTH = 32;
+
 /** One attribute value (`{ S: "x" }`, `{ N: "1" }`, `{ M: {...} }`...) as a JavaScript value. */
-export const unmarshallValue = (av: unknown, numbers: NumberMode, path: string): unknown => {
+export const unmarshallValue = (av: unknown, numbers: NumberMode, path: string, depth = 1): unknown => {
   if (!isObject(av)) throw new AttributeValueError(`${path} is not an attribute value`);
+  if (depth > MAX_DEPTH) {
+    throw new AttributeValueError(`${path.slice(0, 120)}${path.length > 120 ? '...' : ''}: nested deeper than ${MAX_DEPTH} levels, DynamoDB's limit`);
+  }
   for (const type in av) {
     if (!Object.hasOwn(av, type)) continue;
     const v = av[type];
@@ -61,9 +67,9 @@ export const unmarshallValue = (av: unknown, numbers: NumberMode, path: string):
       case 'BS':
         return new Set(list(v, type, path).map((s, i) => binary(s, `${path}.BS[${i}]`)));
       case 'L':
-        return list(v, type, path).map((item, i) => unmarshallValue(item, numbers, `${path}[${i}]`));
+        return list(v, type, path).map((item, i) => unmarshallValue(item, numbers, `${path}[${i}]`, depth + 1));
       case 'M':
-        return unmarshallMap(v, numbers, path);
+        return unmarshallMap(v, numbers, path, depth + 1);
       default:
         throw new AttributeValueError(`${path}: unknown attribute value type ${JSON.stringify(type)}`);
     }
@@ -76,11 +82,29 @@ const fail = (message: string): never => {
 };
 
 /** An image (NewImage, OldImage, Keys: a map of attribute values) as a plain object. */
-export const unmarshallMap = (map: unknown, numbers: NumberMode, path: string): Record<string, unknown> => {
+export const unmarshallMap = (map: unknown, numbers: NumberMode, path: string, depth = 1): Record<string, unknown> => {
   if (!isObject(map)) throw new AttributeValueError(`${path} is not a map of attribute values`);
   const out: Record<string, unknown> = {};
   for (const key in map) {
-    if (Object.hasOwn(map, key)) put(out, key, unmarshallValue(map[key], numbers, `${path}.${key}`));
+    if (Object.hasOwn(map, key)) put(out, key, unmarshallValue(map[key], numbers, `${path}.${key}`, depth));
   }
   return out;
+};
+
+const AV_TYPES = new Set(['S', 'N', 'BOOL', 'NULL', 'B', 'SS', 'NS', 'BS', 'L', 'M']);
+
+/**
+ * A map of attribute values, as a stream sends it. Not one: an image a body parser (@middy/event-normalizer) has
+ * already unmarshalled in place (its values are plain values, not `{ S: ... }` objects).
+ */
+export const isAttributeMap = (map: unknown): boolean => {
+  if (!isObject(map)) return false;
+  for (const key in map) {
+    if (!Object.hasOwn(map, key)) continue;
+    const av = map[key];
+    if (!isObject(av)) return false;
+    const types = Object.keys(av);
+    if (types.length !== 1 || !AV_TYPES.has(types[0]!)) return false;
+  }
+  return true;
 };

@@ -2,8 +2,16 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { safeString } from '@lambdaware/shared';
 import type { RecordFailure } from './types.js';
 
-/** At most this many failures are described in full in a message; the rest are named by index and id. */
+/** At most this many failures are described in full in a message (each reason cut at REASON_MAX characters)... */
 const DETAILED = 25;
+/** ... the next ones up to this many are named by index and id; the rest are counted. */
+const NAMED = 100;
+const REASON_MAX = 300;
+const ID_MAX = 120;
+/** The message never exceeds this many characters, whatever the failures (CloudWatch Logs keeps 256 KB per event). */
+export const MESSAGE_MAX = 32 * 1024;
+
+const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text);
 
 /**
  * Bad input: an event of unknown shape, or records that could not be decoded, failed the schema or (partial batch
@@ -32,13 +40,17 @@ export class RecordsError extends Error {
       failures.length === total && total > 1
         ? `all ${total} records of the ${eventType} event failed`
         : `${failures.length} of ${total} records of the ${eventType} event failed`;
-    const parts = failures.slice(0, DETAILED).map((f) => `${describeRecord(f)}: ${f.reason}`);
+    const parts = failures.slice(0, DETAILED).map((f) => `${describeRecord(f)}: ${cut(f.reason, REASON_MAX)}`);
     if (failures.length > DETAILED) {
-      parts.push(`and ${failures.length - DETAILED} more: ${failures.slice(DETAILED).map(describeRecord).join(', ')}`);
+      const named = failures.slice(DETAILED, NAMED).map(describeRecord);
+      if (failures.length > NAMED) named.push(`and ${failures.length - NAMED} more not named here (error.failures has every one)`);
+      parts.push(`and ${failures.length - DETAILED} more: ${named.join(', ')}`);
     }
+    let message = `${head}: ${parts.join('; ')}`;
+    if (message.length > MESSAGE_MAX) message = `${message.slice(0, MESSAGE_MAX - 60)}... (cut at ${MESSAGE_MAX} characters)`;
     const handlerError = failures.find((f) => f.kind === 'handler')?.cause;
     return new RecordsError(
-      `${head}: ${parts.join('; ')}`,
+      message,
       eventType,
       failures,
       total,
@@ -59,7 +71,7 @@ export class RecordsOptionError extends Error {
 }
 
 export const describeRecord = (f: Pick<RecordFailure, 'index' | 'id' | 'source'>): string =>
-  `record ${f.index} (${f.source}, id ${f.id === undefined ? 'unknown' : JSON.stringify(f.id)})`;
+  `record ${f.index} (${f.source}, id ${f.id === undefined ? 'unknown' : JSON.stringify(cut(f.id, ID_MAX))})`;
 
 /** `items[0].qty: Too small; (root): Expected object` */
 export const formatIssues = (issues: readonly StandardSchemaV1.Issue[]): string =>

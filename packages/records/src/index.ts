@@ -1,7 +1,13 @@
-export { records, decapsulate, processBatch, type RecordsContext } from './records.js';
+export { records, decapsulate, processBatch, DROP, type RecordsContext, type ResponseOf } from './records.js';
 export { RecordsError, RecordsOptionError } from './errors.js';
+export { SOURCES } from './sources/index.js';
+export type { CloudWatchLogsRecord, CloudWatchLogsFields } from './sources/cloudwatch-logs.js';
+export type { CloudWatchLogsOverKinesisRecord } from './sources/kinesis.js';
+export type { EventBridgeFields, S3OverEventBridgeRecord } from './sources/eventbridge.js';
+export type { EventBridgeOverSqsRecord } from './sources/sqs.js';
+export type { FirehoseRecord } from './sources/firehose.js';
+export type { KafkaRecord } from './sources/kafka.js';
 export {
-  SOURCES,
   type Source,
   type S3Source,
   type PayloadFormat,
@@ -9,6 +15,8 @@ export {
   type RecordsOptions,
   type RecordFailure,
   type BatchResponse,
+  type FirehoseTransformationResponse,
+  type KafkaItemIdentifier,
   type AnyRecord,
   type RecordOf,
   type PayloadOf,

@@ -2,17 +2,19 @@ import type { MiddlewareObj } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Context } from 'aws-lambda';
 import { describeValue, getLogSink } from '@lambdaware/shared';
-import { type Batch, type DecodeOptions, type Entry, Item, collect, eventLabel, readBatch } from './decode.js';
+import { type Batch, type DecodeOptions, type Entry, Item, MESSAGE_KINDS, collect, eventLabel, readBatch } from './decode.js';
+import { firehoseData } from './sources/firehose.js';
+import { DESCRIPTOR_OF_SOURCE, type ItemIdentifier, SOURCES } from './sources/index.js';
 import { RecordsError, RecordsOptionError, describeRecord, formatPath, messageOf } from './errors.js';
 import {
   type AnyRecord,
   type BatchResponse,
+  type FirehoseTransformationResponse,
   type PayloadFormat,
   type PayloadOf,
   type RecordFailure,
   type RecordOf,
   type RecordsOptions,
-  SOURCES,
   type Source,
 } from './types.js';
 
@@ -34,7 +36,11 @@ const defaults: ResolvedOptions = {
 
 const OPTION_NAMES = Object.keys(defaults);
 const PAYLOADS: readonly PayloadFormat[] = ['json', 'text', 'bytes'];
-const STRUCTURED = new Set<Source>(['dynamodb', 'eventbridge', 's3', 's3-over-sqs', 's3-over-sns', 's3-over-sns-over-sqs']);
+/** Sources whose payloads are structured (no 'text'/'bytes'): those of structured events, and S3 or EventBridge inside a message. */
+const STRUCTURED = new Set<Source>([
+  ...SOURCES.filter((s) => DESCRIPTOR_OF_SOURCE.get(s)!.structured),
+  ...SOURCES.filter((s) => /^(s3|eventbridge)-over-/.test(s)),
+]);
 
 /** An option value in a message (never throws, whatever the value). */
 const show = (v: unknown): string => describeValue(v, 200);
@@ -63,7 +69,7 @@ const resolveOptions = (options: unknown): ResolvedOptions => {
     throw new RecordsOptionError('payload', `must be 'json', 'text' or 'bytes', got ${show(o.payload)}`);
   }
   if (o.payload !== 'json' && o.source !== 'auto' && STRUCTURED.has(o.source)) {
-    throw new RecordsOptionError('payload', `'${o.payload}' applies to SQS, SNS and Kinesis messages, not to source '${o.source}'`);
+    throw new RecordsOptionError('payload', `'${o.payload}' applies to ${MESSAGE_KINDS} messages, not to source '${o.source}'`);
   }
   if (o.numbers !== 'auto' && o.numbers !== 'string') {
     throw new RecordsOptionError('numbers', `must be 'auto' or 'string', got ${show(o.numbers)}`);
@@ -111,20 +117,24 @@ export const decapsulate = <
   }
 };
 
+/** What eachRecord returned per item index (kept only where the answer needs it: Firehose). */
+type Results = Map<number, unknown> | undefined;
+
 /** Runs the function on the entry's records; a throw becomes its failure. */
-const runEntry = async (entry: Entry, each: EachRecord, context: Context): Promise<RecordFailure | undefined> => {
-  if (!(entry instanceof Item)) return runRecord(entry, each, context);
+const runEntry = async (entry: Entry, each: EachRecord, context: Context, results?: Results): Promise<RecordFailure | undefined> => {
+  if (!(entry instanceof Item)) return runRecord(entry, each, context, results);
   if (entry.failure !== undefined) return entry.failure;
   for (const record of entry.records) {
-    const failure = await runRecord(record, each, context);
+    const failure = await runRecord(record, each, context, results);
     if (failure !== undefined) return failure;
   }
   return undefined;
 };
 
-const runRecord = async (record: AnyRecord, each: EachRecord, context: Context): Promise<RecordFailure | undefined> => {
+const runRecord = async (record: AnyRecord, each: EachRecord, context: Context, results: Results): Promise<RecordFailure | undefined> => {
   try {
-    await each(record, context);
+    const result = await each(record, context);
+    results?.set(record.index, result);
   } catch (error) {
     return { index: record.index, id: record.id, source: record.source, kind: 'handler', reason: `eachRecord threw ${messageOf(error)}`, cause: error };
   }
@@ -155,16 +165,38 @@ const runFifo = async (entries: Entry[], each: EachRecord, context: Context): Pr
 };
 
 /** At most `concurrency` records at once (1: in order). */
-const runPool = async (entries: Entry[], each: EachRecord, context: Context, concurrency: number): Promise<RecordFailure[]> => {
+const runPool = async (entries: Entry[], each: EachRecord, context: Context, concurrency: number, results?: Results): Promise<RecordFailure[]> => {
   const failures: RecordFailure[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < entries.length) {
-      const failure = await runEntry(entries[next++], each, context);
+      const failure = await runEntry(entries[next++]!, each, context, results);
       if (failure !== undefined) failures.push(failure);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
+  return failures.sort((a, b) => a.index - b.index);
+};
+
+/** In order within each group (a Kafka partition); at most `concurrency` groups at once. */
+const runGroups = async (batch: Batch, each: EachRecord, context: Context, concurrency: number): Promise<RecordFailure[]> => {
+  const groupOf = batch.kind!.groupOf!;
+  const groups = new Map<string, Entry[]>();
+  for (let i = 0; i < batch.entries.length; i++) {
+    const key = groupOf(batch.list[i]);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [batch.entries[i]!]);
+    else group.push(batch.entries[i]!);
+  }
+  const lists = [...groups.values()];
+  const failures: RecordFailure[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < lists.length) {
+      failures.push(...(await runPool(lists[next++]!, each, context, 1)));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, lists.length) }, worker));
   return failures.sort((a, b) => a.index - b.index);
 };
 
@@ -176,30 +208,59 @@ const logFailure = (f: RecordFailure): void => {
   getLogSink().log(f.kind === 'handler' ? 'error' : 'warn', `records: ${describeRecord(f)} failed: ${f.reason}`, fields);
 };
 
-const PARTIAL = new Set(['sqs', 'kinesis', 'dynamodb']);
+/** The value a Firehose transformation answers a record with: what eachRecord returned, else the record's data. */
+const firehoseOutput = (value: unknown, original: string): string => {
+  if (value === undefined) return original;
+  if (typeof value === 'string') return Buffer.from(value, 'utf8').toString('base64');
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  return Buffer.from(JSON.stringify(value) ?? '', 'utf8').toString('base64');
+};
+
+/** Return this from eachRecord to drop a Firehose record (`result: 'Dropped'`). */
+export const DROP: unique symbol = Symbol.for('lambdaware.records.drop');
+
+const firehoseResponse = (batch: Batch, failures: RecordFailure[], results: Map<number, unknown>): FirehoseTransformationResponse => {
+  const failed = new Set(failures.map((f) => f.index));
+  return {
+    records: batch.entries.map((entry, i) => {
+      const recordId = entry.id ?? '';
+      const data = firehoseData(batch.list[i]) ?? '';
+      if (failed.has(i)) return { recordId, result: 'ProcessingFailed' as const, data };
+      const value = results.get(i);
+      if (value === DROP) return { recordId, result: 'Dropped' as const, data };
+      return { recordId, result: 'Ok' as const, data: firehoseOutput(value, data) };
+    }),
+  };
+};
 
 const runBatch = async (
   event: unknown,
   context: Context,
   o: ResolvedOptions,
   each: EachRecord,
-): Promise<{ response: BatchResponse; records: AnyRecord[] }> => {
+): Promise<{ response: BatchResponse | FirehoseTransformationResponse; records: AnyRecord[] }> => {
   const batch = await readBatch(event, o);
-  const ordered = batch.fifo || batch.kind === 'kinesis' || batch.kind === 'dynamodb';
+  const kind = batch.kind;
+  const results: Results = kind?.partial === 'firehose' ? new Map() : undefined;
   const failures = batch.fifo
     ? await runFifo(batch.entries, each, context)
-    : await runPool(batch.entries, each, context, ordered ? 1 : o.concurrency);
+    : kind?.groupOf !== undefined
+      ? await runGroups(batch, each, context, o.concurrency)
+      : await runPool(batch.entries, each, context, kind?.ordered ? 1 : o.concurrency, results);
   for (const f of failures) logFailure(f);
   const total = batch.entries.length;
+  const partial = kind?.partial ?? 'batchItemFailures';
   if (failures.length > 0) {
-    const reportable = PARTIAL.has(batch.kind ?? '') && failures.length < total && failures.every((f) => f.id !== undefined);
+    const reportable = partial !== 'none' && failures.length < total && failures.every((f) => f.id !== undefined);
     if (!reportable) throw RecordsError.forFailures(eventLabel(batch), failures, total);
   }
+  if (partial === 'firehose') return { response: firehoseResponse(batch, failures, results!), records: collect(batch).records };
   const seen = new Set<string>();
-  const batchItemFailures: { itemIdentifier: string }[] = [];
+  const batchItemFailures: { itemIdentifier: ItemIdentifier }[] = [];
   for (const f of failures) {
-    if (!seen.has(f.id!)) batchItemFailures.push({ itemIdentifier: f.id! });
+    if (seen.has(f.id!)) continue;
     seen.add(f.id!);
+    batchItemFailures.push({ itemIdentifier: kind?.itemIdentifier?.(batch.list[f.index], f.id!) ?? f.id! });
   }
   return { response: { batchItemFailures }, records: collect(batch).records };
 };
@@ -218,11 +279,20 @@ export const processBatch = async <
   event: unknown,
   context: Context,
   options: RecordsOptions<S, P, Src> & { eachRecord: NonNullable<RecordsOptions<S, P, Src>['eachRecord']> },
-): Promise<BatchResponse> => {
+): Promise<ResponseOf<Src>> => {
   const o = resolveOptions(options);
   if (o.eachRecord === undefined) throw new RecordsOptionError('eachRecord', 'is required by processBatch()');
-  return (await runBatch(event, context, o, o.eachRecord)).response;
+  return (await runBatch(event, context, o, o.eachRecord)).response as ResponseOf<Src>;
 };
+
+/**
+ * What partial batch mode answers: `{ batchItemFailures }`, or for a Kinesis Firehose transformation
+ * `{ records: [{ recordId, result, data }] }` (typed so with `source: 'firehose'`; with `'auto'` the type says
+ * `{ batchItemFailures }`, the common case, and a Firehose event still gets its own answer).
+ */
+export type ResponseOf<Src extends Source | 'auto'> = Src extends 'firehose'
+  ? FirehoseTransformationResponse
+  : BatchResponse;
 
 /** The context the handler gets: `context.records`, typed by the schema and the source option. */
 export type RecordsContext<R> = Context & { records: R[] };
@@ -259,7 +329,7 @@ export const records = <
 
   // Partial batch mode: records are processed in `before` and the response set in `after`, so the other
   // middlewares' `after` hooks (which an early response would skip) still run.
-  const responses = new WeakMap<object, BatchResponse>();
+  const responses = new WeakMap<object, BatchResponse | FirehoseTransformationResponse>();
   const recordsBefore = async (request: Request): Promise<void> => {
     const { response, records: decoded } = await runBatch(request.event, request.context, o, each);
     request.context.records = decoded;

@@ -5,12 +5,22 @@ import { dynamodbStreamEvent, kinesisEvent, lambdaContext, snsEvent, snsOverSqsE
 import { decapsulate, records, RecordsError, RecordsOptionError } from '@lambdaware/records';
 import { rejection, sample, sampleText } from './helpers.js';
 
-/** What JSON.parse says about `text` on this Node version. */
+/** Where the first bad character of these texts is (what the reason says instead of V8's quote of the text). */
+const BAD_AT: Record<string, number> = { 'Message Body': 0, hello: 0, oops: 0, nope: 1 };
+
+/**
+ * What the reason says about `text`: JSON.parse's message on this Node version, except when that message quotes the
+ * text (`Unexpected token 'M', "Message Body" is not valid JSON`): then the position alone, so that no fragment of a
+ * body (a secret, maybe) reaches an error, a log line or Sentry.
+ */
 const parseError = (text: string): string => {
   try {
     JSON.parse(text);
   } catch (e) {
-    return (e as Error).message;
+    const message = (e as Error).message;
+    if (!message.startsWith('Unexpected token')) return message;
+    if (BAD_AT[text] === undefined) throw new Error(`add ${JSON.stringify(text)} to BAD_AT`);
+    return `Unexpected token at position ${BAD_AT[text]}`;
   }
   throw new Error(`${text} is JSON`);
 };
@@ -105,7 +115,7 @@ describe('RecordsError names the source, each bad record (index and id) and what
   test('records that are not what their source sends', async () => {
     const event = sqsEvent([{ a: 1 }, { a: 2 }, { a: 3 }]) as any;
     delete event.Records[0].messageId;
-    event.Records[1].body = { not: 'a string' };
+    event.Records[1].body = 42;
     event.Records[2] = { eventSource: 'aws:kinesis', messageId: 'k' };
     const error = await rejection(decapsulate(event));
     expect(error.message).toBe(
@@ -142,7 +152,7 @@ describe('RecordsError names the source, each bad record (index and id) and what
       expect(error.failures).toEqual([]);
       return error.message;
     };
-    const head = 'the event is not an SQS, SNS, Kinesis, DynamoDB stream, EventBridge or S3 event: ';
+    const head = 'the event is not an SQS, SNS, Kinesis, DynamoDB stream, EventBridge, S3, CloudWatch Logs, Kinesis Firehose or Kafka event: ';
     expect(await message({ hello: 'world', n: 1 })).toBe(`${head}it is an object with keys hello, n`);
     expect(await message('{"Records":[]}')).toBe(`${head}it is a string`);
     expect(await message(null)).toBe(`${head}it is null`);
@@ -157,7 +167,7 @@ describe('RecordsError names the source, each bad record (index and id) and what
       "option source 'kinesis' expects a Kinesis event, but this is an SQS event",
     );
     expect((await rejection(decapsulate(sample('dynamodb-event.json'), { payload: 'text' }))).message).toBe(
-      "option payload 'text' applies to SQS, SNS and Kinesis messages, but this is a DynamoDB stream event, whose payloads are structured (use payload: 'json')",
+      "option payload 'text' applies to SQS, SNS, Kinesis, CloudWatch Logs, Kinesis Firehose and Kafka messages, but this is a DynamoDB stream event, whose payloads are structured (use payload: 'json')",
     );
   });
 
@@ -222,10 +232,10 @@ describe('a __proto__ or constructor key never pollutes a prototype', () => {
 
 describe('options are checked when the middleware is created', () => {
   const cases: [string, unknown, string][] = [
-    ['source', { source: 'sqs-fifo' }, "records: option 'source' must be 'auto' or one of 'sqs', 'sns', 'sns-over-sqs', 'kinesis', 'dynamodb', 'eventbridge', 's3', 's3-over-sqs', 's3-over-sns', 's3-over-sns-over-sqs', got \"sqs-fifo\""],
+    ['source', { source: 'sqs-fifo' }, "records: option 'source' must be 'auto' or one of 'sqs', 'sns-over-sqs', 's3-over-sqs', 's3-over-sns-over-sqs', 'eventbridge-over-sqs', 'sns', 's3-over-sns', 'kinesis', 'cloudwatch-logs-over-kinesis', 'dynamodb', 'eventbridge', 's3-over-eventbridge', 's3', 'cloudwatch-logs', 'firehose', 'kafka', got \"sqs-fifo\""],
     ['schema', { schema: { parse: () => 1 } }, "records: option 'schema' must be a Standard Schema (zod, valibot, arktype...: an object with ~standard.validate)"],
     ['payload', { payload: 'buffer' }, "records: option 'payload' must be 'json', 'text' or 'bytes', got \"buffer\""],
-    ['payload', { payload: 'text', source: 'dynamodb' }, "records: option 'payload' 'text' applies to SQS, SNS and Kinesis messages, not to source 'dynamodb'"],
+    ['payload', { payload: 'text', source: 'dynamodb' }, "records: option 'payload' 'text' applies to SQS, SNS, Kinesis, CloudWatch Logs, Kinesis Firehose and Kafka messages, not to source 'dynamodb'"],
     ['numbers', { numbers: 'bigint' }, "records: option 'numbers' must be 'auto' or 'string', got \"bigint\""],
     ['eachRecord', { eachRecord: 'save' }, "records: option 'eachRecord' must be a function (record, context) => ..., got \"save\""],
     ['concurrency', { concurrency: 0 }, "records: option 'concurrency' must be a positive integer, got 0"],
@@ -254,7 +264,7 @@ describe('values String() and JSON.stringify cannot print never escape as a Type
   const unprintable = (): unknown[] => [Object.create(null), { toString: undefined }, { [Symbol.toPrimitive]: () => { throw new Error('no'); } }];
 
   test('a BigInt or unprintable eventSource gives RecordsError describing it', async () => {
-    const head = 'the event is not an SQS, SNS, Kinesis, DynamoDB stream, EventBridge or S3 event: ';
+    const head = 'the event is not an SQS, SNS, Kinesis, DynamoDB stream, EventBridge, S3, CloudWatch Logs, Kinesis Firehose or Kafka event: ';
     const bigint = await rejection(decapsulate({ Records: [{ eventSource: 0n }] }));
     expect(bigint).toBeInstanceOf(RecordsError);
     expect(bigint.message).toBe(`${head}event.Records[0].eventSource is 0n`);

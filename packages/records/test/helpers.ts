@@ -41,3 +41,7 @@ export const rejection = async (promise: Promise<unknown>): Promise<any> => {
   }
   throw new Error('expected a rejection, but the promise resolved');
 };
+
+/** A sample event written for this project from the shapes AWS documents (fixtures/events/lambdaware/). */
+export const ownSample = (name: string): any =>
+  JSON.parse(readFileSync(new URL(`../../../fixtures/events/lambdaware/${name}`, import.meta.url), 'utf8'));

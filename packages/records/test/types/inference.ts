@@ -5,7 +5,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import { type } from 'arktype';
 import * as v from 'valibot';
 import { z } from 'zod';
-import { decapsulate, processBatch, records, type AnyRecord, type SqsMessageRecord } from '@lambdaware/records';
+import { DROP, decapsulate, processBatch, records, type AnyRecord, type SqsMessageRecord } from '@lambdaware/records';
 
 const Order = z.object({ message: z.string(), qty: z.number() });
 
@@ -104,3 +104,35 @@ export const outside = (event: SQSEvent, context: Context) =>
 
 // @ts-expect-error a source that does not exist
 records({ source: 'sqs-fifo' });
+
+// The data-pipeline sources: each record type follows from its source.
+export const kafkaKeys = async (event: unknown) => {
+  const list = await decapsulate(event, { source: 'kafka', schema: Order });
+  const key: Buffer | undefined = list[0].key;
+  const header: Buffer | undefined = list[0].headers.trace;
+  const offset: number = list[0].offset;
+  // @ts-expect-error a Kafka record has no receiptHandle
+  list[0].receiptHandle;
+  return [key, header, offset, list[0].payload.qty];
+};
+export const logs = async (event: unknown) => {
+  const list = await decapsulate(event, { source: 'cloudwatch-logs-over-kinesis', payload: 'text' });
+  const text: string = list[0].payload;
+  return [text, list[0].logGroup, list[0].sequenceNumber];
+};
+export const anyRecord = async (event: unknown) => {
+  for (const r of await decapsulate(event)) {
+    if (r.source === 'firehose') return r.recordId;
+    if (r.source === 's3-over-eventbridge') return r.bucket + r.reason;
+    if (r.source === 'eventbridge-over-sqs') return r.detailType + r.receiptHandle;
+  }
+  return undefined;
+};
+// Firehose answers its own response, typed with source: 'firehose'.
+export const firehose = async (event: unknown, context: Context) => {
+  const response = await processBatch(event, context, { source: 'firehose', eachRecord: () => DROP });
+  const result: 'Ok' | 'Dropped' | 'ProcessingFailed' = response.records[0].result;
+  // @ts-expect-error no batchItemFailures in a Firehose response
+  response.batchItemFailures;
+  return result;
+};
