@@ -1,4 +1,4 @@
-import { hasSecrets, redactDeep } from '@lambdaware/shared';
+import { hasSecrets, redactDeep, safeString } from '@lambdaware/shared';
 import { BASE_KEYS, OWN_KEYS, maskedMessage, needsWalk, putOwn, toJsonData } from './line.js';
 import { type LogAttributes, LogFormatter, LogItem, type UnformattedAttributes } from './powertools-adapter.js';
 
@@ -169,6 +169,8 @@ const ordered = (line: LogAttributes, order: readonly string[]): LogAttributes =
  * standard keys (BASE_KEYS) left as they are. With `keepInstances`, Map, Set, Date, BigInt and class instances are
  * left for that Logger's `jsonReplacerFn`.
  */
+let fallbackFormatter: LambdaLogFormatter | undefined;
+
 export class GuardedFormatter extends LogFormatter {
   constructor(
     readonly inner: LogFormatter,
@@ -178,7 +180,15 @@ export class GuardedFormatter extends LogFormatter {
   }
 
   override formatAttributes(a: UnformattedAttributes, fields: LogAttributes): LogItem {
-    const item = this.inner.formatAttributes(a, fields);
+    let item: LogItem;
+    try {
+      item = this.inner.formatAttributes(a, fields);
+    } catch (e) {
+      // The formatter threw on a value (Powertools' own deep-merges every field: a 3,000-level object overflows the
+      // stack): the line is written with lambdaware's formatter instead, and says so.
+      item = (fallbackFormatter ??= new LambdaLogFormatter()).formatAttributes(a, fields);
+      item.getAttributes().formatter_error = safeString(e);
+    }
     const attributes = item.getAttributes();
     const line: LogAttributes = {};
     const secrets = hasSecrets();

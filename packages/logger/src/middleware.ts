@@ -77,7 +77,7 @@ const powertoolsInvocations = (logger: LoggerInterface): Invocations => {
     },
     end() {
       logger.resetKeys();
-      logger.flushBuffer === undefined || (logger as { clearBuffer?: () => void }).clearBuffer?.();
+      (logger as { clearBuffer?: () => void }).clearBuffer?.();
     },
     bounded: boundedValue,
   };
