@@ -3,10 +3,10 @@ import type { Context } from 'aws-lambda';
 import { type LogSink, describeValue as describe, pendingSecrets, setLogSink } from '@lambdaware/shared';
 import { LoggerOptionsError } from './errors.js';
 import { GuardedFormatter } from './formatter.js';
-import { MAX_LINE_BYTES, toJsonData } from './line.js';
+import { MAX_LINE_BYTES, serializeLine, toJsonData } from './line.js';
 import { LambdaLogger, logger as sharedLogger } from './logger.js';
 import { type MaskPath, maskPaths, parseMaskPath } from './mask.js';
-import { type LoggerInterface, guardLoggerFormatter, isPowertoolsLogger } from './powertools-adapter.js';
+import { type LoggerInterface, boundLoggerLines, guardLoggerFormatter, isPowertoolsLogger } from './powertools-adapter.js';
 
 /** Options of logContext(). */
 export interface LogContextOptions {
@@ -64,11 +64,12 @@ const lambdaLoggerInvocations = (logger: LambdaLogger): Invocations => ({
 /**
  * A Powertools Logger the app configured: Powertools' public API per invocation (as its injectLambdaContext does:
  * resetKeys, addContext, refreshSampleRateCalculation, clearBuffer), and its formatter wrapped once (depth limit,
- * own keys, structural masking). The lines it writes are serialized by Powertools (with its replacer) and go where
- * it writes them; the event and response lines logContext writes are bounded here.
+ * own keys, structural masking) and its lines bounded in size (serialized with its replacer, printed where it prints
+ * them). The event and response values are also bounded here (their line keeps the other keys whole).
  */
 const powertoolsInvocations = (logger: LoggerInterface): Invocations => {
   guardLoggerFormatter(logger, (inner) => new GuardedFormatter(inner, true));
+  boundLoggerLines(logger, serializeLine);
   return {
     start(context) {
       logger.resetKeys();

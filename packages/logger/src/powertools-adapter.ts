@@ -16,6 +16,9 @@
  *  4. `logFormatter`: the private field holding the formatter; a team's own Logger gets its formatter wrapped
  *     (guardLoggerFormatter) so its lines get the depth limit, own keys and structural masking.
  *  5. `logIndentation`: the private field with the JSON indentation (4 with POWERTOOLS_DEV, else 0).
+ *  7. A team's own Logger: `printLog(level, item)` (protected) prints `item` with `console[level name]` (its private
+ *     `console`: stdout for trace/debug/info, stderr for warn/error; `error` for critical) after `prepareForPrint()`;
+ *     boundLoggerLines() replaces it on that Logger instance by the same steps with a bounded serializer.
  *  6. Per-invocation state: temporary keys (`appendKeys`), the Lambda context (`addContext`) and the level are
  *     scoped to the invocation through the InvokeStore when AWS_LAMBDA_MAX_CONCURRENCY is set (Lambda Managed
  *     Instances); lambdaware adds no per-invocation state of its own.
@@ -116,6 +119,40 @@ export const guardLoggerFormatter = (logger: object, wrap: (inner: LogFormatter)
   const guarded = wrap(current as LogFormatter);
   (guarded as unknown as Record<symbol, unknown>)[GUARD] = true;
   internals.logFormatter = guarded;
+  return true;
+};
+
+/** Marks a Logger whose printLog() was replaced by boundLoggerLines(). */
+const BOUNDED = Symbol.for('lambdaware.logger.boundedLines');
+
+/**
+ * (7) A Powertools Logger the app configured prints each line as Powertools does (`prepareForPrint()`, then its
+ * console method for the level) but serialized by `serialize(attributes, replacer, indent)` (lambdaware's bounded
+ * serializer) with the Logger's own replacer and indentation. Done once per Logger; false when the Logger does not
+ * have what this relies on (then nothing changes).
+ */
+export const boundLoggerLines = (
+  logger: object,
+  serialize: (attributes: Record<string, unknown>, replacer: (key: string, value: unknown) => unknown, indent: number) => string,
+): boolean => {
+  const l = logger as Record<PropertyKey, unknown> & LoggerInternals;
+  if (l[BOUNDED] === true) return true;
+  const cons = (l as { console?: Record<string, unknown> }).console;
+  if (typeof l.printLog !== 'function' || typeof l.getJsonReplacer !== 'function' || cons === null || typeof cons !== 'object') {
+    return false;
+  }
+  Object.defineProperty(logger, 'printLog', {
+    configurable: true,
+    writable: true,
+    value: function printLog(this: Record<string, unknown> & LoggerInternals, logLevel: number, log: LogItem): void {
+      log.prepareForPrint();
+      const method = logLevel === LogLevelThreshold.CRITICAL ? 'error' : (LEVEL_NAMES[logLevel] ?? 'INFO').toLowerCase();
+      const replacer = (this.getJsonReplacer as () => (key: string, value: unknown) => unknown)();
+      const indent = typeof this.logIndentation === 'number' ? this.logIndentation : 0;
+      (this.console as Record<string, (line: string) => void>)[method](serialize(log.getAttributes(), replacer, indent));
+    },
+  });
+  l[BOUNDED] = true;
   return true;
 };
 

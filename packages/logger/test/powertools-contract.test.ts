@@ -3,7 +3,7 @@ import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
 import { InvokeStore } from '@aws/lambda-invoke-store';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { captureOutput } from '@lambdaware/testkit';
-import { AdaptedLogger, formatterOf, guardLoggerFormatter, isPowertoolsLogger } from '../src/powertools-adapter.js';
+import { AdaptedLogger, boundLoggerLines, formatterOf, guardLoggerFormatter, isPowertoolsLogger } from '../src/powertools-adapter.js';
 
 // The contract of src/powertools-adapter.ts with the installed @aws-lambda-powertools/logger: each test names the
 // internal it checks (the numbers of the adapter's header). A failure here means Powertools changed what the
@@ -95,6 +95,29 @@ describe('powertools-adapter contract', () => {
     expect(out.stdoutLines()).toEqual([expect.objectContaining({ message: 'hello', service: 'team', wrapped: true })]);
     expect(formatterOf(teamLogger)).toBeInstanceOf(Tagging);
     expect((formatterOf(teamLogger) as unknown as { inner: unknown }).inner).not.toBeInstanceOf(Tagging);
+  });
+
+  it('(7) printLog() on a team’s Logger: replaced, it prints the same text on the same streams as Powertools’ own', async () => {
+    const boom = new Error('boom');
+    boom.stack = 'Error: boom\n    at handler (/var/task/index.mjs:3:9)';
+    const write = (log: Logger) => {
+      log.info('info line', { n: 1, big: 2n, nested: { a: [1, 'two'] } });
+      log.warn('warn line');
+      log.error('error line', boom);
+      log.critical('critical line');
+    };
+    const stock = new Logger({ serviceName: 'contract', jsonReplacerFn: (_k: string, v: unknown) => (v === 1 ? 'one' : v) });
+    const bounded = new Logger({ serviceName: 'contract', jsonReplacerFn: (_k: string, v: unknown) => (v === 1 ? 'one' : v) });
+    const calls: unknown[][] = [];
+    expect(boundLoggerLines(bounded, (a, r, i) => (calls.push([a, i]), JSON.stringify(a, r, i)))).toBe(true);
+    expect(boundLoggerLines(bounded, () => 'twice')).toBe(true); // once per Logger
+    const a = await captureOutput(() => write(stock));
+    const b = await captureOutput(() => write(bounded));
+    const strip = (t: string) => t.replace(/"timestamp":"[^"]+"/g, '').replace(/"location":"[^"]+"/g, '');
+    expect(strip(b.stdout)).toBe(strip(a.stdout));
+    expect(strip(b.stderr)).toBe(strip(a.stderr));
+    expect(a.stdoutLines()[0]).toMatchObject({ n: 'one', big: '2' });
+    expect(calls).toHaveLength(4);
   });
 
   it('(5) logIndentation: 0, or 4 with POWERTOOLS_DEV', () => {

@@ -5,7 +5,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { REDACTED, clearSecrets, getLogSink, registerSecret, setLogSink } from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
-import { LoggerOptionsError, createLogger, logContext } from '@lambdaware/logger';
+import { LoggerOptionsError, MAX_LINE_BYTES, createLogger, logContext } from '@lambdaware/logger';
 import { context } from './helpers.js';
 
 // The team's own Powertools Logger (real @aws-lambda-powertools/logger), given to logContext() as it is.
@@ -149,6 +149,25 @@ describe('logContext({ logger }) with a plain Powertools Logger', () => {
     expect(Buffer.byteLength(out.stdout)).toBeLessThan(256 * 1024);
     const [line] = out.stdoutLines();
     expect(line.event).toMatch(/^\{"Records":\[\{"body":"record 0 x+"\},.*…\[truncated: \d+ bytes\]$/s);
+  });
+});
+
+describe("the team's Logger's lines are bounded in size", () => {
+  it('an oversize error line (10,000 failures, through the sink) is cut under MAX_LINE_BYTES, still JSON, on stderr', async () => {
+    const teamLogger = new Logger({ serviceName: 'orders' });
+    const failures = Array.from({ length: 10_000 }, (_, i) => ({ index: i, id: `msg-${i}`, reason: 'not JSON' }));
+    const handler = middy(async () => {
+      getLogSink().log('error', '10000 records failed', { failures });
+    }).use(logContext({ logger: teamLogger }));
+    const out = await captureOutput(() => handler({}, context('req-big')));
+    expect(out.stdout).toBe('');
+    const raw = out.stderr.trim();
+    expect(raw.split('\n')).toHaveLength(1);
+    expect(Buffer.byteLength(raw)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    const [line] = out.stderrLines();
+    expect(line).toMatchObject({ level: 'ERROR', message: '10000 records failed', function_request_id: 'req-big' });
+    expect(line.failures).toMatch(/^\[\{"index":0,"id":"msg-0","reason":"not JSON"\},.*…\[truncated: \d+ bytes\]$/s);
+    expect(line.line_truncated).toBeGreaterThan(MAX_LINE_BYTES);
   });
 });
 
