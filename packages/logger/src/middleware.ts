@@ -69,7 +69,7 @@ const lambdaLoggerInvocations = (logger: LambdaLogger): Invocations => ({
  */
 const powertoolsInvocations = (logger: LoggerInterface): Invocations => {
   guardLoggerFormatter(logger, (inner) => new GuardedFormatter(inner, true));
-  boundLoggerLines(logger, serializeLine);
+  const linesBounded = boundLoggerLines(logger, serializeLine);
   return {
     start(context) {
       logger.resetKeys();
@@ -80,7 +80,8 @@ const powertoolsInvocations = (logger: LoggerInterface): Invocations => {
       logger.resetKeys();
       (logger as { clearBuffer?: () => void }).clearBuffer?.();
     },
-    bounded: boundedValue,
+    // Its lines are bounded by its printLog; with a Powertools the adapter does not know, the values logged here are.
+    bounded: linesBounded ? (value) => value : boundedValue,
   };
 };
 
