@@ -176,7 +176,9 @@ export const isOversize = (line: string): boolean => line.length * 3 > MAX_LINE_
  * An oversize line made to fit: the line's own keys (level, message, timestamp, request id, …) stay; a message over
  * MAX_MESSAGE_CHARS is cut; then the largest fields, one after another, are replaced by a string holding the start of
  * their JSON followed by `…[truncated: N bytes]`, until the line is under MAX_LINE_BYTES. The line gets
- * `"line_truncated": <original size in bytes>`. Always valid JSON.
+ * `"line_truncated": <original size in bytes>`. When that is not enough (thousands of small fields), the fields that
+ * fit are kept in order and the line says how many were left out (`fields_omitted`). Always valid JSON; each field
+ * is serialized once and the line at most three times, whatever the number of fields.
  */
 export const shrinkLine = (
   attributes: Record<string, unknown>,
@@ -184,7 +186,7 @@ export const shrinkLine = (
   originalBytes: number,
 ): string => {
   const out: Record<string, unknown> = {};
-  const fields: { key: string; json: string }[] = [];
+  const fields: { key: string; value: unknown; json: string; bytes: number }[] = [];
   for (const key of Object.keys(attributes)) {
     const v = attributes[key];
     if (key === 'message' && typeof v === 'string' && v.length > MAX_MESSAGE_CHARS) {
@@ -192,22 +194,51 @@ export const shrinkLine = (
       continue;
     }
     putOwn(out, key, v);
-    if (!BASE_KEYS.has(key)) fields.push({ key, json: serialize(v) });
+    if (BASE_KEYS.has(key)) continue;
+    const json = serialize(v);
+    fields.push({ key, value: v, json, bytes: utf8Length(json) });
   }
   out.line_truncated = originalBytes;
-  fields.sort((a, b) => b.json.length - a.json.length);
-  let line = serialize(out);
-  for (const { key, json } of fields) {
-    const bytes = utf8Length(line);
-    if (bytes <= MAX_LINE_BYTES) break;
-    const fieldBytes = utf8Length(json);
-    // Room left for this field once cut: what the line may still hold, less the note (at least 0).
-    const room = Math.max(0, MAX_LINE_BYTES - (bytes - fieldBytes) - 64);
+  // The largest fields first: each cut to the room the line has left (the line's size is kept up to date from the
+  // sizes of the fields, not by serializing it again).
+  let total = utf8Length(serialize(out));
+  for (const f of [...fields].sort((a, b) => b.bytes - a.bytes)) {
+    if (total <= MAX_LINE_BYTES) break;
+    const room = Math.max(0, MAX_LINE_BYTES - (total - f.bytes) - 64);
     // A character of the cut JSON takes up to 6 bytes once escaped again in the line: keep room / 6 characters.
-    putOwn(out, key, `${json.slice(0, Math.floor(room / 6))}…[truncated: ${fieldBytes} bytes]`);
-    line = serialize(out);
+    const cut = `${f.json.slice(0, Math.floor(room / 6))}…[truncated: ${f.bytes} bytes]`;
+    const cutBytes = utf8Length(JSON.stringify(cut));
+    if (cutBytes >= f.bytes) continue; // a small field: cutting it does not help
+    putOwn(out, f.key, cut);
+    total += cutBytes - f.bytes;
   }
-  return line;
+  let line = serialize(out);
+  if (utf8Length(line) <= MAX_LINE_BYTES) return line;
+  // Still over: the fields that fit, in their order; the others left out and counted.
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(out)) if (BASE_KEYS.has(key)) putOwn(kept, key, out[key]);
+  kept.line_truncated = originalBytes;
+  let budget = MAX_LINE_BYTES - utf8Length(serialize(kept)) - 64;
+  let omitted = 0;
+  for (const f of fields) {
+    const v = out[f.key];
+    const bytes = v === f.value ? f.bytes : utf8Length(JSON.stringify(v));
+    const cost = bytes + utf8Length(JSON.stringify(f.key)) + 2;
+    if (cost <= budget) {
+      putOwn(kept, f.key, v);
+      budget -= cost;
+    } else {
+      omitted += 1;
+    }
+  }
+  kept.fields_omitted = omitted;
+  line = serialize(kept);
+  if (utf8Length(line) <= MAX_LINE_BYTES) return line;
+  // Indentation made the estimate too small: the line's own keys and the count alone.
+  const bare: Record<string, unknown> = {};
+  for (const key of Object.keys(kept)) if (BASE_KEYS.has(key) || key === 'line_truncated') putOwn(bare, key, kept[key]);
+  bare.fields_omitted = fields.length;
+  return serialize(bare);
 };
 
 /**

@@ -122,6 +122,19 @@ describe('every line is bounded in size', () => {
     expect(line.failures).toContain(`…[truncated: ${Buffer.byteLength(JSON.stringify(failures))} bytes]`);
   });
 
+  it('thousands of small fields (an object of 20,000 keys spread into the line): the ones that fit, and a count', async () => {
+    const log = createLogger();
+    const wide = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`key_${i}`, `value ${i} ${'y'.repeat(10)}`]));
+    const out = await captureOutput(() => log.warn('wide', wide));
+    const raw = out.stdout.trim();
+    expect(Buffer.byteLength(raw)).toBeLessThanOrEqual(MAX_LINE_BYTES);
+    const [line] = out.stdoutLines();
+    expect(line).toMatchObject({ level: 'WARN', message: 'wide', key_0: `value 0 ${'y'.repeat(10)}` });
+    const kept = Object.keys(line).filter((k) => k.startsWith('key_'));
+    expect(kept.length).toBeGreaterThan(5000);
+    expect(kept.length + (line.fields_omitted as number)).toBe(20_000);
+  });
+
   it('a message over 16 KB in an oversize line is cut too; a line under the limit is untouched', async () => {
     const log = createLogger();
     const out = await captureOutput(() => {
