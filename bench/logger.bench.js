@@ -6,7 +6,9 @@
 //  - per-invocation overhead: a middy handler that writes nothing, with logContext() / Powertools'
 //    injectLambdaContext() / a pino child per invocation, minus the same handler with no middleware;
 //  - one info line with two fields, inside an invocation: ours (fields object, and with().with()), Powertools, pino;
-//  - the same line with 5 secrets registered (redaction of the serialized line), and with none.
+//  - the same line with 5 secrets registered (structural masking of the message and fields), and with none;
+//  - a line with a nested object (the path that copies it as JSON data: own keys, depth limit);
+//  - a team's own Powertools Logger under logContext() (its formatter wrapped: own keys, depth limit, masking).
 // Every line goes to a null sink (process.stdout.write replaced, pino given the same null stream), so the
 // numbers are formatting and serialization, not I/O.
 
@@ -36,6 +38,7 @@ const nullStream = { write: nullWrite };
 // ---- the loggers ---------------------------------------------------------------------------------------------
 const ours = createLogger({ serviceName: 'bench', level: 'info' });
 const powertools = new Logger({ serviceName: 'bench', logLevel: 'INFO' });
+const team = new Logger({ serviceName: 'bench', logLevel: 'INFO' });
 const pinoRoot = pino({ level: 'info', base: { service: 'bench' } }, nullStream);
 
 const ctx = {
@@ -48,6 +51,7 @@ const ctx = {
 };
 const event = { orderId: 'o-1', amount: 42 };
 const fields = { orderId: 'o-123', amount: 42 };
+const nested = { order: { id: 'o-123', items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }] } };
 
 // A pino "context middleware" as people write it: a child logger with the request keys, per invocation.
 let pinoLog = pinoRoot;
@@ -64,10 +68,17 @@ const handlers = {
   powertools: middy(noop).use(injectLambdaContext(powertools, { resetKeys: true })),
   pino: middy(noop).use(pinoContext()),
 };
+// A team's own Logger given to logContext() (a logContext() that does not accept one: the rows are left out).
+try {
+  handlers.team = middy(noop).use(logContext({ logger: team, logSink: false }));
+} catch {
+  handlers.team = undefined;
+}
 
 // Lines are written inside an invocation (context keys present), set up once.
 ours.addContext(ctx);
 powertools.addContext(ctx);
+team.addContext(ctx);
 pinoLog = pinoRoot.child({ function_request_id: ctx.awsRequestId, function_name: ctx.functionName });
 
 // ---- the cases -----------------------------------------------------------------------------------------------
@@ -88,6 +99,9 @@ const cases = [
   { group: 'invocation', name: 'middy + logContext()', n: invocations, run: asyncCase(handlers.ours) },
   { group: 'invocation', name: 'middy + Powertools injectLambdaContext', n: invocations, run: asyncCase(handlers.powertools) },
   { group: 'invocation', name: 'middy + pino child per invocation', n: invocations, run: asyncCase(handlers.pino) },
+  ...(handlers.team
+    ? [{ group: 'invocation', name: "middy + logContext({ logger: team's Powertools Logger })", n: invocations, run: asyncCase(handlers.team) }]
+    : []),
   { group: 'line', name: 'ours info(msg, fields)', n: lines, run: syncCase(() => ours.info('order placed', fields)) },
   { group: 'line', name: 'ours with().with().info(msg)', n: lines, run: syncCase(() => ours.with('orderId', 'o-123').with('amount', 42).info('order placed')) },
   {
@@ -103,7 +117,12 @@ const cases = [
       }
     },
   },
+  { group: 'line', name: 'ours info(msg, nested object)', n: lines, run: syncCase(() => ours.info('order placed', nested)) },
   { group: 'line', name: 'Powertools info(msg, fields)', n: lines, run: syncCase(() => powertools.info('order placed', fields)) },
+  { group: 'line', name: 'Powertools info(msg, nested object)', n: lines, run: syncCase(() => powertools.info('order placed', nested)) },
+  ...(handlers.team
+    ? [{ group: 'line', name: "team's Powertools Logger info(), formatter guarded", n: lines, run: syncCase(() => team.info('order placed', fields)) }]
+    : []),
   { group: 'line', name: 'pino child info(fields, msg)', n: lines, run: syncCase(() => pinoLog.info(fields, 'order placed')) },
   { group: 'line', name: 'ours debug() below the level', n: lines, run: syncCase(() => ours.debug('hidden', fields)) },
 ];
@@ -149,4 +168,4 @@ for (const c of cases.filter((c) => c.group === 'line')) {
 }
 const red = us.get('ours info(msg, fields), 5 secrets registered') - us.get('ours info(msg, fields)');
 print('');
-print(`redaction of the serialized line with 5 secrets registered: ${red.toFixed(2)} µs per line`);
+print(`structural masking (message and fields, before serialization) with 5 secrets registered: ${red.toFixed(2)} µs per line`);

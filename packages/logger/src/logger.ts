@@ -1,172 +1,100 @@
-import { LogFormatter, LogItem, Logger } from '@aws-lambda-powertools/logger';
-import type {
-  ConstructorOptions,
-  LogAttributes,
-  LogItemExtraInput,
-  LogItemMessage,
-  UnformattedAttributes,
-} from '@aws-lambda-powertools/logger/types';
-import { redactJsonText, safeJsonReplacer } from '@lambdaware/shared';
-import { LoggerOptionsError } from './errors.js';
-import { type LogLevel, levelFromEnv, levelOrThrow } from './levels.js';
+import type { Context } from 'aws-lambda';
 import { describeValue as describe } from '@lambdaware/shared';
+import { LoggerOptionsError } from './errors.js';
+import { GuardedFormatter, InvocationField, LambdaLogFormatter, OwnFields } from './formatter.js';
+import { type LogLevel, levelFromEnv, levelOrThrow } from './levels.js';
+import { serializeLine } from './line.js';
+import {
+  AdaptedLogger,
+  type ConstructorOptions,
+  type LogFormatter,
+  type LogItem,
+  type LogItemExtraInput,
+  type LogItemMessage,
+  type PowertoolsLogger,
+} from './powertools-adapter.js';
 
-/** Options of createLogger(). */
-export interface LoggerOptions {
-  /** The level, in any letter case (`fatal` = `critical`). Default: from AWS_LAMBDA_LOG_LEVEL, LOG_LEVEL, POWERTOOLS_LOG_LEVEL, else `info`. */
+/**
+ * Options of createLogger(): lambdaware's `level` (any letter case, `fatal` = `critical`) and every option of
+ * Powertools' `new Logger()` (`logLevel`, `serviceName`, `environment`, `sampleRateValue`, `persistentKeys`,
+ * `logFormatter`, `logRecordOrder`, `jsonReplacerFn`, `logBufferOptions`, `correlationIdSearchFn`, …).
+ */
+export type LoggerOptions = ConstructorOptions & {
+  /** The level, in any letter case (`fatal` = `critical`). Default: from AWS_LAMBDA_LOG_LEVEL, LOG_LEVEL, POWERTOOLS_LOG_LEVEL, else `info`. Same as `logLevel`. */
   level?: string;
-  /** The `service` key. Default: POWERTOOLS_SERVICE_NAME, else the function's name (AWS_LAMBDA_FUNCTION_NAME). */
-  serviceName?: string;
-  /** The `environment` key. Default: the ENVIRONMENT variable (omitted when unset). */
-  environment?: string;
-  /** Fields on every line this logger writes, for the life of the process. */
-  persistentKeys?: Record<string, unknown>;
-}
+};
 
-const LOGGER_OPTIONS = ['level', 'serviceName', 'environment', 'persistentKeys'] as const;
+/** The options createLogger() knows: lambdaware's `level`, then Powertools' constructor options. */
+const LOGGER_OPTIONS = [
+  'level',
+  'logLevel',
+  'serviceName',
+  'environment',
+  'persistentKeys',
+  'persistentLogAttributes',
+  'sampleRateValue',
+  'logFormatter',
+  'logRecordOrder',
+  'jsonReplacerFn',
+  'logBufferOptions',
+  'correlationIdSearchFn',
+  'customConfigService',
+] as const;
 
 /** The methods that write one line, from most to least verbose. */
 type LineMethod = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical';
 
 const THRESHOLD: Record<LogLevel, number> = { trace: 6, debug: 8, info: 12, warn: 16, error: 20, critical: 24, silent: 28 };
 
-/** Powertools' level names by threshold. */
-const LEVEL_NAMES: Record<number, string> = { 6: 'TRACE', 8: 'DEBUG', 12: 'INFO', 16: 'WARN', 20: 'ERROR', 24: 'CRITICAL', 28: 'SILENT' };
-
-/**
- * A value added with `set()`. Powertools deep-merges plain objects into its keys (copying them and dropping
- * circular references); boxed, the value is kept as given, replaced by the next `set()` of the same key, and
- * written by the serializer like any other field.
- */
-class InvocationField {
-  constructor(readonly value: unknown) {}
-}
-
-/** `toISOString()` of the last minute seen, up to the seconds (`2026-01-12T10:15:`), and that minute. */
-let minutePrefix = '';
-let prefixMinute = Number.NaN;
-
-/** `date.toISOString()` (UTC, milliseconds): the date and time up to the minute are formatted once a minute. */
-const isoUtc = (date: Date): string => {
-  const t = date.getTime();
-  const minute = Math.floor(t / 60_000);
-  if (minute !== prefixMinute) {
-    const iso = date.toISOString();
-    // Years before 0 or after 9999 have another shape (±YYYYYY): formatted in full every time.
-    if (iso.length !== 24) return iso;
-    minutePrefix = iso.slice(0, 17);
-    prefixMinute = minute;
-  }
-  const ms = t - minute * 60_000;
-  const sec = Math.floor(ms / 1000);
-  const milli = ms - sec * 1000;
-  return `${minutePrefix}${sec < 10 ? '0' : ''}${sec}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-};
-
-/**
- * Powertools' key names (`level`, `message`, `timestamp`, `service`, `environment`, `cold_start`, `function_arn`,
- * `function_memory_size`, `function_name`, `function_request_id`, `sampling_rate`, `xray_trace_id`, `tenant_id`),
- * then the fields, added as they are (Powertools' own formatter deep-merges them: a copy of every object field
- * on every line, and circular references silently dropped).
- */
-class LambdaLogFormatter extends LogFormatter {
-  /** `TZ` as Powertools reads it (trimmed), read again by refreshTimezone() at the start and end of every invocation. */
-  #tz = '';
-
-  constructor() {
-    super();
-    this.refreshTimezone();
-  }
-
-  refreshTimezone(): void {
-    this.#tz = process.env.TZ?.trim() ?? '';
-  }
-
-  /** Powertools reads `TZ` on every line; in UTC (Lambda's default, `:UTC`) the line gets isoUtc() at once. */
-  override formatTimestamp(now: Date): string {
-    if (this.#tz === '' || this.#tz.includes('UTC')) return isoUtc(now);
-    return super.formatTimestamp(now);
-  }
-
-  override formatAttributes(a: UnformattedAttributes, fields: LogAttributes): LogItem {
-    const ctx = a.lambdaContext;
-    const attributes: LogAttributes = {
-      level: a.logLevel,
-      message: a.message,
-      timestamp: this.formatTimestamp(a.timestamp),
-      service: a.serviceName,
-      environment: a.environment,
-      cold_start: ctx?.coldStart,
-      function_arn: ctx?.invokedFunctionArn,
-      function_memory_size: ctx?.memoryLimitInMB,
-      function_name: ctx?.functionName,
-      function_request_id: ctx?.awsRequestId,
-      sampling_rate: a.sampleRateValue || undefined,
-      xray_trace_id: a.xRayTraceId,
-      tenant_id: ctx?.tenantId,
-    };
-    for (const key in fields) {
-      const v = fields[key];
-      attributes[key] = v instanceof InvocationField ? v.value : v;
-    }
-    return new LogItem({ attributes });
-  }
-}
-
-/** Every line ends here: registered secrets masked in the serialized text, then one write to stdout. */
-const writeLine = (line: string): void => {
-  process.stdout.write(`${redactJsonText(line)}\n`);
-};
-
-/** Powertools writes through `this.console` (also when flushing its log buffer): all of it goes to writeLine. */
-const lineConsole = Object.fromEntries(
-  ['trace', 'debug', 'info', 'log', 'warn', 'error'].map((m) => [m, (line: unknown) => writeLine(String(line))]),
-);
+const hasOwnProto = (v: unknown): boolean => v !== null && typeof v === 'object' && Object.hasOwn(v, '__proto__');
 
 /**
  * A Powertools Logger with the lambdaware additions: LOG_LEVEL in any letter case, `with()` fields for one line,
- * `set()` fields for the rest of the invocation, a serializer that never throws (BigInt, circular references,
- * Errors, Buffers, Maps, Sets), registered secrets masked in every line, and every line on stdout.
+ * `set()` fields for the rest of the invocation, lines that never throw (depth limit, circular references, BigInt,
+ * Errors, Buffers, Maps, Sets), own keys only, registered secrets masked structurally, every line bounded in size
+ * (MAX_LINE_BYTES) and on stdout.
  */
-export class LambdaLogger extends Logger {
-  /**
-   * False (undefined) while Powertools' constructor runs: lines written then go through Powertools' own path
-   * (it holds them until it is initialized). Class fields are set right after that constructor returns.
-   */
-  private readonly initialized: boolean = true;
+export class LambdaLogger extends AdaptedLogger {
+  // Plain fields, read by methods Powertools' constructor may already call (undefined then).
   /** Whether appendKeys() (so set(), setCorrelationId(), …) may have added keys since the last clearInvocation(). */
   private keysAdded = true;
+  /** The formatter, to refresh its time zone per invocation. */
+  private readonly lineFormatter: LogFormatter;
+  /** A `jsonReplacerFn` was given: lines are serialized through Powertools' replacer (which calls it). */
+  private readonly customReplacer: boolean;
+  /** A sample rate is configured: logContext() asks Powertools for a new sampling decision per invocation. */
+  readonly sampling: boolean;
 
   constructor(options: LoggerOptions = {}) {
     validateLoggerOptions(options);
     const warnings: string[] = [];
+    const given = options.level ?? options.logLevel;
     const level =
-      options.level !== undefined
-        ? levelOrThrow(options.level, 'createLogger: option "level"', (m) => new LoggerOptionsError(m))
+      given !== undefined
+        ? levelOrThrow(given, `createLogger: option "${options.level !== undefined ? 'level' : 'logLevel'}"`, (m) => new LoggerOptionsError(m))
         : levelFromEnv(process.env, (m) => warnings.push(m));
-    // Powertools reads AWS_LAMBDA_LOG_LEVEL itself (upper case only) and then ignores every level given in code;
-    // we have resolved it above with the rest, so it is hidden from Powertools while it reads its settings.
-    const alc = process.env.AWS_LAMBDA_LOG_LEVEL;
-    delete process.env.AWS_LAMBDA_LOG_LEVEL;
-    try {
-      super({
-        logLevel: level.toUpperCase() as Uppercase<LogLevel>,
-        // Powertools' own default is the literal 'service_undefined'; the function's name says more.
-        serviceName:
-          options.serviceName ??
-          (process.env.POWERTOOLS_SERVICE_NAME ? undefined : process.env.AWS_LAMBDA_FUNCTION_NAME || undefined),
-        environment: options.environment,
-        persistentKeys: options.persistentKeys,
-        logFormatter: new LambdaLogFormatter(),
-      });
-    } finally {
-      if (alc !== undefined) process.env.AWS_LAMBDA_LOG_LEVEL = alc;
-    }
-    (this as unknown as { console: unknown }).console = lineConsole;
+    const { level: _level, logFormatter, logRecordOrder, ...powertools } = options as LoggerOptions & { logRecordOrder?: string[] };
+    const formatter =
+      logFormatter !== undefined
+        ? new GuardedFormatter(logFormatter, options.jsonReplacerFn !== undefined)
+        : new LambdaLogFormatter(logRecordOrder);
+    super({
+      ...(powertools as Record<string, unknown>),
+      logLevel: level.toUpperCase() as Uppercase<LogLevel>,
+      // Powertools' own default is the literal 'service_undefined'; the function's name says more.
+      serviceName:
+        options.serviceName ??
+        (process.env.POWERTOOLS_SERVICE_NAME ? undefined : process.env.AWS_LAMBDA_FUNCTION_NAME || undefined),
+      logFormatter: formatter,
+    } as ConstructorOptions);
+    this.lineFormatter = formatter;
+    this.customReplacer = options.jsonReplacerFn !== undefined;
+    const rate = options.sampleRateValue ?? Number(process.env.POWERTOOLS_LOGGER_SAMPLE_RATE ?? 0);
+    this.sampling = typeof rate === 'number' && rate > 0 && rate <= 1;
     for (const w of warnings) this.warn(w);
   }
 
-  /** A line-only field: `logger.with('user', id).with('n', 2).info('hello')`. The logger itself is not changed. */
+/** A line-only field: `logger.with('user', id).with('n', 2).info('hello')`. The logger itself is not changed. */
   with(key: string, value: unknown): LogEntry {
     return new LogEntry(this, { [key]: value });
   }
@@ -182,7 +110,7 @@ export class LambdaLogger extends Logger {
   }
 
   /** Powertools' setLogLevel, accepting any letter case and `fatal`. */
-  override setLogLevel(level: Parameters<Logger['setLogLevel']>[0]): void {
+  override setLogLevel(level: Parameters<PowertoolsLogger['setLogLevel']>[0]): void {
     this.setLevel(level);
   }
 
@@ -197,7 +125,7 @@ export class LambdaLogger extends Logger {
   }
 
   /** Powertools' appendKeys(), noting that clearInvocation() has keys to reset. */
-  override appendKeys(attributes: Parameters<Logger['appendKeys']>[0]): void {
+  override appendKeys(attributes: Parameters<PowertoolsLogger['appendKeys']>[0]): void {
     this.keysAdded = true;
     super.appendKeys(attributes);
   }
@@ -211,78 +139,55 @@ export class LambdaLogger extends Logger {
       this.resetKeys();
     }
     this.clearBuffer();
-    const formatter = (this as unknown as { logFormatter: unknown }).logFormatter;
-    if (formatter instanceof LambdaLogFormatter) formatter.refreshTimezone();
+    if (this.lineFormatter instanceof LambdaLogFormatter) this.lineFormatter.refreshTimezone();
   }
 
+  /** The invocation's start: the context keys (request id, …), and a new sampling decision when sampling is set. */
+  startInvocation(context: Context): void {
+    this.clearInvocation();
+    if (this.sampling) this.refreshSampleRateCalculation();
+    this.addContext(context);
+  }
 
   /**
-   * The serializer: never throws (safeJsonReplacer from @lambdaware/shared). Strings, numbers and booleans,
-   * most of a line, are returned at once: the shared replacer would return them unchanged, a little later.
+   * A logged object with an own `__proto__` key has its keys boxed (OwnFields) before Powertools copies them with
+   * `attributes[key] = value`, which would make that value the prototype of the line's attributes (and its keys
+   * — `level`, `function_request_id` — the line's).
    */
-  protected override getJsonReplacer(): (key: string, value: unknown) => unknown {
-    const safe = safeJsonReplacer();
-    return function replacer(this: unknown, key: string, value: unknown): unknown {
-      const t = typeof value;
-      if (t === 'string' || t === 'number' || t === 'boolean') return value;
-      return safe.call(this, key, value);
-    };
-  }
-
-  /** A line below the level costs one comparison (Powertools reads and parses _X_AMZN_TRACE_ID first). */
   protected override processLogItem(logLevel: number, input: LogItemMessage, extraInput: LogItemExtraInput): void {
-    if (logLevel < this.level) return;
-    // No log buffering is configured on a LambdaLogger, so once constructed a line at the level is printed at once
-    // (Powertools' own path first reads and parses _X_AMZN_TRACE_ID for the buffer, and the level again).
-    if (this.initialized) this.printLog(logLevel, this.createAndPopulateLogItem(logLevel, input, extraInput));
-    else super.processLogItem(logLevel, input, extraInput);
-  }
-
-  /** One line per item, through writeLine (redaction, stdout). */
-  protected override printLog(_logLevel: number, log: LogItem): void {
-    // Powertools' prepareForPrint(): keys whose value is undefined, '' or null are left out; in the same pass,
-    // whether every value is a string, number or boolean, which the replacer returns unchanged: such a line (most
-    // lines) is serialized without calling it for every key.
-    const attributes = log.getAttributes();
-    const printed: LogAttributes = {};
-    let plain = true;
-    for (const key in attributes) {
-      const v = attributes[key];
-      if (v === undefined || v === '' || v === null) continue;
-      printed[key] = v;
-      if (plain) {
-        const t = typeof v;
-        plain = t === 'string' || t === 'number' || t === 'boolean';
+    let main = input;
+    let extra = extraInput;
+    if (hasOwnProto(main) || extra.some(hasOwnProto)) {
+      const boxed: unknown[] = [];
+      if (typeof main === 'object' && main !== null && hasOwnProto(main)) {
+        const { message, ...rest } = main;
+        main = message as string;
+        boxed.push({ '\u0000lambdaware.fields.0': new OwnFields(rest) });
       }
+      extra.forEach((item, i) => boxed.push(hasOwnProto(item) ? { [`\u0000lambdaware.fields.${i + 1}`]: new OwnFields(item as Record<string, unknown>) } : item));
+      extra = boxed as LogItemExtraInput;
     }
-    log.setAttributes(printed);
-    const indent = (this as unknown as { logIndentation: number }).logIndentation;
-    writeLine(plain ? JSON.stringify(printed, null, indent) : JSON.stringify(printed, this.getJsonReplacer(), indent));
+    super.processLogItem(logLevel, main, extra);
   }
 
-  /** createChild() gives a LambdaLogger too (so its lines are redacted and on stdout). */
-  protected override createLogger(options: ConstructorOptions = {}): Logger {
-    // Powertools passes the parent's settings, '' for those never set.
-    const given = <T>(v: T | undefined): T | undefined => (v === '' ? undefined : v);
-    return new LambdaLogger({
-      level: given(options.logLevel),
-      serviceName: given(options.serviceName),
-      environment: given(options.environment),
-      persistentKeys: options.persistentKeys,
-    });
+  /** One line: serialized (never a throw, never over MAX_LINE_BYTES), then one write to stdout. */
+  protected override writeItem(_logLevel: number, item: LogItem): void {
+    const line = serializeLine(item.getAttributes(), this.customReplacer ? this.getJsonReplacer() : undefined, this.indentation());
+    process.stdout.write(`${line}\n`);
+  }
+
+  /** createChild() gives a LambdaLogger too (same formatter settings, level in any case, bounded lines). */
+  protected override createLogger(options: ConstructorOptions = {}): PowertoolsLogger {
+    // Powertools passes the parent's settings ('' for those never set) and the parent's formatter.
+    const o = { ...options } as Record<string, unknown>;
+    for (const key of Object.keys(o)) if (o[key] === '' || o[key] === undefined) delete o[key];
+    const formatter = o.logFormatter;
+    delete o.logFormatter;
+    if (formatter instanceof GuardedFormatter) o.logFormatter = formatter.inner;
+    else if (formatter instanceof LambdaLogFormatter && formatter.logRecordOrder) o.logRecordOrder = [...formatter.logRecordOrder];
+    return new LambdaLogger(o as LoggerOptions);
   }
 }
-
-// Powertools' level name for a threshold, from a table: its own lookup (private in its typings, so replaced on the
-// prototype) walks Object.entries() of its table on every line.
-const powertoolsLevelName = (Logger.prototype as unknown as Record<string, (n: number) => string>).getLogLevelNameFromNumber;
-Object.defineProperty(LambdaLogger.prototype, 'getLogLevelNameFromNumber', {
-  configurable: true,
-  writable: true,
-  value: function getLogLevelNameFromNumber(this: Logger, logLevel: number): string {
-    return LEVEL_NAMES[logLevel] ?? powertoolsLevelName.call(this, logLevel);
-  },
-});
 
 /** The fields of one line being built by `with()`; write it with one of the level methods. */
 export class LogEntry {
@@ -324,6 +229,8 @@ export class LogEntry {
   }
 }
 
+const isPlainObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+
 const validateLoggerOptions = (options: LoggerOptions): void => {
   if (options === null || typeof options !== 'object') {
     throw new LoggerOptionsError(`createLogger: options must be an object; got ${describe(options)}`);
@@ -333,15 +240,44 @@ const validateLoggerOptions = (options: LoggerOptions): void => {
       throw new LoggerOptionsError(`createLogger: unknown option "${key}" (known: ${LOGGER_OPTIONS.join(', ')})`);
     }
   }
+  const o = options as Record<string, unknown>;
+  if (o.level !== undefined && o.logLevel !== undefined && o.level !== o.logLevel) {
+    throw new LoggerOptionsError(`createLogger: options "level" and "logLevel" are the same setting; give one (got ${describe(o.level)} and ${describe(o.logLevel)})`);
+  }
   for (const key of ['serviceName', 'environment'] as const) {
-    const v = options[key];
+    const v = o[key];
     if (v !== undefined && (typeof v !== 'string' || v === '')) {
       throw new LoggerOptionsError(`createLogger: option "${key}" must be a non-empty string; got ${describe(v)}`);
     }
   }
-  const keys = options.persistentKeys;
-  if (keys !== undefined && (keys === null || typeof keys !== 'object' || Array.isArray(keys))) {
-    throw new LoggerOptionsError(`createLogger: option "persistentKeys" must be an object of fields; got ${describe(keys)}`);
+  for (const key of ['persistentKeys', 'persistentLogAttributes', 'logBufferOptions'] as const) {
+    const v = o[key];
+    if (v !== undefined && !isPlainObject(v)) {
+      throw new LoggerOptionsError(`createLogger: option "${key}" must be an object; got ${describe(v)}`);
+    }
+  }
+  const rate = o.sampleRateValue;
+  if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) {
+    throw new LoggerOptionsError(`createLogger: option "sampleRateValue" must be a number from 0 to 1; got ${describe(rate)}`);
+  }
+  for (const key of ['jsonReplacerFn', 'correlationIdSearchFn'] as const) {
+    const v = o[key];
+    if (v !== undefined && typeof v !== 'function') {
+      throw new LoggerOptionsError(`createLogger: option "${key}" must be a function; got ${describe(v)}`);
+    }
+  }
+  const formatter = o.logFormatter;
+  if (formatter !== undefined && (formatter === null || typeof (formatter as { formatAttributes?: unknown }).formatAttributes !== 'function')) {
+    throw new LoggerOptionsError(`createLogger: option "logFormatter" must be a Powertools LogFormatter (with formatAttributes()); got ${describe(formatter)}`);
+  }
+  const order = o.logRecordOrder;
+  if (order !== undefined) {
+    if (!Array.isArray(order) || order.some((k) => typeof k !== 'string')) {
+      throw new LoggerOptionsError(`createLogger: option "logRecordOrder" must be an array of key names; got ${describe(order)}`);
+    }
+    if (formatter !== undefined) {
+      throw new LoggerOptionsError('createLogger: options "logFormatter" and "logRecordOrder" cannot be given together (as in Powertools): order the keys in your formatter');
+    }
   }
 };
 
