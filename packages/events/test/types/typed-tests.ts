@@ -49,3 +49,27 @@ const s: string = await invoke(count, event);
 await invoke(count, { Records: 'none' });
 void n;
 void s;
+
+// The documented chain of all five keeps every type: no middleware widens the context (or the event) to any.
+import { logContext } from '@lambdaware/logger';
+import { errorLog } from '@lambdaware/errors';
+import { sentry } from '@lambdaware/sentry';
+const all = middy<SQSEvent>()
+  .use(logContext())
+  .use(errorLog())
+  .use(sentry())
+  .use(secrets({ fetch: { api: { id: 'prod/api', schema: z.object({ token: z.string() }) } } }))
+  .use(records({ schema: z.object({ total: z.number() }) }))
+  .handler(async (event, context) => {
+    const total: number = context.records[0].payload.total;
+    const token: string = context.secrets.api.token;
+    const id: string = event.Records[0].messageId;
+    // @ts-expect-error payloads stay typed
+    const wrongTotal: string = context.records[0].payload.total;
+    // @ts-expect-error secrets stay typed
+    const wrongToken: number = context.secrets.api.token;
+    // @ts-expect-error the event stays typed
+    void event.Records[0].noSuchField;
+    return `${total}${token}${id}${wrongTotal}${wrongToken}`;
+  });
+await all(event, lambdaContext());
