@@ -70,7 +70,9 @@ beforeAll(async () => {
   // npm pack per workspace, into the temporary directory
   const packed = await npm(['pack', '--json', '--pack-destination', packs, ...publicPackages.flatMap((p) => ['-w', p.dir])], root, 120_000);
   step('npm pack', packed);
-  const list = JSON.parse(packed.output.slice(packed.output.indexOf('['), packed.output.lastIndexOf(']') + 1)) as { name: string; filename: string; files: { path: string }[] }[];
+  // the JSON array npm prints (after any lifecycle script output)
+  const json = packed.output.slice(packed.output.search(/^\[/m), packed.output.lastIndexOf(']') + 1);
+  const list = JSON.parse(json) as { name: string; filename: string; files: { path: string }[] }[];
   tarballs = Object.fromEntries(list.map((t) => [t.name, join(packs, t.filename)]));
   for (const t of list) {
     const paths = t.files.map((f) => f.path);
@@ -105,7 +107,9 @@ beforeAll(async () => {
   writeFileSync(join(app, 'jest.config.js'), "export default { testEnvironment: 'node', testMatch: ['<rootDir>/dist/test/**/*.spec.js'] };\n");
   // --ignore-scripts: only aws-lambda-ric (the CLI's dependency) has install scripts (it builds curl and its native
   // client from source, minutes); the app does not run the CLI. No lambdaware package has install scripts.
-  step('npm install', await npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline', '--loglevel=error'], app, 480_000));
+  // LAMBDAWARE_ADOPTION_EMPTY_CACHE=1: an empty npm cache, everything from the registry, as on a fresh CI machine.
+  const cache = process.env.LAMBDAWARE_ADOPTION_EMPTY_CACHE === '1' ? ['--cache', join(work, 'npm-cache')] : ['--prefer-offline'];
+  step('npm install', await npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...cache], app, 480_000));
   const tsc = join(app, 'node_modules/typescript/bin/tsc');
   step('tsc', await run(node, [tsc, '-p', app, '--pretty', 'false'], app, 120_000));
   // The published .d.ts files themselves, checked (other libraries' are not ours: @middy/core 7's imports the
