@@ -59,6 +59,7 @@ let app: string;
 let tarballs: Record<string, string>;
 let test1: Run;
 let ownLibErrors: string[] = [];
+const alone: Record<string, Run> = {};
 
 beforeAll(async () => {
   for (const p of publicPackages) {
@@ -117,6 +118,34 @@ beforeAll(async () => {
   const libcheck = await run(node, [tsc, '-p', join(app, 'tsconfig.libcheck.json'), '--pretty', 'false'], app, 120_000);
   timings.push(`tsc (lib check) ${(libcheck.ms / 1000).toFixed(1)} s`);
   ownLibErrors = libcheck.output.split('\n').filter((line) => /node_modules\/@lambdaware\/|^(src|test)\//.test(line));
+  // Each package alone: a project with only its tarball and those of the lambdaware packages it depends on (as they
+  // are published together), its peers from the registry; importing it must work (no undeclared dependency).
+  const aloneStarted = Date.now();
+  const manifests = Object.fromEntries(publicPackages.map((p) => [p.manifest.name as string, p.manifest]));
+  const closure = (name: string, seen = new Set<string>()): Set<string> => {
+    seen.add(name);
+    for (const dep of Object.keys((manifests[name].dependencies ?? {}) as Record<string, string>)) {
+      if (dep.startsWith('@lambdaware/') && !seen.has(dep)) closure(dep, seen);
+    }
+    return seen;
+  };
+  const names = Object.keys(tarballs);
+  const pool = async (): Promise<void> => {
+    for (let name = names.shift(); name !== undefined; name = names.shift()) {
+      const dir = join(work, `alone-${name.split('/')[1]}`);
+      mkdirSync(dir);
+      const deps = Object.fromEntries([...closure(name)].map((n) => [n, `file:${tarballs[n]}`]));
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'alone', private: true, type: 'module', dependencies: deps }));
+      const installed = await npm(['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', ...cache], dir, 300_000);
+      alone[name] =
+        installed.code !== 0
+          ? installed
+          : await run(node, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports');`], dir, 60_000);
+    }
+  };
+  await Promise.all([pool(), pool()]);
+  timings.push(`each package alone ${((Date.now() - aloneStarted) / 1000).toFixed(1)} s`);
+
   test1 = await run(node, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(app, 'node_modules/jest/bin/jest.js'), '--ci', '--colors=false'], app, 120_000);
   step('jest', test1);
 }, 900_000);
@@ -143,6 +172,12 @@ test('each installed package resolves its internal dependencies to the packed on
   }
   // one copy of each, at the top: nothing nested under a package
   for (const name of Object.keys(tarballs)) expect(existsSync(join(app, 'node_modules', name, 'node_modules', '@lambdaware'))).toBe(false);
+});
+
+test('each package installs alone (with the lambdaware packages it depends on) and imports', () => {
+  const failed = Object.entries(alone).filter(([, r]) => r.code !== 0).map(([name, r]) => `${name}:\n${r.output.slice(-2000)}`);
+  expect(failed.join('\n')).toBe('');
+  expect(Object.keys(alone).sort()).toEqual(Object.keys(tarballs).sort());
 });
 
 test('the .d.ts files of the packages compile in the new project (skipLibCheck off)', () => {
