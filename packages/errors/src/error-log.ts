@@ -42,7 +42,7 @@ const DEFAULTS = { ...DEFAULT_SERIALIZE_OPTIONS, message: undefined, respond: un
  * and before `sentry()`: `onError` hooks run in reverse, so sentry records its event id first and logContext's
  * keys are still on the line.
  */
-export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<any, any, any, any> => {
+export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<unknown, any, Error> => {
   const opts = { ...DEFAULTS, ...validate(options) };
   const serializeOptions: SerializeOptions = {
     trimNodeInternals: opts.trimNodeInternals,

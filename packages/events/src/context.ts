@@ -16,9 +16,16 @@ export interface LambdaContextOptions extends Partial<Omit<Context, 'memoryLimit
  * A Node.js Lambda context: a new awsRequestId per call, and getRemainingTimeInMillis() counting down from
  * `timeoutMs` (default 3000) since the context was made. Any field can be given.
  *
+ * Its type is the context the handler it is passed to declares: a Middy handler built with `.use(records(...))` or
+ * `.use(secrets(...))` takes `Context & { records: ... }` / `Context & { secrets: ... }`, fields its middlewares set
+ * before the handler runs, so `handler(event, lambdaContext())` compiles without a cast and the handler's
+ * `context.records`/`context.secrets` stay typed. Called on its own it is a plain `Context`. (The object itself has
+ * only the Lambda fields: the middlewares add theirs.)
+ *
  * @example lambdaContext({ functionName: 'orders', timeoutMs: 10_000 })
+ * @example await handler(sqsEvent([{ id: 1 }]), lambdaContext())
  */
-export function lambdaContext(overrides?: LambdaContextOptions): Context {
+export function lambdaContext<TContext extends Context = Context>(overrides?: LambdaContextOptions): TContext {
   const builder = 'lambdaContext';
   if (overrides !== undefined && !isPlainObject(overrides as unknown)) {
     throw new EventBuildError(`${builder}: overrides must be an object, got ${describe(overrides)}`);
@@ -56,5 +63,6 @@ export function lambdaContext(overrides?: LambdaContextOptions): Context {
   for (const [key, value] of Object.entries(overrides ?? {})) {
     if (value === undefined) delete (context as unknown as Record<string, unknown>)[key];
   }
-  return context;
+  // The fields a handler's middlewares add (records, secrets...) are set by them during the invocation.
+  return context as TContext;
 }

@@ -154,7 +154,7 @@ type RequestWithTimer = Request & { [TIMER]?: NodeJS.Timeout };
  * Reports failures to Sentry. Place it after `errorLog()` (its onError runs first and records the event id that
  * errorLog's line carries): `logContext()`, `errorLog()`, `sentry()`, `secrets()`, `records()`.
  */
-export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any, any> => {
+export const sentry = (options: SentryOptions = {}): MiddlewareObj<unknown, any, Error> => {
   const config = resolveOptions(options);
   // Off: no import, and only an empty onError (Middy refuses a middleware without hooks), so success costs nothing.
   if (!config.enabled) return { onError: off };

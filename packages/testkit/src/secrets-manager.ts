@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { applyEnv } from './env.js';
 
 /**
  * A local AWS Secrets Manager endpoint for tests: the JSON 1.1 protocol on 127.0.0.1 (an ephemeral port), enough of
@@ -82,6 +83,12 @@ export interface StartSecretsManagerOptions {
   region?: string;
   /** Fault script at start. */
   faults?: FaultSpec[];
+  /**
+   * Also set `env` on process.env now (the endpoint, dummy credentials, the region), and put the previous values
+   * back on close(), so the real AWS SDK in the code under test reaches this endpoint without any other change
+   * (default false).
+   */
+  setEnv?: boolean;
 }
 
 interface Version {
@@ -304,14 +311,17 @@ export const startSecretsManager = async (options: StartSecretsManagerOptions = 
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
 
+  const env = {
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+    AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+    AWS_SECRET_ACCESS_KEY: 'local-test-secret-key',
+    AWS_REGION: region,
+  };
+  const restoreEnv = options.setEnv === true ? applyEnv(env) : () => {};
+
   return {
     endpoint,
-    env: {
-      AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
-      AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
-      AWS_SECRET_ACCESS_KEY: 'local-test-secret-key',
-      AWS_REGION: region,
-    },
+    env,
     calls,
     callsOf: (operation) => calls.filter((c) => c.operation === operation),
     setSecret,
@@ -326,6 +336,7 @@ export const startSecretsManager = async (options: StartSecretsManagerOptions = 
       timers.clear();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      restoreEnv();
     },
   };
 };

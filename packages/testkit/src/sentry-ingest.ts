@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { applyEnv } from './env.js';
 
 /** One item of an envelope: its header line and its payload (parsed JSON when it is JSON, else the raw bytes). */
 export interface EnvelopeItem {
@@ -41,12 +42,16 @@ export interface SentryIngestOptions {
   status?: number;
   /** Keep connections open between requests, as Sentry does (default false: every answer says `connection: close`). */
   keepAlive?: boolean;
+  /** Also set `SENTRY_DSN` to this ingest's DSN on process.env now, and put the previous value back on close() (default false). */
+  setEnv?: boolean;
 }
 
 export interface SentryIngest {
   /** `http://<publicKey>@127.0.0.1:<port>/<project>`: pass it as SENTRY_DSN or the `dsn` option. */
   dsn: string;
   port: number;
+  /** `{ SENTRY_DSN: dsn }`, for a child process's environment. */
+  env: Record<string, string>;
   /** Every envelope received so far, in order (also those answered with an error status or never answered). */
   envelopes: ReceivedEnvelope[];
   /** The payload of every `event` item received so far, in order. */
@@ -252,9 +257,14 @@ export const startSentryIngest = async (options: SentryIngestOptions = {}): Prom
     mode = next;
   };
 
+  const dsn = `http://${publicKey}@127.0.0.1:${port}/${project}`;
+  const env = { SENTRY_DSN: dsn };
+  const restoreEnv = options.setEnv === true ? applyEnv(env) : () => {};
+
   return {
-    dsn: `http://${publicKey}@127.0.0.1:${port}/${project}`,
+    dsn,
     port,
+    env,
     envelopes,
     events,
     waitForEvent(timeoutMs = 5000, predicate = () => true) {
@@ -282,6 +292,9 @@ export const startSentryIngest = async (options: SentryIngestOptions = {}): Prom
       statusHeaders = headers;
       await setMode('status');
     },
-    close: stopListening,
+    async close() {
+      await stopListening();
+      restoreEnv();
+    },
   };
 };
