@@ -22,7 +22,7 @@ interface RedactionRegistry {
   /** Derived, rebuilt lazily after a change. */
   forms: string[] | undefined;
   shortest: number;
-  tokens: RegExp | null | undefined;
+  longestWhole: number | undefined;
   jsonForms: string[] | undefined;
 }
 
@@ -32,7 +32,7 @@ const registry = (): RedactionRegistry => {
   if (r === undefined || !(r.whole instanceof Set)) {
     // (an older copy of this module may have created a registry without `whole`: keep its values)
     const values = r?.values instanceof Set ? r.values : new Set<string>();
-    r = { values, whole: new Set(), forms: undefined, shortest: 0, tokens: undefined, jsonForms: undefined };
+    r = { values, whole: new Set(), forms: undefined, shortest: 0, longestWhole: undefined, jsonForms: undefined };
     g[KEYS.redaction] = r;
   }
   return r;
@@ -58,7 +58,7 @@ const formsOf = (r: RedactionRegistry): string[] => {
 
 const changed = (r: RedactionRegistry): void => {
   r.forms = undefined;
-  r.tokens = undefined;
+  r.longestWhole = undefined;
   r.jsonForms = undefined;
 };
 
@@ -477,26 +477,68 @@ export const redactErrorInPlace = (error: unknown): void => {
   maskErrorInPlace(registry(), error, new Set());
 };
 
-const regexEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** The whole-value secrets as JSON tokens: a string token `"5432"`, and for a number-like one the number 5432. */
-const tokensOf = (r: RedactionRegistry): RegExp | null => {
-  if (r.tokens === undefined) {
-    const alts: string[] = [];
-    for (const w of r.whole) {
-      alts.push(regexEscape(`"${escape(w)}"`));
-      if (LITERAL.test(w) && w !== 'true' && w !== 'false' && w !== 'null') alts.push(`(?<=[:,\\[]\\s*)${regexEscape(w)}(?=\\s*[,\\]}])`);
+/** Masks the whole-value secrets that stand as whole JSON tokens (a string, a number) in a JSON text. */
+const maskTokens = (r: RedactionRegistry, text: string): string => {
+  let present = false;
+  for (const w of r.whole) {
+    if (text.includes(w)) {
+      present = true;
+      break;
     }
-    r.tokens = alts.length > 0 ? new RegExp(alts.sort((a, b) => b.length - a.length).join('|'), 'g') : null;
   }
-  return r.tokens;
+  if (!present) return text;
+  let out = '';
+  let last = 0;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // a string token: to its closing quote (skipping escapes)
+      let j = i + 1;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) j += 2;
+        else if (d === 0x22) break;
+        else j++;
+      }
+      const end = Math.min(j + 1, n);
+      if (end - i - 2 <= (r.longestWhole ?? Infinity)) {
+        let value: unknown;
+        try {
+          value = JSON.parse(text.slice(i, end));
+        } catch {
+          value = undefined;
+        }
+        if (typeof value === 'string' && r.whole.has(value) && text.charCodeAt(skipSpace(text, end)) !== 0x3a) {
+          // a value, not a key (a key is followed by ':')
+          out += `${text.slice(last, i)}"${REDACTED}"`;
+          last = end;
+        }
+      }
+      i = end;
+    } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+      let j = i + 1;
+      while (j < n && /[0-9eE.+-]/.test(text[j]!)) j++;
+      if (r.whole.has(text.slice(i, j))) {
+        out += `${text.slice(last, i)}"${REDACTED}"`;
+        last = j;
+      }
+      i = j;
+    } else i++;
+  }
+  return last === 0 ? text : out + text.slice(last);
+};
+
+const skipSpace = (text: string, i: number): number => {
+  while (i < text.length && /\s/.test(text[i]!)) i++;
+  return i;
 };
 
 /**
  * Masks registered secrets in an already serialized JSON text, for writers that cannot mask before serializing:
  * each text secret in its JSON-escaped forms (once, and twice inside a string that holds JSON), and each whole-value
- * secret where it is a whole JSON token (a string `"5432"`, the number 5432: never a part of 154320). The text stays
- * valid JSON. Prefer redactDeep before serializing. Returns `text` itself when no secret is registered.
+ * secret where it is a whole JSON value (a string `"5432"`, the number 5432: never a part of 154320, never a key,
+ * never inside another string), found by a tokenizer pass. The text stays valid JSON. Prefer redactDeep before serializing. Returns `text` itself when no secret is registered.
  */
 export const redactJsonText = (text: string): string => {
   if (!hasSecrets()) return text;
@@ -508,8 +550,10 @@ export const redactJsonText = (text: string): string => {
     r.jsonForms ??= [...new Set([...r.values].flatMap((s) => [escape(s), escape(escape(s))]))].sort((a, b) => b.length - a.length);
     for (const form of r.jsonForms) if (out.includes(form)) out = out.split(form).join(REDACTED);
   }
-  const tokens = tokensOf(r);
-  if (tokens !== null) out = out.replace(tokens, `"${REDACTED}"`);
+  if (r.whole.size > 0) {
+    r.longestWhole ??= Math.max(...[...r.whole].map((w) => escape(w).length));
+    out = maskTokens(r, out);
+  }
   return out;
 };
 

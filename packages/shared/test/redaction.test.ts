@@ -207,3 +207,12 @@ describe('redactJsonText (for writers that serialize first)', () => {
     expect(JSON.parse(out)).toEqual({ cold_start: true, total: 154320, port: REDACTED, p: REDACTED, flag: REDACTED, pw: REDACTED, a: [REDACTED] });
   });
 });
+
+describe('redactJsonText: a tokenizer, not a text replacement', () => {
+  it('never touches a key, a part of a string, or a number inside a string, whatever the secret', () => {
+    registerSecret({ a: '5', b: 'ab', c: '1e3' });
+    const value = { ab: 'x', s: 'a:5,"ab",1e3]', n: [5, 15, 1e3, 1000, -5], t: 'ab', u: '5', k: { '5': 5 } };
+    const out = JSON.parse(redactJsonText(JSON.stringify(value)));
+    expect(out).toEqual({ ab: 'x', s: 'a:5,"ab",1e3]', n: [REDACTED, 15, 1000, 1000, -5], t: REDACTED, u: REDACTED, k: { '5': REDACTED } });
+  });
+});
