@@ -95,7 +95,7 @@ const warned = new Set<string>();
 export const registerValue = (id: string, key: string | undefined, value: unknown, spec: MaskSpec): void => {
   const r = registerSecret(value, { redact: spec.redact, notSecret: spec.notSecret });
   const problems: string[] = [];
-  if (r.text + r.whole === 0 && !(spec.redact !== undefined && spec.redact.length === 0)) {
+  if (r.text + r.whole === 0 && spec.redact === undefined) {
     const root = r.unmasked.find((u) => u.path === '');
     problems.push(`nothing in its value can be masked (${root?.reason ?? (r.unmasked.length > 0 ? r.unmasked.map((u) => `${u.path}: ${u.reason}`).join('; ') : 'no value')})`);
   }
