@@ -317,7 +317,10 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         const ids = bindings.map((b) => b.request.id).join(', ');
-        reject(timeoutError(ids, bound, now));
+        // the next invocation makes new calls rather than waiting on the prefetch's again
+        store().abandon(requests);
+        const error = timeoutError(ids, bound, now);
+        reject(bindings.length === 1 ? error.withKey(bindings[0]!.key) : error);
       }, Math.max(0, bound.deadline - now));
       first.then(
         (v) => {

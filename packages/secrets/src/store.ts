@@ -132,7 +132,7 @@ export class SecretStore {
       // no time left: nothing is started (a request no one waits for would only be given up)
       return requests.map((r) => {
         const entry = this.entries.get(requestKey(r));
-        if (entry?.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now);
+        if (entry?.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]));
         if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) return Promise.resolve(entry.raw);
         return Promise.reject(timeoutError(r.id, bound, now, undefined, true));
       });
@@ -154,9 +154,24 @@ export class SecretStore {
     }
     return requests.map((r) => {
       const entry = this.entries.get(requestKey(r))!;
-      if (entry.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now);
+      if (entry.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]));
       return Promise.resolve(entry.raw!);
     });
+  }
+
+  /**
+   * A wait on these requests reached its deadline: the requests in flight go on for whoever still waits on them
+   * (until their own bound), but no later load shares them: it makes a new call (one that hung a whole invocation
+   * long is not worth waiting on again).
+   */
+  abandon(requests: SecretRequest[]): void {
+    for (const r of requests) {
+      const entry = this.entries.get(requestKey(r));
+      if (entry !== undefined) {
+        entry.inflight = undefined;
+        entry.call = undefined;
+      }
+    }
   }
 
   /** Forgets every cached value (the next read fetches). */
@@ -289,10 +304,13 @@ export const timeoutError = (id: string, bound: Bound, waitedFrom: number, cause
 };
 
 /** A wait on a shared request, ended by this waiter's own deadline (a later waiter can have a later one). */
-const waitFor = (promise: Promise<RawSecret>, id: string, bound: Bound, now: number): Promise<RawSecret> => {
+const waitFor = (promise: Promise<RawSecret>, id: string, bound: Bound, now: number, onTimeout: () => void): Promise<RawSecret> => {
   if (bound.deadline === Infinity) return promise;
   return new Promise<RawSecret>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timeoutError(id, bound, now)), Math.max(0, bound.deadline - now));
+    const timer = setTimeout(() => {
+      onTimeout();
+      reject(timeoutError(id, bound, now));
+    }, Math.max(0, bound.deadline - now));
     promise.then(
       (raw) => {
         clearTimeout(timer);

@@ -153,8 +153,11 @@ describe('the prefetch at creation', () => {
       secrets({ client: clientFor(sm.endpoint), fetch: { s: id } }),
     );
     const r = await outcome(handler({}, contextWithin(1000) as never));
-    expect(r.error).toMatchObject({ code: 'Timeout' });
+    expect(r.error).toMatchObject({ code: 'Timeout', secretId: id, key: 's' });
     expect(r.ms).toBeLessThan(1000);
+    // the prefetch's request still hangs (until its own 9 s bound): the next invocation does not wait on it
+    expect(await handler({}, contextWithin(1000) as never)).toBe('slow-prefetch');
+    expect(sm.calls.map((c) => c.outcome)).toEqual(['delay+ok', 'ok']);
   });
 
   it('options are checked', () => {
