@@ -24,6 +24,12 @@ interface RedactionRegistry {
   shortest: number;
   longestWhole: number | undefined;
   jsonForms: string[] | undefined;
+  /** One test for the forms up to 256 characters (one native scan instead of one `includes` per form). */
+  probe: RegExp | null;
+  /** Longer forms (a 1 MB secret), tested with `includes`. */
+  long: string[];
+  /** Short texts seen to hold no text secret (keys, service names...: a line repeats them), until the next change. */
+  clean: Set<string>;
 }
 
 const registry = (): RedactionRegistry => {
@@ -32,7 +38,7 @@ const registry = (): RedactionRegistry => {
   if (r === undefined || !(r.whole instanceof Set)) {
     // (an older copy of this module may have created a registry without `whole`: keep its values)
     const values = r?.values instanceof Set ? r.values : new Set<string>();
-    r = { values, whole: new Set(), forms: undefined, shortest: 0, longestWhole: undefined, jsonForms: undefined };
+    r = { values, whole: new Set(), forms: undefined, shortest: 0, longestWhole: undefined, jsonForms: undefined, probe: null, long: [], clean: new Set() };
     g[KEYS.redaction] = r;
   }
   return r;
@@ -52,14 +58,31 @@ const formsOf = (r: RedactionRegistry): string[] => {
     }
     r.forms = [...set].sort((a, b) => b.length - a.length);
     r.shortest = r.forms.length > 0 ? r.forms.at(-1)!.length : 0;
+    const short = r.forms.filter((f) => f.length <= 256);
+    r.probe = short.length > 0 ? new RegExp(short.map(regexEscape).join('|')) : null;
+    r.long = r.forms.filter((f) => f.length > 256);
   }
   return r.forms;
+};
+
+const regexEscape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Does `text` hold any form of a text secret? (formsOf must have run.) */
+const holdsSecret = (r: RedactionRegistry, text: string): boolean => {
+  if (text.length < r.shortest) return false;
+  const cacheable = text.length <= 128;
+  if (cacheable && r.clean.has(text)) return false;
+  if (r.probe !== null && r.probe.test(text)) return true;
+  for (const f of r.long) if (f.length <= text.length && text.includes(f)) return true;
+  if (cacheable && r.clean.size < 4096) r.clean.add(text);
+  return false;
 };
 
 const changed = (r: RedactionRegistry): void => {
   r.forms = undefined;
   r.longestWhole = undefined;
   r.jsonForms = undefined;
+  r.clean.clear();
 };
 
 /** Why a value (or a part of it) could not be registered, for the warning the caller writes. */
@@ -189,7 +212,7 @@ const maskText = (r: RedactionRegistry, text: string): string => {
 const maskInside = (r: RedactionRegistry, text: string): string => {
   if (r.values.size === 0) return text;
   const forms = formsOf(r);
-  if (text.length < r.shortest) return text;
+  if (!holdsSecret(r, text)) return text;
   let out = text;
   for (const form of forms) {
     if (form.length <= out.length && out.includes(form)) out = out.split(form).join(REDACTED);
@@ -343,6 +366,14 @@ const build = (r: RedactionRegistry, f: Frame): unknown => {
 const redactValue = (r: RedactionRegistry, root: unknown): unknown => {
   const first = leaf(r, root);
   if (first !== NOT_LEAF) return first;
+  if (r.values.size > 0) formsOf(r);
+  // the usual case, plain data holding no secret: answered without allocating
+  budget = FAST_PATH_NODES;
+  if (isClean(r, root, 0)) return root;
+  // plain data holding a secret: copied where it changes, recursively; anything else by the full walk below
+  budget = FAST_PATH_NODES;
+  const plain = maskPlain(r, root, 0);
+  if (plain !== UNKNOWN) return plain;
   const rootFrame = open(root as object);
   if (rootFrame === undefined) return maskBytes(r, root as object);
   const done = new Map<object, unknown>();
@@ -389,6 +420,95 @@ const redactValue = (r: RedactionRegistry, root: unknown): unknown => {
     const parent = stack[stack.length - 1]!;
     parent.out.push(result);
     if (result !== f.src) parent.changed = true;
+  }
+};
+
+/**
+ * True when `v` is plain data (arrays, plain objects, primitives) in which nothing is to be masked; false when
+ * something is, or when it cannot tell cheaply (other objects, more than 64 levels, a throwing getter).
+ */
+/** The fast paths visit at most this many objects (a value sharing sub-objects many times is left to the full walk). */
+const FAST_PATH_NODES = 10_000;
+let budget = 0;
+
+const isClean = (r: RedactionRegistry, v: unknown, depth: number): boolean => {
+  switch (typeof v) {
+    case 'string':
+      return !(r.whole.size > 0 && r.whole.has(v)) && !(r.values.size > 0 && holdsSecret(r, v));
+    case 'number':
+    case 'bigint':
+      return !(r.whole.size > 0 && r.whole.has(String(v)));
+    case 'object': {
+      if (v === null) return true;
+      if (depth > 64 || --budget < 0) return false;
+      try {
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) if (!isClean(r, v[i], depth + 1)) return false;
+          return true;
+        }
+        const proto = Object.getPrototypeOf(v) as unknown;
+        if (proto !== Object.prototype && proto !== null) return false;
+        for (const k in v) {
+          if (!Object.hasOwn(v, k)) continue;
+          if (r.values.size > 0 && holdsSecret(r, k)) return false;
+          if (!isClean(r, (v as Record<string, unknown>)[k], depth + 1)) return false;
+        }
+        return true;
+      } catch {
+        return false;
+      }
+    }
+    default:
+      return true;
+  }
+};
+
+const UNKNOWN = Symbol('unknown');
+
+/**
+ * `v` masked, when it is plain data (arrays, plain objects, primitives) of at most 64 levels, copied only where it
+ * changes; UNKNOWN otherwise (an Error, a Map, a class instance, a cycle, a getter that throws...).
+ */
+const maskPlain = (r: RedactionRegistry, v: unknown, depth: number): unknown => {
+  const l = leaf(r, v);
+  if (l !== NOT_LEAF) return l;
+  if (depth > 64 || --budget < 0) return UNKNOWN;
+  try {
+    const o = v as object;
+    if (Array.isArray(o)) {
+      let copy: unknown[] | undefined;
+      for (let i = 0; i < o.length; i++) {
+        const x: unknown = o[i];
+        const m = maskPlain(r, x, depth + 1);
+        if (m === UNKNOWN) return UNKNOWN;
+        if (copy === undefined && !Object.is(m, x)) copy = o.slice(0, i);
+        copy?.push(m);
+      }
+      return copy ?? o;
+    }
+    const proto = Object.getPrototypeOf(o) as unknown;
+    if (proto !== Object.prototype && proto !== null) return UNKNOWN;
+    const keys = Object.keys(o);
+    let copy: Record<string, unknown> | undefined;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      const x = (o as Record<string, unknown>)[k];
+      const m = maskPlain(r, x, depth + 1);
+      if (m === UNKNOWN) return UNKNOWN;
+      const mk = r.values.size > 0 ? maskInside(r, k) : k;
+      if (copy === undefined && (!Object.is(m, x) || mk !== k)) {
+        copy = (proto === null ? Object.create(null) : {}) as Record<string, unknown>;
+        for (let j = 0; j < i; j++) copy[keys[j]!] = (o as Record<string, unknown>)[keys[j]!];
+      }
+      if (copy !== undefined) {
+        let key = mk;
+        for (let n = 2; key !== k && Object.hasOwn(copy, key); n++) key = `${REDACTED}#${n}`;
+        Object.defineProperty(copy, key, { value: m, enumerable: true, writable: true, configurable: true });
+      }
+    }
+    return copy ?? o;
+  } catch {
+    return UNKNOWN;
   }
 };
 

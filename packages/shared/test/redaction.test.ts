@@ -100,8 +100,16 @@ describe('redactDeep: structural', () => {
     b.self = b;
     expect(redactDeep(b)).toBe(b);
     const shared = { s: 'cyclic-secret' };
-    const dag = redactDeep({ x: shared, y: shared });
-    expect(dag.x).toBe(dag.y);
+    expect(redactDeep({ x: shared, y: shared })).toEqual({ x: { s: REDACTED }, y: { s: REDACTED } });
+    // a value sharing one object 2^40 ways is walked once per object, not once per path
+    let dag: Record<string, unknown> = { s: 'cyclic-secret' };
+    for (let i = 0; i < 40; i++) dag = { a: dag, b: dag };
+    let out = redactDeep(dag) as Record<string, unknown>;
+    for (let i = 0; i < 40; i++) out = out.b as Record<string, unknown>;
+    expect(out).toEqual({ s: REDACTED });
+    const clean: Record<string, unknown>[] = [{ n: 1 }];
+    for (let i = 0; i < 40; i++) clean.push({ a: clean[i], b: clean[i] });
+    expect(redactDeep(clean.at(-1))).toBe(clean.at(-1));
   });
 
   it('class instances (own properties, or what toJSON gives), Maps, Sets, errors with every own property', () => {
