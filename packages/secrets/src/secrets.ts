@@ -176,6 +176,9 @@ export const checkMs = (value: unknown, name: string, min: number): void => {
   }
 };
 
+/** The bound of a fetch when the context gives no remaining time. */
+export const UNKNOWN_DEADLINE_MS = 10_000;
+
 /** The bound of a wait in an invocation: its remaining time minus the margin. */
 export const invocationBound = (context: { getRemainingTimeInMillis?: () => number } | undefined, margin: number, now = Date.now()): Bound => {
   let remaining: number | undefined;
@@ -185,7 +188,8 @@ export const invocationBound = (context: { getRemainingTimeInMillis?: () => numb
   } catch {
     // a context whose getRemainingTimeInMillis throws: no deadline known
   }
-  if (remaining === undefined) return { deadline: Infinity, margin, source: 'the invocation\'s deadline (unknown: the context has no getRemainingTimeInMillis)' };
+  // not Lambda's context (a test's, a hand-made one): still bounded, by UNKNOWN_DEADLINE_MS
+  if (remaining === undefined) return { deadline: now + UNKNOWN_DEADLINE_MS, margin: 0, source: `${UNKNOWN_DEADLINE_MS} ms (the context has no getRemainingTimeInMillis)` };
   return { deadline: now + remaining - margin, margin, source: "the invocation's deadline" };
 };
 

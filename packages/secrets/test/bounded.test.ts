@@ -165,3 +165,30 @@ describe('the prefetch at creation', () => {
     expect(() => secrets({ fetch: { s: 'x' }, prefetchTimeout: 0, prefetch: false })).toThrow('option prefetchTimeout must be a number of milliseconds >= 1');
   });
 });
+
+describe('a context that gives no remaining time', () => {
+  it('still bounds the fetch (10 s), and says so', async () => {
+    const { invocationBound } = await import('../src/secrets.js');
+    const now = 1_000_000;
+    expect(invocationBound({}, 500, now)).toEqual({ deadline: now + 10_000, margin: 0, source: '10000 ms (the context has no getRemainingTimeInMillis)' });
+    expect(invocationBound({ getRemainingTimeInMillis: () => { throw new Error('x'); } }, 500, now).deadline).toBe(now + 10_000);
+    expect(invocationBound({ getRemainingTimeInMillis: () => 3000 }, 500, now)).toEqual({ deadline: now + 2500, margin: 500, source: "the invocation's deadline" });
+  });
+});
+
+describe('concurrent invocations (as under Lambda Managed Instances)', () => {
+  it('8 invocations share one slow request: each ends by its own deadline, those with time get the value', async () => {
+    const id = uniq('concurrent');
+    sm.setSecret(id, { v: 'shared-value' });
+    sm.setFault({ delayMs: 900 });
+    const handler = handlerFor(id, clientFor(sm.endpoint));
+    const budgets = [700, 800, 1000, 1200, 2000, 2500, 3000, 4000]; // minus the 500 ms margin: 200..3500 ms to wait
+    const results = await Promise.all(budgets.map((ms) => outcome(handler({}, contextWithin(ms) as never)).then((r) => ({ ...r, ms: r.ms, budget: ms }))));
+    for (const r of results) {
+      expect(r.ms).toBeLessThan(r.budget);
+      if (r.budget - 500 < 900) expect(r.error).toMatchObject({ code: 'Timeout', secretId: id });
+      else if (r.budget - 500 > 1400) expect(r.value).toBe('shared-value');
+    }
+    expect(sm.calls).toHaveLength(1);
+  });
+});
