@@ -116,8 +116,8 @@ describe('every invocation: no secret anywhere, every line JSON, what is not sec
       function_name: FUNCTION,
       function_arn: expect.stringContaining(`:function:${FUNCTION}`),
       cold_start: name === 'none',
-      // exactly the flags secret's values: masked where they stand as whole values
-      port: '****',
+      // the flags secret's string values: masked where a string is exactly them; the number 5432 is not "5432"
+      port: 5432,
       portText: '****',
       enabled: '****',
     });

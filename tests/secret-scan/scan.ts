@@ -14,8 +14,10 @@ export interface Secret {
   value: string;
   /** The test file that registered it first (relative to the repository root). */
   file: string;
-  /** A whole-value secret ("true", "5432", a number): found where a JSON value is exactly it, not inside text. */
+  /** A whole-value secret ("true", "5432"): found where a JSON string value is exactly it, not inside text. */
   whole?: boolean;
+  /** A number secret: found where a JSON number equals it or a string value is exactly its decimal text. */
+  number?: boolean;
 }
 
 export interface Finding {
@@ -74,9 +76,13 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
   let excluded = 0;
   const wholes = new Map<string, Secret>();
   for (const name of names.filter((n) => n.startsWith('secrets-'))) {
-    for (const { file, secret, whole } of jsonLines<{ file: string; secret: string; whole?: boolean }>(readFileSync(join(dir, name), 'utf8'))) {
+    for (const { file, secret, whole, number } of jsonLines<{ file: string; secret: string; whole?: boolean; number?: boolean }>(readFileSync(join(dir, name), 'utf8'))) {
       if (notSecrets.has(rel(file))) excluded++;
-      else if (whole === true) wholes.set(`${rel(file)}\0${secret}`, { value: secret, file: rel(file), whole: true });
+      else if (whole === true) {
+        const key = `${rel(file)}\0${secret}`;
+        const known = wholes.get(key);
+        wholes.set(key, { value: secret, file: rel(file), whole: true, number: number === true || known?.number === true });
+      }
       else secrets.set(`${rel(file)}\0${secret}`, { value: secret, file: rel(file) });
     }
   }
@@ -135,15 +141,17 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
       }
       if (masked) maskedLines++;
       if (candidates.length === 0) continue;
-      const values = new Set<string>();
+      const strings = new Set<string>();
+      const numbers = new Set<string>();
       const stack: unknown[] = [parsed];
       while (stack.length > 0) {
         const v = stack.pop();
-        if (typeof v === 'string' || typeof v === 'number') values.add(String(v));
+        if (typeof v === 'string') strings.add(v);
+        else if (typeof v === 'number') numbers.add(String(v));
         else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) stack.push(x);
       }
       for (const w of candidates) {
-        if (!values.has(w.value)) continue;
+        if (!strings.has(w.value) && !(w.number === true && numbers.has(w.value))) continue;
         if (allowable && allowedFiles.has(writtenBy) && w.file === writtenBy) {
           allowed++;
           continue;

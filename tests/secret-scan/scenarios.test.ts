@@ -52,7 +52,7 @@ test('the RDS scenario and the "true"/"5432" secrets: masked where they are, not
   expect(connecting).toMatchObject({ user: 'admin', engine: 'postgres', host: 'localhost', dbname: 'orders', dsn: 'postgres://admin:****@localhost:5432/orders', function_name: 'orders-api' });
   const orders = lines.filter((l) => l.message === 'order');
   expect(orders.map((l) => l.orderId)).toEqual(['ord-admin-1', 'ord-admin-7']);
-  expect(orders[1]).toMatchObject({ total: 154320, port: '****', enabled: '****', portText: '****', retry: true });
+  expect(orders[1]).toMatchObject({ total: 154320, port: 5432, enabled: '****', portText: '****', retry: true });
   expect(lines.filter((l) => l.cold_start !== undefined).every((l) => typeof l.cold_start === 'boolean')).toBe(true);
   const error = lines.find((l) => l.level === 'ERROR')!;
   expect(error).toMatchObject({ message: 'negative total for ord-admin-7', error: { password: '****', port: '****' } });

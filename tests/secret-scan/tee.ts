@@ -83,16 +83,18 @@ export const installTee = (stream: NodeJS.WriteStream, state: TeeState, scanDir:
 
 /**
  * Records every value added to the registry's sets (whatever a test later clears), once per process: `values` (text
- * secrets, searched for anywhere) and `whole` (whole-value secrets, searched for as whole JSON values).
+ * secrets, searched for anywhere), `whole` (whole-value secrets, searched for as whole JSON string values) and
+ * `numbers` (number secrets: as whole JSON numbers or strings).
  */
-export const recordRegistry = (registry: { values?: Set<string>; whole?: Set<string> } | undefined, state: TeeState, scanDir: string): void => {
-  const hook = (set: Set<string> | undefined, whole: boolean): void => {
+export const recordRegistry = (registry: { values?: Set<string>; whole?: Set<string>; numbers?: Set<string> } | undefined, state: TeeState, scanDir: string): void => {
+  const hook = (set: Set<string> | undefined, kind: 'text' | 'whole' | 'number'): void => {
     if (!(set instanceof Object) || typeof set.add !== 'function') return;
     const record = (value: unknown): void => {
-      const id = `${whole ? 'w' : 't'}:${String(value)}`;
+      const id = `${kind}:${String(value)}`;
       if (typeof value !== 'string' || state.secrets.has(id)) return;
       state.secrets.add(id);
-      appendFileSync(join(scanDir, `secrets-${process.pid}.jsonl`), `${JSON.stringify({ file: currentTestPath(state), secret: value, ...(whole ? { whole: true } : {}) })}\n`);
+      const extra = kind === 'whole' ? { whole: true } : kind === 'number' ? { whole: true, number: true } : {};
+      appendFileSync(join(scanDir, `secrets-${process.pid}.jsonl`), `${JSON.stringify({ file: currentTestPath(state), secret: value, ...extra })}\n`);
     };
     for (const v of set) record(v);
     const add = set.add;
@@ -105,8 +107,9 @@ export const recordRegistry = (registry: { values?: Set<string>; whole?: Set<str
       },
     });
   };
-  hook(registry?.values, false);
-  hook(registry?.whole, true);
+  hook(registry?.values, 'text');
+  hook(registry?.whole, 'whole');
+  hook(registry?.numbers, 'number');
 };
 
 /** Appends an envelope the Sentry ingest received to `envelopes-<pid>.bin`: `envelope <length> <test path as JSON>\n<bytes>\n`. */

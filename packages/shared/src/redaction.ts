@@ -17,8 +17,10 @@ const LITERAL = /^(?:-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null
 interface RedactionRegistry {
   /** Text secrets: masked wherever they occur in a string (raw, JSON-escaped once and twice). */
   values: Set<string>;
-  /** Whole-value secrets: masked where a string, number or BigInt value is exactly this text. */
+  /** Whole-value secrets: masked where a string value is exactly this text (numbers' decimal text included). */
   whole: Set<string>;
+  /** The decimal text of the number secrets (also in `whole`): masked where a number or BigInt value equals it. */
+  numbers: Set<string>;
   /** Derived, rebuilt lazily after a change. */
   forms: string[] | undefined;
   shortest: number;
@@ -35,10 +37,10 @@ interface RedactionRegistry {
 const registry = (): RedactionRegistry => {
   const g = globalThis as Record<symbol, RedactionRegistry | undefined>;
   let r = g[KEYS.redaction];
-  if (r === undefined || !(r.whole instanceof Set)) {
+  if (r === undefined || !(r.whole instanceof Set) || !(r.numbers instanceof Set)) {
     // (an older copy of this module may have created a registry without `whole`: keep its values)
     const values = r?.values instanceof Set ? r.values : new Set<string>();
-    r = { values, whole: new Set(), forms: undefined, shortest: 0, longestWhole: undefined, jsonForms: undefined, probe: null, long: [], clean: new Set() };
+    r = { values, whole: new Set(), numbers: new Set(), forms: undefined, shortest: 0, longestWhole: undefined, jsonForms: undefined, probe: null, long: [], clean: new Set() };
     g[KEYS.redaction] = r;
   }
   return r;
@@ -128,7 +130,8 @@ const within = (path: string, prefixes: readonly string[]): boolean =>
  * Registers a secret so that lambdaware never writes it. A string, number or BigInt is registered itself; a JSON
  * object or array, each of its leaves (those under `redact`, if given, and not under `notSecret`). A string of
  * MIN_TEXT_SECRET_LENGTH+ characters that is not a JSON literal is masked wherever it occurs in text; a shorter
- * or number-like string and a number are masked where they stand as a whole value. Empty strings, booleans and
+ * or number-like string where a string value is exactly it; a number where a number value equals it or a string
+ * value is exactly its decimal text (a string secret "5432" never masks the number 5432). Empty strings, booleans and
  * null cannot be masked: they are listed in the result's `unmasked`, never registered. Bytes (Uint8Array) are
  * registered as their base64 (how lambdaware writes bytes).
  */
@@ -179,8 +182,10 @@ const addLeaf = (r: RedactionRegistry, v: unknown, path: string, result: Registr
     result.text++;
   } else if (kind === 'whole') {
     const s = String(v);
-    if (!r.whole.has(s)) {
+    const isNumber = typeof v === 'number' || typeof v === 'bigint';
+    if (!r.whole.has(s) || (isNumber && !r.numbers.has(s))) {
       r.whole.add(s);
+      if (isNumber) r.numbers.add(s);
       changed(r);
     }
     result.whole++;
@@ -194,6 +199,7 @@ export const clearSecrets = (): void => {
   const r = registry();
   r.values.clear();
   r.whole.clear();
+  r.numbers.clear();
   changed(r);
 };
 
@@ -242,9 +248,9 @@ const leaf = (r: RedactionRegistry, v: unknown): unknown => {
     case 'string':
       return maskText(r, v);
     case 'number':
-      return r.whole.size > 0 && Number.isFinite(v) && r.whole.has(String(v)) ? REDACTED : v;
+      return r.numbers.size > 0 && Number.isFinite(v) && r.numbers.has(String(v)) ? REDACTED : v;
     case 'bigint':
-      return r.whole.size > 0 && r.whole.has(String(v)) ? REDACTED : v;
+      return r.numbers.size > 0 && r.numbers.has(String(v)) ? REDACTED : v;
     case 'object':
       return v === null ? v : NOT_LEAF;
     default:
@@ -437,7 +443,7 @@ const isClean = (r: RedactionRegistry, v: unknown, depth: number): boolean => {
       return !(r.whole.size > 0 && r.whole.has(v)) && !(r.values.size > 0 && holdsSecret(r, v));
     case 'number':
     case 'bigint':
-      return !(r.whole.size > 0 && r.whole.has(String(v)));
+      return !(r.numbers.size > 0 && r.numbers.has(String(v)));
     case 'object': {
       if (v === null) return true;
       if (depth > 64 || --budget < 0) return false;
@@ -527,8 +533,8 @@ const maskBytes = (r: RedactionRegistry, o: object): unknown => {
 
 /**
  * Returns `value` with every registered secret masked where it is a value: text secrets inside every string (and
- * object key), whole-value secrets where a string, number or BigInt is exactly the secret (a number becomes the
- * string "****"; booleans, null and keys are never cut). Walks arrays, plain objects, class instances (their own
+ * object key), whole-value secrets where a string value is exactly the secret, number secrets where a number or
+ * BigInt equals them too (a number becomes the string "****"; booleans, null and keys are never cut). Walks arrays, plain objects, class instances (their own
  * enumerable properties, or what their toJSON returns), errors (every own property, `cause`, AggregateError's
  * `errors`), Maps and Sets, at any depth, without recursion. Copies only what changes: the objects that contain no
  * secret are returned as they are, and `value` itself when nothing is registered. A cycle in a copied object is
@@ -639,7 +645,7 @@ const maskTokens = (r: RedactionRegistry, text: string): string => {
     } else if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
       let j = i + 1;
       while (j < n && /[0-9eE.+-]/.test(text[j]!)) j++;
-      if (r.whole.has(text.slice(i, j))) {
+      if (r.numbers.has(text.slice(i, j))) {
         out += `${text.slice(last, i)}"${REDACTED}"`;
         last = j;
       }

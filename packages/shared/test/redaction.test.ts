@@ -55,12 +55,25 @@ describe('which values are secret', () => {
 });
 
 describe('redactDeep: structural', () => {
-  it('"true" and "5432" never break a line nor cut a number; string and number values that are the secret are masked', () => {
+  it('"true" and "5432" never break a line nor cut a number; string values that are exactly the secret are masked', () => {
     registerSecret({ flag: 'true', port: '5432' });
     const line = { cold_start: true, total: 154320, port: 5432, portText: '5432', flag: 'true', note: 'port 5432 is true', ids: [5432, 15432] };
     const out = redactDeep(line);
-    expect(out).toEqual({ cold_start: true, total: 154320, port: REDACTED, portText: REDACTED, flag: REDACTED, note: 'port 5432 is true', ids: [REDACTED, 15432] });
+    // a string secret masks strings: the number 5432 is not the string "5432"
+    expect(out).toEqual({ cold_start: true, total: 154320, port: 5432, portText: REDACTED, flag: REDACTED, note: 'port 5432 is true', ids: [5432, 15432] });
     expect(() => JSON.parse(safeStringify(out))).not.toThrow();
+  });
+
+  it('a number secret masks the numbers equal to it and the strings that are exactly its decimal text', () => {
+    registerSecret({ pin: 482913, big: 12345678901234567890n });
+    expect(redactDeep({ pin: 482913, s: '482913', near: 4829130, f: 482913.5, b: 12345678901234567890n, note: 'pin 482913' })).toEqual({
+      pin: REDACTED,
+      s: REDACTED,
+      near: 4829130,
+      f: 482913.5,
+      b: REDACTED,
+      note: 'pin 482913',
+    });
   });
 
   it('text secrets inside strings (raw, JSON-escaped in a body), and in keys; whole-value secrets never mask keys', () => {
@@ -209,16 +222,16 @@ describe('redactThrown: what aws-lambda-ric prints', () => {
 
 describe('redactJsonText (for writers that serialize first)', () => {
   it('masks whole JSON tokens only and keeps the text JSON', () => {
-    registerSecret({ flag: 'true', port: '5432', pw: 'p"w\\d-9x' });
-    const text = JSON.stringify({ cold_start: true, total: 154320, port: 5432, p: '5432', flag: 'true', pw: 'p"w\\d-9x', a: [5432] });
+    registerSecret({ flag: 'true', port: '5432', pw: 'p"w\\d-9x', pin: 4321 });
+    const text = JSON.stringify({ cold_start: true, total: 154320, port: 5432, p: '5432', flag: 'true', pw: 'p"w\\d-9x', a: [5432, 4321, 14321], pin: '4321' });
     const out = redactJsonText(text);
-    expect(JSON.parse(out)).toEqual({ cold_start: true, total: 154320, port: REDACTED, p: REDACTED, flag: REDACTED, pw: REDACTED, a: [REDACTED] });
+    expect(JSON.parse(out)).toEqual({ cold_start: true, total: 154320, port: 5432, p: REDACTED, flag: REDACTED, pw: REDACTED, a: [5432, REDACTED, 14321], pin: REDACTED });
   });
 });
 
 describe('redactJsonText: a tokenizer, not a text replacement', () => {
   it('never touches a key, a part of a string, or a number inside a string, whatever the secret', () => {
-    registerSecret({ a: '5', b: 'ab', c: '1e3' });
+    registerSecret({ a: 5, b: 'ab', c: '1e3' });
     const value = { ab: 'x', s: 'a:5,"ab",1e3]', n: [5, 15, 1e3, 1000, -5], t: 'ab', u: '5', k: { '5': 5 } };
     const out = JSON.parse(redactJsonText(JSON.stringify(value)));
     expect(out).toEqual({ ab: 'x', s: 'a:5,"ab",1e3]', n: [REDACTED, 15, 1000, 1000, -5], t: REDACTED, u: REDACTED, k: { '5': REDACTED } });
