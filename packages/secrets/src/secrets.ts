@@ -55,7 +55,7 @@ export type SecretValues<F extends Record<string, FetchSpec>> = { [K in keyof F]
  */
 export const secret = <T>(
   id: string,
-  spec: Pick<SecretSpec<undefined>, 'parse' | 'versionId' | 'versionStage'> = {},
+  spec: Pick<SecretSpec<undefined>, 'parse' | 'versionId' | 'versionStage' | 'redact' | 'notSecret'> = {},
 ): SecretSpec<undefined> & { readonly [valueType]?: T } => ({ ...spec, id }) as SecretSpec<undefined> & { readonly [valueType]?: T };
 
 export interface SecretsOptions<F extends Record<string, FetchSpec>> {
