@@ -12,8 +12,8 @@ export default async function secretScanTeardown(globalConfig) {
   const r = scanDirectory(dir, globalConfig.rootDir, allowlist);
   const ms = performance.now() - started;
   const line =
-    `secret-scan: ${r.secrets} secrets registered across the run, ${r.outputBytes} bytes of output and ` +
-    `${r.envelopes} envelopes scanned, ${r.findings.length} found` +
+    `secret-scan: ${r.secrets} secrets registered across the run (${r.wholeSecrets} whole-value), ${r.outputBytes} bytes of output and ` +
+    `${r.envelopes} envelopes scanned, ${r.findings.length} found, ${r.maskedLines} lines holding **** parsed as JSON` +
     ` (${r.allowed} allowlisted findings, ${r.excluded} fuzzed registrations not counted as secrets, ` +
     `${r.outputFiles} output files, scan ${(ms / 1000).toFixed(1)} s)`;
   process.stderr.write(`\n${line}\n`);

@@ -7,10 +7,17 @@ import { join, relative } from 'node:path';
 import { formsOf } from '../reliability/helpers.ts';
 import type { AllowEntry } from './allowlist.ts';
 
+/** What lambdaware writes in place of a secret (@lambdaware/shared's REDACTED). */
+const REDACTED = '****';
+
 export interface Secret {
   value: string;
   /** The test file that registered it first (relative to the repository root). */
   file: string;
+  /** A whole-value secret ("true", "5432"): found where a JSON string value is exactly it, not inside text. */
+  whole?: boolean;
+  /** A number secret: found where a JSON number equals it or a string value is exactly its decimal text. */
+  number?: boolean;
 }
 
 export interface Finding {
@@ -31,11 +38,15 @@ export interface ScanResult {
   envelopes: number;
   findings: Finding[];
   allowed: number;
+  /** Whole-value secrets among `secrets`. */
+  wholeSecrets: number;
+  /** Lines holding the mask (****) that were checked to be JSON. */
+  maskedLines: number;
 }
 
 const jsonLines = <T>(text: string): T[] => text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as T);
 
-/** Every form of every secret, grouped by its first 4 characters (no form is shorter: MIN_SECRET_LENGTH is 4). */
+/** Every form of every text secret, grouped by its first 4 characters (no form is shorter: text secrets have 6+). */
 const indexForms = (secrets: readonly Secret[]): Map<string, { form: string; secret: Secret }[]> => {
   const byPrefix = new Map<string, { form: string; secret: Secret }[]>();
   for (const secret of secrets) {
@@ -63,13 +74,21 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
   const notSecrets = new Set(allowlist.filter((a) => a.scope === 'registrations').map((a) => a.file));
   const secrets = new Map<string, Secret>();
   let excluded = 0;
+  const wholes = new Map<string, Secret>();
   for (const name of names.filter((n) => n.startsWith('secrets-'))) {
-    for (const { file, secret } of jsonLines<{ file: string; secret: string }>(readFileSync(join(dir, name), 'utf8'))) {
+    for (const { file, secret, whole, number } of jsonLines<{ file: string; secret: string; whole?: boolean; number?: boolean }>(readFileSync(join(dir, name), 'utf8'))) {
       if (notSecrets.has(rel(file))) excluded++;
+      else if (whole === true) {
+        const key = `${rel(file)}\0${secret}`;
+        const known = wholes.get(key);
+        wholes.set(key, { value: secret, file: rel(file), whole: true, number: number === true || known?.number === true });
+      }
       else secrets.set(`${rel(file)}\0${secret}`, { value: secret, file: rel(file) });
     }
   }
   const all = [...secrets.values()];
+  const allWhole = [...wholes.values()];
+  let maskedLines = 0;
   const byPrefix = indexForms(all);
   const allForms = all.flatMap((s) => formsOf(s.value));
   const allowedFiles = new Set(allowlist.filter((a) => a.scope === 'output').map((a) => a.file));
@@ -99,6 +118,49 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
     }
   };
 
+  // Whole-value secrets: where a value of a JSON line (a log line, the JSON part of a runtime line, an envelope
+  // item) is exactly the secret. And every line holding the mask must still be JSON: masking never breaks a line.
+  const scanLines = (text: string, where: string, writtenBy: string, allowable: boolean): void => {
+    const everySecret = writtenBy.startsWith('(');
+    const mine = allWhole.filter((w) => everySecret || w.file === writtenBy);
+    for (const line of text.split('\n')) {
+      const start = line.indexOf('{"');
+      if (start < 0) continue;
+      const masked = line.includes(REDACTED);
+      const candidates = mine.filter((w) => line.includes(w.value));
+      if (!masked && candidates.length === 0) continue;
+      const json = line.slice(start).trimEnd();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(json);
+      } catch {
+        if (masked && json.endsWith('}') && !(allowable && allowedFiles.has(writtenBy))) {
+          findings.push({ where, registeredIn: '(none: a line damaged by masking)', excerpt: `a line holding ${REDACTED} is not JSON: ${JSON.stringify(mask(json.slice(0, 200), allForms))}` });
+        }
+        continue;
+      }
+      if (masked) maskedLines++;
+      if (candidates.length === 0) continue;
+      const strings = new Set<string>();
+      const numbers = new Set<string>();
+      const stack: unknown[] = [parsed];
+      while (stack.length > 0) {
+        const v = stack.pop();
+        if (typeof v === 'string') strings.add(v);
+        else if (typeof v === 'number') numbers.add(String(v));
+        else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) stack.push(x);
+      }
+      for (const w of candidates) {
+        if (!strings.has(w.value) && !(w.number === true && numbers.has(w.value))) continue;
+        if (allowable && allowedFiles.has(writtenBy) && w.file === writtenBy) {
+          allowed++;
+          continue;
+        }
+        findings.push({ where, registeredIn: w.file, excerpt: `a whole-value secret (${w.value.length} chars) as a value of ${JSON.stringify(mask(json.slice(0, 160), allForms))}` });
+      }
+    }
+  };
+
   let outputBytes = 0;
   let outputFiles = 0;
   for (const name of names.filter((n) => n.startsWith('index-'))) {
@@ -106,7 +168,9 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
       const bytes = readFileSync(join(dir, out));
       outputBytes += bytes.length;
       outputFiles++;
-      scan(bytes.toString('utf8'), `output of ${rel(file)}`, rel(file), true);
+      const text = bytes.toString('utf8');
+      scan(text, `output of ${rel(file)}`, rel(file), true);
+      scanLines(text, `output of ${rel(file)}`, rel(file), true);
     }
   }
 
@@ -124,7 +188,8 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
       envelopes++;
       const file = rel(JSON.parse(m[2]) as string);
       scan(body.toString('utf8'), `envelope ${n} of ${name} (received while ${file} ran)`, file, false);
+      scanLines(body.toString('utf8'), `envelope ${n} of ${name} (received while ${file} ran)`, file, false);
     }
   }
-  return { secrets: all.length, excluded, outputBytes, outputFiles, envelopes, findings, allowed };
+  return { secrets: all.length + allWhole.length, excluded, outputBytes, outputFiles, envelopes, findings, allowed, wholeSecrets: allWhole.length, maskedLines };
 };

@@ -14,13 +14,13 @@ if (dir) {
   // packages/testkit's Sentry ingest (evaluated in this environment too) hands every envelope it receives to this.
   (globalThis as unknown as Record<symbol, unknown>)[Symbol.for('lambdaware.secret-scan.envelope')] = (body: Uint8Array) => recordEnvelope(state, dir, body);
   const g = globalThis as unknown as Record<symbol, unknown>;
-  let registry = g[REGISTRY] as { values?: Set<string> } | undefined;
+  let registry = g[REGISTRY] as { values?: Set<string>; whole?: Set<string>; numbers?: Set<string> } | undefined;
   recordRegistry(registry, state, dir);
   Object.defineProperty(globalThis, REGISTRY, {
     configurable: true,
     enumerable: false,
     get: () => registry,
-    set: (r: { values?: Set<string> } | undefined) => {
+    set: (r: { values?: Set<string>; whole?: Set<string>; numbers?: Set<string> } | undefined) => {
       registry = r;
       recordRegistry(r, state, dir);
     },

@@ -81,25 +81,35 @@ export const installTee = (stream: NodeJS.WriteStream, state: TeeState, scanDir:
   });
 };
 
-/** Records every value added to the registry's set (whatever a test later clears), once per process. */
-export const recordRegistry = (registry: { values?: Set<string> } | undefined, state: TeeState, scanDir: string): void => {
-  const values = registry?.values;
-  if (!(values instanceof Object) || typeof values.add !== 'function') return;
-  const record = (value: unknown): void => {
-    if (typeof value !== 'string' || state.secrets.has(value)) return;
-    state.secrets.add(value);
-    appendFileSync(join(scanDir, `secrets-${process.pid}.jsonl`), `${JSON.stringify({ file: currentTestPath(state), secret: value })}\n`);
+/**
+ * Records every value added to the registry's sets (whatever a test later clears), once per process: `values` (text
+ * secrets, searched for anywhere), `whole` (whole-value secrets, searched for as whole JSON string values) and
+ * `numbers` (number secrets: as whole JSON numbers or strings).
+ */
+export const recordRegistry = (registry: { values?: Set<string>; whole?: Set<string>; numbers?: Set<string> } | undefined, state: TeeState, scanDir: string): void => {
+  const hook = (set: Set<string> | undefined, kind: 'text' | 'whole' | 'number'): void => {
+    if (!(set instanceof Object) || typeof set.add !== 'function') return;
+    const record = (value: unknown): void => {
+      const id = `${kind}:${String(value)}`;
+      if (typeof value !== 'string' || state.secrets.has(id)) return;
+      state.secrets.add(id);
+      const extra = kind === 'whole' ? { whole: true } : kind === 'number' ? { whole: true, number: true } : {};
+      appendFileSync(join(scanDir, `secrets-${process.pid}.jsonl`), `${JSON.stringify({ file: currentTestPath(state), secret: value, ...extra })}\n`);
+    };
+    for (const v of set) record(v);
+    const add = set.add;
+    Object.defineProperty(set, 'add', {
+      configurable: true,
+      writable: true,
+      value(this: Set<string>, value: string) {
+        record(value);
+        return add.call(this, value);
+      },
+    });
   };
-  for (const v of values) record(v);
-  const add = values.add;
-  Object.defineProperty(values, 'add', {
-    configurable: true,
-    writable: true,
-    value(this: Set<string>, value: string) {
-      record(value);
-      return add.call(this, value);
-    },
-  });
+  hook(registry?.values, 'text');
+  hook(registry?.whole, 'whole');
+  hook(registry?.numbers, 'number');
 };
 
 /** Appends an envelope the Sentry ingest received to `envelopes-<pid>.bin`: `envelope <length> <test path as JSON>\n<bytes>\n`. */

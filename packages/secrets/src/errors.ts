@@ -10,7 +10,10 @@ export type SecretsErrorCode =
   | 'NoCredentials'
   /** Throttled, still after the SDK's retries. */
   | 'Throttled'
-  /** A request timed out (the client's requestTimeout / connectionTimeout). */
+  /**
+   * No answer in time: the invocation's remaining time (minus the fetch margin) ran out, or the client's own
+   * requestTimeout / connectionTimeout fired.
+   */
   | 'Timeout'
   /** The connection failed or was dropped, still after the SDK's retries. */
   | 'Network'
@@ -113,6 +116,8 @@ const DENIED = new Set([
 const INVALID = new Set(['InvalidRequestException', 'InvalidParameterException', 'ValidationException', 'SerializationException']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
+const NETWORK_TEXT = new RegExp(`socket hang up|\\b(?:${[...NETWORK_CODES].join('|')})\\b`, 'i');
+
 const describe: Record<SecretsErrorCode, string> = {
   NotFound: 'not found',
   AccessDenied: 'access denied (the function needs secretsmanager:GetSecretValue on it, and kms:Decrypt for a customer-managed key)',
@@ -153,8 +158,10 @@ export const toSecretsError = (secretId: string, error: unknown): SecretsError =
   else if (name === 'DecryptionFailure') code = 'DecryptionFailure';
   else if (INVALID.has(name)) code = 'InvalidRequest';
   else if (name === 'CredentialsProviderError') code = 'NoCredentials';
-  else if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || name === 'AbortError') code = 'Timeout';
-  else if (NETWORK_CODES.has(e.code ?? '') || /socket hang up/i.test(message ?? '')) code = 'Network';
+  // by what happened, not by the name: the SDK's node HTTP handler renames ECONNRESET/EPIPE errors "TimeoutError"
+  // (and its "AWS SDK error wrapper for TimeoutError: socket hang up" keeps only the message)
+  else if (NETWORK_CODES.has(typeof e.code === 'string' ? e.code : '') || NETWORK_TEXT.test(message ?? '')) code = 'Network';
+  else if (name === 'TimeoutError' || e.code === 'ETIMEDOUT' || name === 'AbortError' || /\bTimeoutError\b|\bETIMEDOUT\b/.test(message ?? '')) code = 'Timeout';
   else if (e.$fault === 'server' || (status !== undefined && status >= 500)) code = 'ServiceError';
   const attempts = typeof e.$metadata?.attempts === 'number' ? e.$metadata.attempts : undefined;
   const awsCode = e.$metadata !== undefined && status !== undefined ? name : undefined;

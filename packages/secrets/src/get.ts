@@ -1,9 +1,10 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { describeValue } from '@lambdaware/shared';
+import { describeValue, trackSecretLoad } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
-import { decode, validate, type ParseMode } from './parse.js';
-import { DEFAULT_CACHE_TTL_MS, lazyStore, validateCommon } from './secrets.js';
+import { decode, registerValue, validate, type ParseMode } from './parse.js';
+import { DEFAULT_CACHE_TTL_MS, DEFAULT_FETCH_MARGIN_MS, checkMs, checkPaths, invocationBound, lazyStore, validateCommon } from './secrets.js';
+import type { Bound } from './store.js';
 import type { SecretStore } from './store.js';
 
 export interface GetSecretValuesOptions {
@@ -16,7 +17,20 @@ export interface GetSecretValuesOptions {
   parse?: ParseMode;
   versionId?: string;
   versionStage?: string;
+  /** Only the values at these dotted paths (after the schema) are secret (see SecretSpec). */
+  redact?: readonly string[];
+  /** The values at these dotted paths are not secret. */
+  notSecret?: readonly string[];
+  /** The Lambda context: the fetch gives up `fetchMargin` ms before the invocation's deadline. */
+  context?: { getRemainingTimeInMillis(): number };
+  /** Without `context`: the fetch gives up after this many ms. Default 10000. */
+  timeoutMs?: number;
+  /** With `context`: ms kept before the deadline. Default 500. */
+  fetchMargin?: number;
 }
+
+/** getSecretValues' bound without a context. */
+export const DEFAULT_GET_TIMEOUT_MS = 10_000;
 
 /** What getSecretValues resolves to: the schema's output, else the parsed JSON (or text/bytes, per `parse`). */
 export type SecretValuesOf<S, O> = S extends StandardSchemaV1
@@ -54,9 +68,28 @@ export const getSecretValues = async <S extends StandardSchemaV1 | undefined = u
   if (opts.parse !== undefined && !['json', 'text', 'binary'].includes(opts.parse)) {
     throw new SecretsError(id, 'InvalidOptions', `option parse must be 'json', 'text' or 'binary', got ${describeValue(opts.parse)}`);
   }
+  checkPaths(opts.redact, 'redact');
+  checkPaths(opts.notSecret, 'notSecret');
+  if (opts.timeoutMs !== undefined) checkMs(opts.timeoutMs, 'timeoutMs', 1);
+  if (opts.fetchMargin !== undefined) checkMs(opts.fetchMargin, 'fetchMargin', 0);
+  if (opts.context !== undefined && typeof opts.context?.getRemainingTimeInMillis !== 'function') {
+    throw new SecretsError(id, 'InvalidOptions', 'option context must be the Lambda context (with getRemainingTimeInMillis())');
+  }
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_GET_TIMEOUT_MS;
+  const bound: Bound =
+    opts.context !== undefined
+      ? invocationBound(opts.context, opts.fetchMargin ?? DEFAULT_FETCH_MARGIN_MS)
+      : { deadline: Date.now() + timeoutMs, margin: 0, source: `getSecretValues' timeoutMs (${timeoutMs} ms)` };
   const store =
     opts.client !== undefined || opts.clientConfig !== undefined ? lazyStore(opts)() : (sharedStore ??= lazyStore({}))();
-  const [pending] = store.load([{ id, versionId: opts.versionId, versionStage: opts.versionStage }], cacheTtlMs);
-  const raw = await pending!;
-  return (await validate(id, decode(id, raw, opts.parse), schema)) as SecretValuesOf<S, O>;
+  const [pending] = store.load([{ id, versionId: opts.versionId, versionStage: opts.versionStage }], cacheTtlMs, true, bound);
+  const load = (async () => {
+    const raw = await pending!;
+    const value = await validate(id, decode(id, raw, opts.parse), schema);
+    registerValue(id, undefined, value, opts);
+    return value as SecretValuesOf<S, O>;
+  })();
+  // a line written meanwhile (the logger's event line) can wait for the value to be registered
+  trackSecretLoad(load);
+  return load;
 };

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { registerSecret } from '@lambdaware/shared';
+import { getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, scrubValues, type SecretsIssue } from './errors.js';
 import type { RawSecret } from './store.js';
 
@@ -26,7 +26,7 @@ const parseJson = (id: string, text: string, what: string): unknown => {
   }
 };
 
-/** The value of a raw secret read as `mode`; every string leaf of a parsed value is registered for redaction. */
+/** The value of a raw secret read as `mode` (registered for masking by registerValue, once validated). */
 export const decode = (id: string, raw: RawSecret, mode: ParseMode | undefined): unknown => {
   let value: unknown;
   if (raw.string !== undefined) {
@@ -43,7 +43,6 @@ export const decode = (id: string, raw: RawSecret, mode: ParseMode | undefined):
       if (mode === 'json') throw notJson(id, 'SecretBinary');
       return raw.binary;
     }
-    registerSecret(text);
     if (mode === 'text') return text;
     if (mode === 'json') value = parseJson(id, text, 'SecretBinary');
     else {
@@ -56,7 +55,6 @@ export const decode = (id: string, raw: RawSecret, mode: ParseMode | undefined):
   } else {
     throw new SecretsError(id, 'InvalidRequest', 'the answer has neither SecretString nor SecretBinary');
   }
-  registerSecret(value);
   return value;
 };
 
@@ -76,7 +74,47 @@ export const validate = async (id: string, value: unknown, schema: StandardSchem
     const list = issues.map((i) => `${i.path} (${i.message})`).join('; ');
     throw new SecretsError(id, 'SchemaMismatch', `does not match the schema at ${list}`, { issues });
   }
-  // a schema may transform: the output's strings are secrets too
-  registerSecret(result.value);
   return result.value;
+};
+
+/** Which parts of a secret's value are secret (SecretSpec's `redact` / `notSecret`). */
+export interface MaskSpec {
+  redact?: readonly string[] | undefined;
+  notSecret?: readonly string[] | undefined;
+}
+
+/** Warnings already written, so a cached secret read again (getSecretValues) warns once. */
+const warned = new Set<string>();
+
+/**
+ * Registers for masking what the secret spec keeps: the value after its schema (a schema that picks `{ password }`
+ * makes only the password secret), restricted to `redact` and without `notSecret` when given. A value nothing of
+ * which can be masked ("", null, true, {}) and a `redact` path that is not in the value get one `warn` line naming
+ * the secret and why (never the value).
+ */
+export const registerValue = (id: string, key: string | undefined, value: unknown, spec: MaskSpec): void => {
+  const r = registerSecret(value, { redact: spec.redact, notSecret: spec.notSecret });
+  const problems: string[] = [];
+  if (r.text + r.whole === 0 && spec.redact === undefined) {
+    const root = r.unmasked.find((u) => u.path === '');
+    problems.push(`nothing in its value can be masked (${root?.reason ?? (r.unmasked.length > 0 ? r.unmasked.map((u) => `${u.path}: ${u.reason}`).join('; ') : 'no value')})`);
+  }
+  for (const path of spec.redact ?? []) {
+    if (!hasPath(value, path)) problems.push(`redact path "${path}" is not in the value: nothing masked for it`);
+  }
+  if (problems.length === 0) return;
+  const where = key !== undefined ? `secret "${id}" (key "${key}")` : `secret "${id}"`;
+  const message = `secrets: ${where}: ${problems.join('; ')}`;
+  if (warned.has(message)) return;
+  if (warned.size < 1000) warned.add(message);
+  getLogSink().log('warn', message, { secretId: id, ...(key !== undefined ? { secretKey: key } : {}) });
+};
+
+const hasPath = (value: unknown, path: string): boolean => {
+  let v = value;
+  for (const part of path === '' ? [] : path.split('.')) {
+    if (v === null || typeof v !== 'object' || !Object.hasOwn(v, part)) return false;
+    v = (v as Record<string, unknown>)[part];
+  }
+  return true;
 };

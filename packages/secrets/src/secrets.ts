@@ -1,10 +1,10 @@
 import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { describeValue, safeString } from '@lambdaware/shared';
+import { describeValue, safeString, trackSecretLoad } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
-import { decode, validate, type ParseMode } from './parse.js';
-import { defaultClient, requestKey, storeFor, type RawSecret, type SecretRequest, type SecretStore } from './store.js';
+import { decode, registerValue, validate, type ParseMode } from './parse.js';
+import { defaultClient, requestKey, storeFor, timeoutError, type Bound, type RawSecret, type SecretRequest, type SecretStore } from './store.js';
 
 declare const valueType: unique symbol;
 
@@ -20,6 +20,13 @@ export interface SecretSpec<S extends StandardSchemaV1 | undefined = StandardSch
   parse?: ParseMode;
   versionId?: string;
   versionStage?: string;
+  /**
+   * Only the values at these dotted paths of the value (after the schema) are secret, e.g. `['password']`.
+   * Default: every value the spec keeps. `[]`: none (the raw SecretString is still masked as a whole).
+   */
+  redact?: readonly string[];
+  /** The values at these dotted paths are not secret (e.g. `['host', 'dbname']`): never masked. */
+  notSecret?: readonly string[];
   /** Type-only: the value's type, set by `secret<T>()`. */
   readonly [valueType]?: unknown;
 }
@@ -48,7 +55,7 @@ export type SecretValues<F extends Record<string, FetchSpec>> = { [K in keyof F]
  */
 export const secret = <T>(
   id: string,
-  spec: Pick<SecretSpec<undefined>, 'parse' | 'versionId' | 'versionStage'> = {},
+  spec: Pick<SecretSpec<undefined>, 'parse' | 'versionId' | 'versionStage' | 'redact' | 'notSecret'> = {},
 ): SecretSpec<undefined> & { readonly [valueType]?: T } => ({ ...spec, id }) as SecretSpec<undefined> & { readonly [valueType]?: T };
 
 export interface SecretsOptions<F extends Record<string, FetchSpec>> {
@@ -64,21 +71,34 @@ export interface SecretsOptions<F extends Record<string, FetchSpec>> {
   prefetch?: boolean;
   /** Fetch 2+ secrets due at once with one BatchGetSecretValue. */
   batch?: boolean;
+  /**
+   * A fetch in `before` gives up this many ms before the invocation's deadline (a `Timeout` SecretsError), so that
+   * the failure is logged and reported instead of a Lambda timeout.
+   */
+  fetchMargin?: number;
+  /** The prefetch at creation (no invocation yet) gives up after this many ms. */
+  prefetchTimeout?: number;
 }
 
 /** Lambda's context type as Middy sees it. */
 type LambdaContext = Request['context'];
 
 export const DEFAULT_CACHE_TTL_MS = 5 * 60 * 1000;
+/** ms kept between a fetch giving up and the invocation's deadline, for the error line and the Sentry event. */
+export const DEFAULT_FETCH_MARGIN_MS = 500;
+/** The prefetch runs during init, which Lambda bounds to 10 s: it gives up after 9 s unless an invocation waits longer. */
+export const DEFAULT_PREFETCH_TIMEOUT_MS = 9000;
 
 const defaults = {
   cacheTtlMs: DEFAULT_CACHE_TTL_MS,
   prefetch: true,
   batch: true,
+  fetchMargin: DEFAULT_FETCH_MARGIN_MS,
+  prefetchTimeout: DEFAULT_PREFETCH_TIMEOUT_MS,
 };
 
-const OPTION_NAMES = new Set(['fetch', 'client', 'clientConfig', 'cacheTtlMs', 'prefetch', 'batch']);
-const SPEC_NAMES = new Set(['id', 'env', 'schema', 'parse', 'versionId', 'versionStage']);
+const OPTION_NAMES = new Set(['fetch', 'client', 'clientConfig', 'cacheTtlMs', 'prefetch', 'batch', 'fetchMargin', 'prefetchTimeout']);
+const SPEC_NAMES = new Set(['id', 'env', 'schema', 'parse', 'versionId', 'versionStage', 'redact', 'notSecret']);
 const PARSE_MODES = new Set(['json', 'text', 'binary', undefined]);
 
 const invalid = (message: string, key?: string): SecretsError => new SecretsError('', 'InvalidOptions', message, { key });
@@ -91,6 +111,8 @@ interface Binding {
   cacheKey: string;
   parse: ParseMode | undefined;
   schema: StandardSchemaV1 | undefined;
+  redact: readonly string[] | undefined;
+  notSecret: readonly string[] | undefined;
   memo: { raw: RawSecret; value: unknown } | undefined;
 }
 
@@ -99,7 +121,7 @@ const bindSpec = (key: string, spec: unknown): Binding => {
   if (typeof spec === 'string') {
     if (spec.length === 0) throw invalid(`option ${at} must be a secret name or ARN, got an empty string`, key);
     const request = { id: spec };
-    return { key, request, cacheKey: requestKey(request), parse: undefined, schema: undefined, memo: undefined };
+    return { key, request, cacheKey: requestKey(request), parse: undefined, schema: undefined, redact: undefined, notSecret: undefined, memo: undefined };
   }
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw invalid(`option ${at} must be a secret name or ARN, or { id | env, schema?, parse? }; got ${spec === null ? 'null' : typeof spec}`, key);
@@ -124,6 +146,8 @@ const bindSpec = (key: string, spec: unknown): Binding => {
   for (const name of ['versionId', 'versionStage'] as const) {
     if (s[name] !== undefined && (typeof s[name] !== 'string' || s[name] === '')) throw invalid(`option ${at}.${name} must be a non-empty string`, key);
   }
+  checkPaths(s.redact, `${at}.redact`, key);
+  checkPaths(s.notSecret, `${at}.notSecret`, key);
   const request = { id: id!, versionId: s.versionId, versionStage: s.versionStage };
   return {
     key,
@@ -131,8 +155,42 @@ const bindSpec = (key: string, spec: unknown): Binding => {
     cacheKey: requestKey(request),
     parse: s.parse,
     schema: s.schema,
+    redact: s.redact,
+    notSecret: s.notSecret,
     memo: undefined,
   };
+};
+
+/** `redact` / `notSecret`: an array of dotted paths (`'password'`, `'db.password'`). */
+export const checkPaths = (paths: unknown, at: string, key?: string): void => {
+  if (paths === undefined) return;
+  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string' || p.length === 0)) {
+    throw new SecretsError('', 'InvalidOptions', `option ${at} must be an array of field paths (e.g. ['password', 'db.token']), got ${describeValue(paths)}`, { key });
+  }
+};
+
+/** `fetchMargin` / `prefetchTimeout` / `timeoutMs`: a number of ms. */
+export const checkMs = (value: unknown, name: string, min: number): void => {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
+    throw invalid(`option ${name} must be a number of milliseconds >= ${min}, got ${describeValue(value)}`);
+  }
+};
+
+/** The bound of a fetch when the context gives no remaining time. */
+export const UNKNOWN_DEADLINE_MS = 10_000;
+
+/** The bound of a wait in an invocation: its remaining time minus the margin. */
+export const invocationBound = (context: { getRemainingTimeInMillis?: () => number } | undefined, margin: number, now = Date.now()): Bound => {
+  let remaining: number | undefined;
+  try {
+    const r = context?.getRemainingTimeInMillis?.();
+    if (typeof r === 'number' && Number.isFinite(r)) remaining = r;
+  } catch {
+    // a context whose getRemainingTimeInMillis throws: no deadline known
+  }
+  // not Lambda's context (a test's, a hand-made one): still bounded, by UNKNOWN_DEADLINE_MS
+  if (remaining === undefined) return { deadline: now + UNKNOWN_DEADLINE_MS, margin: 0, source: `${UNKNOWN_DEADLINE_MS} ms (the context has no getRemainingTimeInMillis)` };
+  return { deadline: now + remaining - margin, margin, source: "the invocation's deadline" };
 };
 
 export const validateCommon = (options: { client?: unknown; clientConfig?: unknown; cacheTtlMs?: unknown }): void => {
@@ -177,13 +235,15 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   validateCommon(options);
   if (typeof options.prefetch !== 'boolean') throw invalid('option prefetch must be a boolean');
   if (typeof options.batch !== 'boolean') throw invalid('option batch must be a boolean');
+  checkMs(options.fetchMargin, 'fetchMargin', 0);
+  checkMs(options.prefetchTimeout, 'prefetchTimeout', 1);
   const fetch: Record<string, unknown> = options.fetch ?? { secret: { env: 'SECRET_ARN' } };
   if (fetch === null || typeof fetch !== 'object' || Array.isArray(fetch) || Object.keys(fetch).length === 0) {
     throw invalid('option fetch must be an object of context key to secret name/ARN or spec, with at least one key');
   }
   const bindings = Object.entries(fetch).map(([key, spec]) => bindSpec(key, spec));
   const requests = bindings.map((b) => b.request);
-  const { cacheTtlMs, batch } = options;
+  const { cacheTtlMs, batch, fetchMargin, prefetchTimeout } = options;
   const store = lazyStore(options);
 
   /**
@@ -196,6 +256,7 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   const valueOf = async (b: Binding, raw: RawSecret): Promise<unknown> => {
     if (b.memo?.raw === raw) return b.memo.value;
     const value = await validate(b.request.id, decode(b.request.id, raw, b.parse), b.schema);
+    registerValue(b.request.id, b.key, value, b);
     b.memo = { raw, value };
     current = undefined;
     return value;
@@ -219,8 +280,8 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     return current;
   };
 
-  const loadValues = async (): Promise<Record<string, unknown>> => {
-    const pending = store().load(requests, cacheTtlMs, batch);
+  const loadValues = async (bound: Bound): Promise<Record<string, unknown>> => {
+    const pending = store().load(requests, cacheTtlMs, batch, bound);
     const settled = await Promise.allSettled(pending.map((p, i) => p.then((raw) => valueOf(bindings[i]!, raw))));
     const values: Record<string, unknown> = {};
     for (const [i, r] of settled.entries()) {
@@ -236,11 +297,49 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
 
   // Cold start: the fetches start now and overlap the rest of init. A failure is kept (not an unhandled
   // rejection) and thrown by the first `before`.
+  // Bounded by prefetchTimeout (init has no invocation deadline yet); the first invocation waits for it no longer
+  // than its own bound. Tracked, so that a line written before it settles (the cold-start event line) can wait.
   let prefetched: Promise<Record<string, unknown>> | undefined;
   if (options.prefetch) {
-    prefetched = loadValues();
+    prefetched = loadValues({ deadline: Date.now() + prefetchTimeout, margin: 0, source: `the prefetch's bound (prefetchTimeout ${prefetchTimeout} ms)` });
     prefetched.catch(() => undefined);
+    trackSecretLoad(prefetched);
   }
+
+  /** A load in `before`, bounded by the invocation and tracked. */
+  const loadInInvocation = (context: LambdaContext): Promise<Record<string, unknown>> => {
+    const load = loadValues(invocationBound(context, fetchMargin));
+    trackSecretLoad(load);
+    return load;
+  };
+
+  /** The prefetch, waited for no longer than this invocation's bound (it goes on, and is shared, until its own). */
+  const awaitPrefetch = (first: Promise<Record<string, unknown>>, context: LambdaContext): Promise<Record<string, unknown>> => {
+    const bound = invocationBound(context, fetchMargin);
+    const now = Date.now();
+    if (bound.deadline === Infinity) return first;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const ids = bindings.map((b) => b.request.id).join(', ');
+        // the next invocation makes new calls rather than waiting on the prefetch's again
+        store().abandon(requests);
+        const error = timeoutError(ids, bound, now);
+        reject(bindings.length === 1 ? error.withKey(bindings[0]!.key) : error);
+      }, Math.max(0, bound.deadline - now));
+      first.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          // the prefetch gave up at its own bound (init hung): this invocation fetches again, within its bound
+          if (e instanceof SecretsError && e.code === 'Timeout') loadValues(bound).then(resolve, reject);
+          else reject(e);
+        },
+      );
+    });
+  };
 
   /** One descriptor, reused: `context.secrets` is non-enumerable (logging the context does not print it). */
   const descriptor: PropertyDescriptor = { value: undefined, enumerable: false, writable: true, configurable: true };
@@ -256,12 +355,12 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     if (prefetched !== undefined) {
       const first = prefetched;
       prefetched = undefined;
-      const prefetchedValues = await first;
+      const prefetchedValues = await awaitPrefetch(first, request.context);
       // with a TTL of 0 the prefetch is this (first) invocation's fetch; otherwise the cache decides, which
       // matters when init ran long before the first invocation (provisioned concurrency)
       if (cacheTtlMs === 0) values = prefetchedValues;
     }
-    values ??= cachedValues() ?? (await loadValues());
+    values ??= cachedValues() ?? (await loadInInvocation(request.context));
     put(request.context, values);
   };
 

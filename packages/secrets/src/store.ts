@@ -4,8 +4,21 @@ import {
   SecretsManagerClient,
   type SecretValueEntry,
 } from '@aws-sdk/client-secrets-manager';
-import { getLogSink, registerSecret } from '@lambdaware/shared';
+import { classifySecret, getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, toSecretsError } from './errors.js';
+
+/**
+ * How long a wait may last: until `deadline` (Date.now() ms), which is `margin` ms before the end of what bounds
+ * it (`source`: the invocation's deadline, the prefetch's bound, or getSecretValues' timeoutMs).
+ */
+export interface Bound {
+  deadline: number;
+  margin: number;
+  source: string;
+}
+
+/** No bound (only for tests and internal calls that bound themselves). */
+export const UNBOUNDED: Bound = { deadline: Infinity, margin: 0, source: 'none' };
 
 /** What Secrets Manager returned for one secret, as received (registered for redaction on arrival). */
 export interface RawSecret {
@@ -25,9 +38,23 @@ export interface SecretRequest {
   versionStage?: string;
 }
 
+/** One request (or one BatchGetSecretValue chunk) to Secrets Manager: aborted at the latest deadline of its waiters. */
+interface Call {
+  controller: AbortController;
+  deadline: number;
+  startedAt: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Set when the deadline passed: the request was aborted, and is shared by no one from then on. */
+  gaveUp: boolean;
+  /** Tracked promises not settled yet: the timer is cleared when none is left. */
+  pending: number;
+  bound: Bound;
+}
+
 interface Entry {
   raw?: RawSecret;
   inflight?: Promise<RawSecret>;
+  call?: Call;
 }
 
 const BATCH_LIMIT = 20;
@@ -44,8 +71,11 @@ const received = (value: {
   SecretString?: string;
   SecretBinary?: Uint8Array;
 }): RawSecret => {
-  if (value.SecretString !== undefined) registerSecret(value.SecretString);
-  if (value.SecretBinary !== undefined) registerSecret(Buffer.from(value.SecretBinary).toString('base64'));
+  // the whole raw text, when it is long enough to be masked inside text (a JSON document, a long token); a short
+  // one is registered by decode() as what its parse mode makes of it (a plain-text "5432" as a whole value, a
+  // JSON "true" not at all)
+  if (value.SecretString !== undefined && classifySecret(value.SecretString) === 'text') registerSecret(value.SecretString);
+  if (value.SecretBinary !== undefined && value.SecretBinary.length > 0) registerSecret(value.SecretBinary);
   return {
     arn: value.ARN,
     name: value.Name,
@@ -80,33 +110,68 @@ export class SecretStore {
     return raw !== undefined && now - raw.fetchedAt < ttlMs ? raw : undefined;
   }
 
-  /** One promise per request (same order): cached, in flight, or fetched now (in one batch when 2+ are due). */
-  load(requests: SecretRequest[], ttlMs: number, batch = true): Promise<RawSecret>[] {
+  /**
+   * One promise per request (same order): cached, in flight, or fetched now (in one batch when 2+ are due). Each
+   * wait ends by `bound.deadline` (a Timeout SecretsError then); a request in flight is aborted at the latest
+   * deadline of everyone waiting on it, and from then on shared by no one: the next load makes a new call.
+   */
+  load(requests: SecretRequest[], ttlMs: number, batch = true, bound: Bound = UNBOUNDED): Promise<RawSecret>[] {
     const now = Date.now();
     const due = new Map<string, SecretRequest>();
     for (const r of requests) {
       const key = requestKey(r);
       const entry = this.entries.get(key);
       if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) continue;
-      if (entry?.inflight !== undefined) continue;
+      if (entry?.inflight !== undefined) {
+        if (entry.call !== undefined) extend(entry.call, bound);
+        continue;
+      }
       due.set(key, r);
+    }
+    if (due.size > 0 && bound.deadline <= now) {
+      // no time left: nothing is started (a request no one waits for would only be given up)
+      return requests.map((r) => {
+        const entry = this.entries.get(requestKey(r));
+        if (entry?.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]));
+        if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) return Promise.resolve(entry.raw);
+        return Promise.reject(timeoutError(r.id, bound, now, undefined, true));
+      });
     }
     const batchable = [...due.values()].filter((r) => r.versionId === undefined && r.versionStage === undefined);
     const useBatch = batch && !this.batchRefused && batchable.length >= 2;
     const single = useBatch ? [...due.values()].filter((r) => !batchable.includes(r)) : [...due.values()];
-    for (const r of single) this.track(r, this.getOne(r));
+    for (const r of single) {
+      const call = startCall(bound, now);
+      this.track(r, this.getOne(r, call), call);
+    }
     if (useBatch) {
       for (let i = 0; i < batchable.length; i += BATCH_LIMIT) {
         const chunk = batchable.slice(i, i + BATCH_LIMIT);
-        const results = this.getBatch(chunk);
-        chunk.forEach((r, j) => this.track(r, results[j]!));
+        const call = startCall(bound, now);
+        const results = this.getBatch(chunk, call);
+        chunk.forEach((r, j) => this.track(r, results[j]!, call));
       }
     }
     return requests.map((r) => {
       const entry = this.entries.get(requestKey(r))!;
-      if (entry.inflight !== undefined) return entry.inflight;
+      if (entry.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]));
       return Promise.resolve(entry.raw!);
     });
+  }
+
+  /**
+   * A wait on these requests reached its deadline: the requests in flight go on for whoever still waits on them
+   * (until their own bound), but no later load shares them: it makes a new call (one that hung a whole invocation
+   * long is not worth waiting on again).
+   */
+  abandon(requests: SecretRequest[]): void {
+    for (const r of requests) {
+      const entry = this.entries.get(requestKey(r));
+      if (entry !== undefined) {
+        entry.inflight = undefined;
+        entry.call = undefined;
+      }
+    }
   }
 
   /** Forgets every cached value (the next read fetches). */
@@ -114,7 +179,7 @@ export class SecretStore {
     this.entries.clear();
   }
 
-  private track(request: SecretRequest, promise: Promise<RawSecret>): void {
+  private track(request: SecretRequest, promise: Promise<RawSecret>, call: Call): void {
     const key = requestKey(request);
     let entry = this.entries.get(key);
     if (entry === undefined) {
@@ -123,38 +188,55 @@ export class SecretStore {
     }
     const e = entry;
     e.inflight = promise;
+    e.call = call;
+    const forget = (): void => {
+      if (e.inflight === promise) {
+        e.inflight = undefined;
+        e.call = undefined;
+      }
+    };
+    // given up at the deadline: no later load shares this request (it may never answer)
+    call.controller.signal.addEventListener('abort', forget, { once: true });
+    call.pending++;
+    const done = (): void => {
+      forget();
+      if (--call.pending === 0) settle(call);
+    };
     promise.then(
       (raw) => {
-        if (e.inflight === promise) e.inflight = undefined;
+        done();
         e.raw = raw;
       },
-      () => {
-        // never cached: the stale value (if any) stays stale, so the next read fetches again
-        if (e.inflight === promise) e.inflight = undefined;
-      },
+      // never cached: the stale value (if any) stays stale, so the next read fetches again
+      done,
     );
   }
 
-  private async getOne(r: SecretRequest): Promise<RawSecret> {
+  private async getOne(r: SecretRequest, call: Call): Promise<RawSecret> {
     try {
+      if (call.gaveUp) throw new Error('given up');
       const out = await this.client.send(
         new GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }),
+        { abortSignal: call.controller.signal },
       );
       return received(out);
     } catch (e) {
+      if (call.gaveUp) throw timeoutError(r.id, call.bound, call.startedAt, e);
       throw toSecretsError(r.id, e);
     }
   }
 
-  private getBatch(requests: SecretRequest[]): Promise<RawSecret>[] {
-    const call = this.client.send(new BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) })).then(
+  private getBatch(requests: SecretRequest[], bound: Call): Promise<RawSecret>[] {
+    const ids = requests.map((r) => r.id).join(', ');
+    const call = this.client.send(new BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) }), { abortSignal: bound.controller.signal }).then(
       (out) => {
         // register every value the moment it arrives, before anyone parses or logs anything
         const values: RawSecret[] = (out.SecretValues ?? []).map((v: SecretValueEntry) => received(v));
         return { values, entries: out.SecretValues ?? [], errors: out.Errors ?? [] };
       },
       (e: unknown) => {
-        const mapped = toSecretsError(requests.map((r) => r.id).join(', '), e);
+        if (bound.gaveUp) return timeoutError(ids, bound.bound, bound.startedAt, e);
+        const mapped = toSecretsError(ids, e);
         if (BATCH_FALLBACK.has(mapped.code)) {
           this.batchRefused = true;
           getLogSink().log('warn', 'secrets: BatchGetSecretValue failed, fetching one secret per call from now on', {
@@ -168,16 +250,79 @@ export class SecretStore {
     );
     return requests.map(async (r) => {
       const result = await call;
-      if (result === undefined) return this.getOne(r);
-      if (result instanceof SecretsError) throw toSecretsError(r.id, result.cause);
+      if (result === undefined) return this.getOne(r, bound);
+      if (result instanceof SecretsError) {
+        throw result.code === 'Timeout' && bound.gaveUp ? timeoutError(r.id, bound.bound, bound.startedAt, result.cause) : toSecretsError(r.id, result.cause);
+      }
       const index = result.entries.findIndex((v) => answers(r.id, v));
       if (index >= 0) return result.values[index]!;
       // in Errors (not found, decryption failure, no permission on this one...) or missing: ask for it alone,
-      // which gives that secret's own error with its full detail
-      return this.getOne(r);
+      // which gives that secret's own error with its full detail (within the same bound)
+      return this.getOne(r, bound);
     });
   }
 }
+
+/** A call bounded by `bound`: aborted (given up) when its deadline passes. */
+const startCall = (bound: Bound, now: number): Call => {
+  const call: Call = { controller: new AbortController(), deadline: -Infinity, startedAt: now, timer: undefined, gaveUp: false, pending: 0, bound };
+  extend(call, bound);
+  return call;
+};
+
+/** A new waiter with a later deadline keeps the call alive until then. */
+const extend = (call: Call, bound: Bound): void => {
+  if (call.gaveUp || bound.deadline <= call.deadline) return;
+  call.deadline = bound.deadline;
+  call.bound = bound;
+  if (call.timer !== undefined) clearTimeout(call.timer);
+  call.timer = undefined;
+  if (bound.deadline === Infinity) return;
+  call.timer = setTimeout(() => {
+    call.gaveUp = true;
+    call.controller.abort();
+  }, Math.max(0, bound.deadline - Date.now()));
+  // a request in flight keeps the process alive on its own; the timer alone must not
+  call.timer.unref?.();
+};
+
+/** The call answered (or failed): its timer is no longer needed. */
+const settle = (call: Call): void => {
+  if (call.timer !== undefined) clearTimeout(call.timer);
+  call.timer = undefined;
+};
+
+/** The Timeout error of a wait that reached its deadline. */
+export const timeoutError = (id: string, bound: Bound, waitedFrom: number, cause?: unknown, notStarted = false): SecretsError => {
+  const now = Date.now();
+  const left = bound.deadline === Infinity ? 0 : Math.max(0, Math.round(bound.deadline - now + bound.margin));
+  const waited = Math.max(0, Math.round(now - waitedFrom));
+  const what = notStarted
+    ? `not fetched: ${left} ms left before ${bound.source}, within the ${bound.margin} ms margin kept for the failure to be reported`
+    : `no answer from Secrets Manager in ${waited} ms: gave up with ${left} ms left before ${bound.source} (margin ${bound.margin} ms), so the failure is reported instead of a Lambda timeout`;
+  return new SecretsError(id, 'Timeout', what, cause !== undefined ? { cause } : {});
+};
+
+/** A wait on a shared request, ended by this waiter's own deadline (a later waiter can have a later one). */
+const waitFor = (promise: Promise<RawSecret>, id: string, bound: Bound, now: number, onTimeout: () => void): Promise<RawSecret> => {
+  if (bound.deadline === Infinity) return promise;
+  return new Promise<RawSecret>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onTimeout();
+      reject(timeoutError(id, bound, now));
+    }, Math.max(0, bound.deadline - now));
+    promise.then(
+      (raw) => {
+        clearTimeout(timer);
+        resolve(raw);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e);
+      },
+    );
+  });
+};
 
 const stores = new WeakMap<SecretsManagerClient, SecretStore>();
 

@@ -2,7 +2,12 @@ export { KEYS } from './keys.js';
 export {
   REDACTED,
   MIN_SECRET_LENGTH,
+  MIN_TEXT_SECRET_LENGTH,
+  classifySecret,
   registerSecret,
+  type Registration,
+  type RegisterOptions,
+  type UnmaskedPart,
   clearSecrets,
   hasSecrets,
   redactString,

@@ -1,5 +1,5 @@
 import { KEYS } from './keys.js';
-import { redactJsonText } from './redaction.js';
+import { redactDeep, redactString } from './redaction.js';
 import { safeStringify } from './json.js';
 
 export type SinkLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -24,7 +24,8 @@ export const getLogSink = (): LogSink =>
 /** One JSON line on stderr: `{ level, message, timestamp, ...fields }`, with registered secrets masked. */
 export const stderrSink: LogSink = {
   log(level, message, fields) {
-    const line = safeStringify({ level: level.toUpperCase(), message, timestamp: new Date().toISOString(), ...fields });
-    process.stderr.write(`${redactJsonText(line)}\n`);
+    // masked where the values are, before serializing: the line stays JSON, numbers and keys are never cut
+    const line = safeStringify({ level: level.toUpperCase(), message: redactString(message), timestamp: new Date().toISOString(), ...redactDeep(fields) });
+    process.stderr.write(`${line}\n`);
   },
 };

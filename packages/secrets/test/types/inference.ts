@@ -51,3 +51,15 @@ export const plain = async () => {
 
 // @ts-expect-error unknown parse mode
 secrets({ fetch: { a: { id: 'x', parse: 'yaml' } } });
+
+// which values are secret, and the bounds: typed options
+secrets({ fetch: { db: { id: 'x', schema: DbSecret, redact: ['password'], notSecret: ['host'] } }, fetchMargin: 300, prefetchTimeout: 5000 });
+// @ts-expect-error redact is a list of paths
+secrets({ fetch: { db: { id: 'x', redact: 'password' } } });
+export const bounded = async (context: { getRemainingTimeInMillis(): number }) => {
+  const db = await getSecretValues('prod/db', DbSecret, { context, redact: ['password'] });
+  await getSecretValues('prod/db', undefined, { timeoutMs: 2000, notSecret: ['host'] });
+  // @ts-expect-error context must give the remaining time
+  await getSecretValues('prod/db', undefined, { context: {} });
+  return db.port;
+};
