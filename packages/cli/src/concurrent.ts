@@ -52,6 +52,9 @@ interface Environment {
   socketPath: string;
 }
 
+/** The streams holding the start of a line whose end has not come yet (a line larger than a pipe's buffer). */
+const partials = new Set<Readable | Socket>();
+
 /** Splits a stream into lines and hands each one over. */
 function lineReader(stream: Readable | Socket, onLine: (line: string) => void, onBytes: (n: number) => void): Promise<void> {
   return new Promise((resolve) => {
@@ -61,11 +64,14 @@ function lineReader(stream: Readable | Socket, onLine: (line: string) => void, o
       onBytes(chunk.length);
       const parts = (partial + chunk).split('\n');
       partial = parts.pop()!;
+      if (partial) partials.add(stream);
+      else partials.delete(stream);
       for (const part of parts) onLine(part.replace(/\r$/, ''));
     });
     stream.on('error', () => undefined);
     stream.on('close', () => {
       if (partial) onLine(partial);
+      partials.delete(stream);
       resolve();
     });
   });
@@ -110,11 +116,15 @@ export async function invokeConcurrently(
     emit(line, id, true);
   };
   async function settle(): Promise<void> {
-    // worker threads' stdout goes through the runtime's main thread: give it a moment after the response
-    for (let i = 0; i < 20; i++) {
+    // A worker thread's stdout goes through the runtime's main thread, so its last lines may come just after its
+    // response: wait until nothing has come for 5 ms (at most 50 ms), so they are printed before END.
+    for (let i = 0; i < 10; i++) {
       const before = bytesSeen;
-      await new Promise((resolve) => setTimeout(resolve, i === 0 ? 2 : 0));
-      if (bytesSeen === before && i >= 1) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (bytesSeen === before) break;
+    }
+    for (const until = performance.now() + 2000; partials.size > 0 && performance.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 

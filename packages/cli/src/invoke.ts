@@ -315,18 +315,45 @@ async function run(options: InvokeOptions, validated: Validated, execArgv: strin
   let bytesSeen = 0;
   const emit = (line: string, fromFunction = false) => {
     allLines.push(line);
+    options.output?.write(line + '\n');
+    // A line that comes after its invocation's END (a large write still in the pipe when the response came)
+    // belongs to the invocation it names, not to the next one.
+    const late = fromFunction ? lateOwner(line) : undefined;
+    if (late) {
+      late.logs.push(line);
+      late.functionLines.push(line);
+      return;
+    }
     lines.push(line);
     if (fromFunction) fnLines.push(line);
-    options.output?.write(line + '\n');
+  };
+  const finished = new Map<string, InvocationResult>();
+  let currentRequestId: string | undefined;
+  const lateOwner = (line: string): InvocationResult | undefined => {
+    if (finished.size === 0) return undefined;
+    const ids: string[] = line.slice(0, 4096).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+    if (currentRequestId !== undefined && ids.includes(currentRequestId)) return undefined;
+    for (const id of ids) {
+      const owner = finished.get(id);
+      if (owner) return owner;
+    }
+    return undefined;
   };
   /** Lets the pipes deliver what the function wrote before its response arrived (lines before END). */
   async function settle(): Promise<void> {
     for (let i = 0; i < 20; i++) {
       const before = bytesSeen;
       await new Promise((resolve) => setImmediate(resolve));
-      if (bytesSeen === before && i >= 1) return;
+      if (bytesSeen === before && i >= 1) break;
+    }
+    // A line larger than the pipe's buffer (64 KB) is still coming in pieces when the response arrives: wait for
+    // its end (at most 2 s), so that it is printed before END and counted in this invocation's lines.
+    for (const until = performance.now() + 2000; partials.size > 0 && performance.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
+  /** The streams holding the start of a line whose end has not come yet. */
+  const partials = new Set<Readable>();
 
   const childEnv = functionEnvironment(options, location, address, memory);
 
@@ -355,10 +382,13 @@ async function run(options: InvokeOptions, validated: Validated, execArgv: strin
             bytesSeen += chunk.length;
             const parts = (partial + chunk).split('\n');
             partial = parts.pop()!;
+            if (partial) partials.add(stream);
+            else partials.delete(stream);
             for (const part of parts) emit(part.replace(/\r$/, ''), true);
           });
           stream.on('close', () => {
             if (partial) emit(partial, true);
+            partials.delete(stream);
             resolve();
           });
         }),
@@ -410,7 +440,10 @@ async function run(options: InvokeOptions, validated: Validated, execArgv: strin
 
   const results: InvocationResult[] = [];
   const finish = (result: Omit<InvocationResult, 'logs' | 'functionLines'>) => {
-    results.push({ ...result, logs: lines, functionLines: fnLines });
+    const done: InvocationResult = { ...result, logs: lines, functionLines: fnLines };
+    results.push(done);
+    finished.set(done.requestId, done);
+    currentRequestId = undefined;
     lines = [];
     fnLines = [];
   };
@@ -418,6 +451,7 @@ async function run(options: InvokeOptions, validated: Validated, execArgv: strin
   try {
     for (const event of events) {
       const requestId = randomUUID();
+      currentRequestId = requestId;
       let cold = false;
       let initDurationMs: number | undefined;
       if (env?.exit) await stopEnvironment();
@@ -542,6 +576,12 @@ async function run(options: InvokeOptions, validated: Validated, execArgv: strin
       finish({ requestId, status: 'timeout', exitCode: EXIT_CODES.timeout, cold, payload: JSON.stringify(error), error, report });
     }
   } finally {
+    // the last lines the function wrote may still be in the pipes: let them come before the environment stops
+    for (let quiet = 0, until = performance.now() + 2000; env && !env.exit && quiet < 4 && performance.now() < until; ) {
+      const before = bytesSeen;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      quiet = bytesSeen === before && partials.size === 0 ? quiet + 1 : 0;
+    }
     await stopEnvironment();
     await api.close();
   }
