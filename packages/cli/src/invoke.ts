@@ -576,8 +576,9 @@ async function run(options: InvokeOptions, validated: Validated, execArgv: strin
       finish({ requestId, status: 'timeout', exitCode: EXIT_CODES.timeout, cold, payload: JSON.stringify(error), error, report });
     }
   } finally {
-    // the last lines the function wrote may still be in the pipes: let them come before the environment stops
-    for (let quiet = 0, until = performance.now() + 2000; env && !env.exit && quiet < 4 && performance.now() < until; ) {
+    // the last lines the function wrote may still be coming (a large line can be written after the response was
+    // posted): wait for 50 ms of quiet (at most 2 s) before the environment stops
+    for (let quiet = 0, until = performance.now() + 2000; env && !env.exit && quiet < 10 && performance.now() < until; ) {
       const before = bytesSeen;
       await new Promise((resolve) => setTimeout(resolve, 5));
       quiet = bytesSeen === before && partials.size === 0 ? quiet + 1 : 0;
