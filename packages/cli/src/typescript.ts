@@ -37,9 +37,12 @@ interface Esbuild {
   build(options: Record<string, unknown>): Promise<{ errors: EsbuildMessage[]; warnings: EsbuildMessage[] }>;
 }
 
-/** Loads the project's esbuild (resolved from the handler's directory), else one beside the CLI. */
-async function loadEsbuild(from: string, spec: string): Promise<Esbuild> {
-  for (const base of [join(from, 'noop.js'), import.meta.url]) {
+/**
+ * Loads the project's esbuild (resolved from the handler's directory), else one beside the CLI (`bases`: where to
+ * resolve it from, in order). Throws `InvokeUsageError` saying what to do when there is none.
+ */
+export async function loadEsbuild(spec: string, bases: string[]): Promise<Esbuild> {
+  for (const base of bases) {
     try {
       const path = createRequire(base).resolve('esbuild');
       const mod = (await import(pathToFileURL(path).href)) as Esbuild & { default?: Esbuild };
@@ -74,7 +77,7 @@ export async function bundleTypeScript(spec: string, cwd = process.cwd()): Promi
   const file = resolve(cwd, hash === -1 ? spec : spec.slice(0, hash));
   const exportPart = hash === -1 ? '' : spec.slice(hash);
   if (!existsSync(file)) throw new InvokeUsageError(`handler "${spec}": no such file ${file}`);
-  const esbuild = await loadEsbuild(dirname(file), spec);
+  const esbuild = await loadEsbuild(spec, [join(dirname(file), 'noop.js'), import.meta.url]);
   const nodeModules = nearestNodeModules(dirname(file));
   const id = `${createHash('sha256').update(file).digest('hex').slice(0, 12)}-${process.pid}-${randomBytes(4).toString('hex')}`;
   const dir = nodeModules ? join(nodeModules, '.cache', 'lambdaware', id) : join(tmpdir(), 'lambdaware-ts', id);
