@@ -67,7 +67,7 @@ export interface InvokeOptions {
   output?: { write(text: string): unknown };
   /** The Node binary of the execution environment. Default `process.execPath`. */
   nodePath?: string;
-  /** Limit of the init phase in seconds, as Lambda's 10 s. Default 10. */
+  /** Limit of the init phase in seconds. Default 10, as Lambda's; with `concurrency`, 130 or the timeout if larger, as Managed Instances'. */
   initTimeout?: number;
   /**
    * Run the events the way Lambda Managed Instances do: aws-lambda-ric in multi-concurrent mode
@@ -152,7 +152,8 @@ export function validate(
   if (!Number.isInteger(memory) || memory < 128 || memory > 10240) {
     throw new InvokeUsageError(`memory: expected whole MB between 128 and 10240 (Lambda's range), got ${String(options.memory)}`);
   }
-  const initTimeout = options.initTimeout ?? 10;
+  // Managed Instances allow init the larger of 130 s and the function timeout; an on-demand environment 10 s
+  const initTimeout = options.initTimeout ?? (options.concurrency !== undefined ? Math.max(130, timeout) : 10);
   if (typeof initTimeout !== 'number' || !(initTimeout > 0)) {
     throw new InvokeUsageError(`initTimeout: expected seconds > 0, got ${String(options.initTimeout)}`);
   }
