@@ -10,7 +10,7 @@ const ids = (text: string) => text.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0
 
 describe('invoke({ concurrency }): Lambda Managed Instances', () => {
   it('runs up to N invocations at once in one environment, each with its own request id, response and lines', async () => {
-    const events = Array.from({ length: 40 }, (_, i) => ({ marker: `m-${i}`, ms: 80 + (i % 5) * 20, fail: i % 9 === 4 }));
+    const events = Array.from({ length: 40 }, (_, i) => ({ marker: `m-${i}`, ms: 150 + (i % 5) * 25, fail: i % 9 === 4 }));
     const result = await invoke({
       handler: fixture('concurrent.mjs'),
       events,
