@@ -155,7 +155,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const known = error instanceof InvokeUsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     if (!known) throw error;
     // invoke() names its options (timeout, memory); on the command line they are --timeout, --memory
-    const message = (error as Error).message.replace(/^(timeout|memory|concurrency):/, '--$1:');
+    const message = (error as Error).message.replace(/^(timeout|memory|concurrency):/, '--$1:').replace(/^taskRoot:/, '--task-root:');
     io.stderr.write(`lambdaware: ${message}\nRun "lambdaware --help" for usage.\n`);
     return EXIT_CODES.usageError;
   }
