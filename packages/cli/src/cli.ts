@@ -6,13 +6,19 @@ import { EXIT_CODES, invoke, type ExitCode } from './invoke.js';
 export const USAGE = `Usage: lambdaware invoke <handler-module>[#export] [options]
 
 Runs the handler as AWS Lambda does (Runtime API + the real aws-lambda-ric) and prints what CloudWatch would
-show on stderr, then the response (or the error) as JSON on stdout.
+show on stderr, then the response (or the error) as JSON on stdout. <handler-module> is a .js, .mjs or .cjs
+file, or a .ts/.mts/.cts/.tsx file (bundled on the fly with esbuild, with source maps).
 
 Options:
   -e, --event <file.json|name|->  The event: a JSON file (- for stdin), or one of
                                   ${EVENT_NAMES.join(', ')}.
                                   Repeat it to invoke several events in one warm environment. Default: {}
-  -p, --payload <JSON>            Payload of a named event (an array gives several records; the body of HTTP events)
+  -p, --payload <JSON>            Payload of a named event (an array gives several records; the body of HTTP events).
+                                  One --payload goes with every --event; several pair one to one, in order
+                                  (the i-th --payload with the i-th --event)
+  -c, --concurrency <n>           Run the events as Lambda Managed Instances do: aws-lambda-ric in
+                                  multi-concurrent mode (AWS_LAMBDA_MAX_CONCURRENCY=n), up to n in flight at once
+      --repeat <n>                Invoke the list of events n times (e.g. with --concurrency). Default 1
   -t, --timeout <seconds>         Function timeout, 1-900. Default 3
   -m, --memory <MB>               Memory size, 128-10240. Default 128
       --env <KEY=VALUE>           A function environment variable (repeatable)
@@ -61,7 +67,9 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       strict: true,
       options: {
         event: { type: 'string', short: 'e', multiple: true },
-        payload: { type: 'string', short: 'p' },
+        payload: { type: 'string', short: 'p', multiple: true },
+        concurrency: { type: 'string', short: 'c' },
+        repeat: { type: 'string' },
         timeout: { type: 'string', short: 't' },
         memory: { type: 'string', short: 'm' },
         env: { type: 'string', multiple: true },
@@ -84,25 +92,46 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     }
     if (handler === undefined) throw new InvokeUsageError('missing <handler-module>[#export], e.g. dist/index.js#handler');
     if (rest.length > 0) throw new InvokeUsageError(`unexpected argument "${rest[0]}"`);
-    let payload: unknown;
-    if (values.payload !== undefined) {
+    const payloads = (values.payload ?? []).map((text, index) => {
       try {
-        payload = JSON.parse(values.payload);
+        return JSON.parse(text) as unknown;
       } catch (error) {
-        throw new InvokeUsageError(`--payload: not valid JSON (${(error as Error).message}): ${values.payload.slice(0, 80)}`);
+        const which = values.payload!.length > 1 ? ` ${index + 1}` : '';
+        throw new InvokeUsageError(`--payload${which}: not valid JSON (${(error as Error).message}): ${text.slice(0, 80)}`);
       }
-    }
+    });
     const specs = values.event ?? [];
-    if (payload !== undefined && specs.length === 0) {
+    if (payloads.length > 0 && specs.length === 0) {
       throw new InvokeUsageError(`--payload needs --event <name> (${EVENT_NAMES.join(', ')})`);
+    }
+    if (payloads.length > 1 && payloads.length !== specs.length) {
+      throw new InvokeUsageError(
+        `--payload is given ${payloads.length} times for ${specs.length} --event${specs.length === 1 ? '' : 's'} (${specs.join(', ')}): ` +
+          `give one --payload per --event (the i-th --payload goes with the i-th --event), or a single --payload for all of them`,
+      );
     }
     const http = { method: values.method, path: values.path };
     const events = [];
-    for (const spec of specs) events.push(await loadEvent(spec, payload, http));
+    for (const [index, spec] of specs.entries()) {
+      const payload = payloads.length > 1 ? payloads[index] : payloads[0];
+      try {
+        events.push(await loadEvent(spec, payload, http));
+      } catch (error) {
+        if (error instanceof InvokeUsageError && payloads.length > 1) {
+          throw new InvokeUsageError(`--event ${index + 1} ("${spec}") with --payload ${index + 1}: ${error.message}`, { cause: error });
+        }
+        throw error;
+      }
+    }
+    const repeat = parseNumber('--repeat', values.repeat) ?? 1;
+    if (!Number.isInteger(repeat) || repeat < 1) throw new InvokeUsageError(`--repeat: expected a whole number of times, 1 or more, got "${values.repeat}"`);
+    const list = events.length > 0 ? events : [{}];
+    const all = Array.from({ length: repeat }, () => list).flat();
 
     const result = await invoke({
       handler,
-      events: events.length > 0 ? events : undefined,
+      events: all.length > 1 || events.length > 0 ? all : undefined,
+      concurrency: parseNumber('--concurrency', values.concurrency),
       timeout: parseNumber('--timeout', values.timeout),
       memory: parseNumber('--memory', values.memory),
       env: parseEnv(values.env ?? []),
@@ -112,13 +141,21 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       taskRoot: values['task-root'],
       output: io.stderr,
     });
+    if (result.concurrency) {
+      const { max, peakInFlight, environments } = result.concurrency;
+      const count = (status: string) => result.invocations.filter((i) => i.status === status).length;
+      io.stderr.write(
+        `lambdaware: ${result.invocations.length} invocations, up to ${peakInFlight} in flight at once (AWS_LAMBDA_MAX_CONCURRENCY=${max}), ` +
+          `${environments} execution environment${environments === 1 ? '' : 's'}: ${count('success')} success, ${count('error')} error, ${count('timeout')} timeout, ${count('init-error')} init error\n`,
+      );
+    }
     for (const invocation of result.invocations) io.stdout.write(invocation.payload + '\n');
     return result.exitCode;
   } catch (error) {
     const known = error instanceof InvokeUsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     if (!known) throw error;
     // invoke() names its options (timeout, memory); on the command line they are --timeout, --memory
-    const message = (error as Error).message.replace(/^(timeout|memory):/, '--$1:');
+    const message = (error as Error).message.replace(/^(timeout|memory|concurrency):/, '--$1:').replace(/^taskRoot:/, '--task-root:');
     io.stderr.write(`lambdaware: ${message}\nRun "lambdaware --help" for usage.\n`);
     return EXIT_CODES.usageError;
   }

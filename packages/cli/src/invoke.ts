@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvokeUsageError } from './errors.js';
-import { resolveHandler } from './handler.js';
+import { resolveHandler, type HandlerLocation } from './handler.js';
 import {
   endLine,
   initReportLine,
@@ -18,6 +18,8 @@ import {
   type Report,
 } from './report.js';
 import { TelemetryFrames } from './telemetry.js';
+import { bundleTypeScript, isTypeScriptHandler } from './typescript.js';
+import { invokeConcurrently } from './concurrent.js';
 import { RuntimeApi, type LambdaErrorBody, type RuntimeOutcome } from './runtime-api.js';
 
 /** Exit status of the CLI, and of each invocation. */
@@ -65,8 +67,14 @@ export interface InvokeOptions {
   output?: { write(text: string): unknown };
   /** The Node binary of the execution environment. Default `process.execPath`. */
   nodePath?: string;
-  /** Limit of the init phase in seconds, as Lambda's 10 s. Default 10. */
+  /** Limit of the init phase in seconds. Default 10, as Lambda's; with `concurrency`, 130 or the timeout if larger, as Managed Instances'. */
   initTimeout?: number;
+  /**
+   * Run the events the way Lambda Managed Instances do: aws-lambda-ric in multi-concurrent mode
+   * (`AWS_LAMBDA_MAX_CONCURRENCY` = this number) in one execution environment, with up to this many invocations in
+   * flight at once. Default: off (one invocation at a time, as in an on-demand execution environment).
+   */
+  concurrency?: number;
 }
 
 export type InvocationStatus = 'success' | 'error' | 'timeout' | 'init-error';
@@ -97,6 +105,8 @@ export interface InvokeResult {
   exitCode: ExitCode;
   /** Every line, in order, as the CLI prints it on stderr. */
   logs: string[];
+  /** With `concurrency`: the limit, and the most invocations seen in flight at once. */
+  concurrency?: { max: number; peakInFlight: number; environments: number };
   /** The last invocation's fields, for the common single-event case. */
   requestId: string;
   status: InvocationStatus;
@@ -108,7 +118,7 @@ export interface InvokeResult {
 
 /** Lambda's limit for a synchronous invocation's payload. */
 const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
-const RIC_ENTRY = createRequire(import.meta.url).resolve('aws-lambda-ric');
+export const RIC_ENTRY = createRequire(import.meta.url).resolve('aws-lambda-ric');
 
 type Signal =
   | { type: 'next'; at: number }
@@ -125,7 +135,14 @@ interface Environment {
   memoryMb: number;
 }
 
-function validate(options: InvokeOptions): Required<Pick<InvokeOptions, 'timeout' | 'memory' | 'initTimeout'>> & { events: unknown[] } {
+/** Lambda's Node bootstrap: GC exposed, a larger header limit, the heap sized from the memory setting. */
+export function nodeArguments(memory: number, execArgv: string[]): string[] {
+  return ['--expose-gc', '--max-http-header-size=81920', `--max-old-space-size=${Math.floor(memory * 0.9)}`, ...execArgv];
+}
+
+export function validate(
+  options: InvokeOptions,
+): Required<Pick<InvokeOptions, 'timeout' | 'memory' | 'initTimeout'>> & { events: unknown[]; concurrency?: number } {
   if (!options || typeof options !== 'object') throw new InvokeUsageError('invoke(options): options must be an object');
   const timeout = options.timeout ?? 3;
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout <= 0 || timeout > 900) {
@@ -135,7 +152,8 @@ function validate(options: InvokeOptions): Required<Pick<InvokeOptions, 'timeout
   if (!Number.isInteger(memory) || memory < 128 || memory > 10240) {
     throw new InvokeUsageError(`memory: expected whole MB between 128 and 10240 (Lambda's range), got ${String(options.memory)}`);
   }
-  const initTimeout = options.initTimeout ?? 10;
+  // Managed Instances allow init the larger of 130 s and the function timeout; an on-demand environment 10 s
+  const initTimeout = options.initTimeout ?? (options.concurrency !== undefined ? Math.max(130, timeout) : 10);
   if (typeof initTimeout !== 'number' || !(initTimeout > 0)) {
     throw new InvokeUsageError(`initTimeout: expected seconds > 0, got ${String(options.initTimeout)}`);
   }
@@ -147,6 +165,10 @@ function validate(options: InvokeOptions): Required<Pick<InvokeOptions, 'timeout
   }
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (typeof value !== 'string') throw new InvokeUsageError(`env.${key}: expected a string value, got ${typeof value}`);
+  }
+  const concurrency = options.concurrency;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000)) {
+    throw new InvokeUsageError(`concurrency: expected a whole number of invocations in flight, 1 to 1000 (AWS_LAMBDA_MAX_CONCURRENCY), got ${String(concurrency)}`);
   }
   const events = options.events ?? [options.event ?? {}];
   events.forEach((event, index) => {
@@ -162,18 +184,56 @@ function validate(options: InvokeOptions): Required<Pick<InvokeOptions, 'timeout
       throw new InvokeUsageError(`event ${index}: ${bytes} bytes is over Lambda's ${MAX_REQUEST_BYTES}-byte limit for a synchronous invocation (RequestEntityTooLargeException)`);
     }
   });
-  return { timeout, memory, initTimeout, events };
+  return { timeout, memory, initTimeout, events, concurrency };
 }
 
 /** X-Ray trace header value as Lambda sends it. */
-function traceId(): string {
+export function traceId(): string {
   return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }
 
-function logStreamName(): string {
+export function logStreamName(): string {
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/[$LATEST]${randomBytes(16).toString('hex')}`;
+}
+
+/** The environment of the execution environment's process, as Lambda sets it (plus the caller's `env`). */
+export function functionEnvironment(
+  options: Pick<InvokeOptions, 'inheritEnv' | 'env' | 'functionName' | 'region'>,
+  location: HandlerLocation,
+  address: string,
+  memory: number,
+): Record<string, string> {
+  const functionName = options.functionName ?? 'lambdaware-local';
+  const region = options.region ?? 'us-east-1';
+  const nodeMajor = /^v?(\d+)/.exec(process.version)?.[1] ?? '22';
+  const logGroup = `/aws/lambda/${functionName}`;
+  const childEnv: Record<string, string> = {
+    ...(options.inheritEnv ? (process.env as Record<string, string>) : {}),
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    LAMBDA_TASK_ROOT: location.taskRoot,
+    LAMBDA_RUNTIME_DIR: dirname(RIC_ENTRY),
+    _HANDLER: location.handler,
+    AWS_LAMBDA_RUNTIME_API: address,
+    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${nodeMajor}.x`,
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
+    AWS_LAMBDA_LOG_GROUP_NAME: logGroup,
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+  };
+  // Lambda gives the function its role's credentials; locally, the caller's (if any) stand in for them.
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+    const value = process.env[key];
+    if (value !== undefined && childEnv[key] === undefined) childEnv[key] = value;
+  }
+  Object.assign(childEnv, options.env);
+  return childEnv;
 }
 
 /**
@@ -182,12 +242,33 @@ function logStreamName(): string {
  * time out, fail to load) is in the result.
  */
 export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
-  const { timeout, memory, initTimeout, events } = validate(options);
+  const validated = validate(options);
+  if (typeof options.handler === 'string' && isTypeScriptHandler(options.handler)) {
+    if (options.taskRoot !== undefined) {
+      throw new InvokeUsageError(
+        `taskRoot: a TypeScript handler ("${options.handler}") is bundled into one file whose directory is the task root, as in a bundled deployment; leave taskRoot out, or build first and pass the JavaScript file`,
+      );
+    }
+    const bundle = await bundleTypeScript(options.handler, options.cwd);
+    try {
+      return await run({ ...options, handler: bundle.handler, cwd: undefined }, validated, ['--enable-source-maps']);
+    } finally {
+      bundle.remove();
+    }
+  }
+  return run(options, validated, []);
+}
+
+/** Validated options (see `validate`). */
+export type Validated = ReturnType<typeof validate>;
+
+async function run(options: InvokeOptions, validated: Validated, execArgv: string[]): Promise<InvokeResult> {
   const location = resolveHandler(options.handler, { taskRoot: options.taskRoot, cwd: options.cwd });
+  if (validated.concurrency !== undefined) return invokeConcurrently(options, validated, location, execArgv);
+  const { timeout, memory, initTimeout, events } = validated;
   const functionName = options.functionName ?? 'lambdaware-local';
   const region = options.region ?? 'us-east-1';
   const nodePath = options.nodePath ?? process.execPath;
-  const nodeMajor = /^v?(\d+)/.exec(process.version)?.[1] ?? '22';
 
   const api = new RuntimeApi();
   const address = await api.listen();
@@ -235,44 +316,47 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
   let bytesSeen = 0;
   const emit = (line: string, fromFunction = false) => {
     allLines.push(line);
+    options.output?.write(line + '\n');
+    // A line that comes after its invocation's END (a large write still in the pipe when the response came)
+    // belongs to the invocation it names, not to the next one.
+    const late = fromFunction ? lateOwner(line) : undefined;
+    if (late) {
+      late.logs.push(line);
+      late.functionLines.push(line);
+      return;
+    }
     lines.push(line);
     if (fromFunction) fnLines.push(line);
-    options.output?.write(line + '\n');
+  };
+  const finished = new Map<string, InvocationResult>();
+  let currentRequestId: string | undefined;
+  const lateOwner = (line: string): InvocationResult | undefined => {
+    if (finished.size === 0) return undefined;
+    const ids: string[] = line.slice(0, 4096).match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g) ?? [];
+    if (currentRequestId !== undefined && ids.includes(currentRequestId)) return undefined;
+    for (const id of ids) {
+      const owner = finished.get(id);
+      if (owner) return owner;
+    }
+    return undefined;
   };
   /** Lets the pipes deliver what the function wrote before its response arrived (lines before END). */
   async function settle(): Promise<void> {
     for (let i = 0; i < 20; i++) {
       const before = bytesSeen;
       await new Promise((resolve) => setImmediate(resolve));
-      if (bytesSeen === before && i >= 1) return;
+      if (bytesSeen === before && i >= 1) break;
+    }
+    // A line larger than the pipe's buffer (64 KB) is still coming in pieces when the response arrives: wait for
+    // its end (at most 2 s), so that it is printed before END and counted in this invocation's lines.
+    for (const until = performance.now() + 2000; partials.size > 0 && performance.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
+  /** The streams holding the start of a line whose end has not come yet. */
+  const partials = new Set<Readable>();
 
-  const logGroup = `/aws/lambda/${functionName}`;
-  const childEnv: Record<string, string> = {
-    ...(options.inheritEnv ? (process.env as Record<string, string>) : {}),
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
-    LAMBDA_TASK_ROOT: location.taskRoot,
-    LAMBDA_RUNTIME_DIR: dirname(RIC_ENTRY),
-    _HANDLER: location.handler,
-    AWS_LAMBDA_RUNTIME_API: address,
-    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${nodeMajor}.x`,
-    AWS_LAMBDA_FUNCTION_NAME: functionName,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
-    AWS_LAMBDA_LOG_GROUP_NAME: logGroup,
-    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-  };
-  // Lambda gives the function its role's credentials; locally, the caller's (if any) stand in for them.
-  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
-    const value = process.env[key];
-    if (value !== undefined && childEnv[key] === undefined) childEnv[key] = value;
-  }
-  Object.assign(childEnv, options.env);
+  const childEnv = functionEnvironment(options, location, address, memory);
 
   function startEnvironment(): Environment {
     api.reset();
@@ -280,7 +364,7 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
     const child = spawn(
       nodePath,
       // Lambda's Node bootstrap: GC exposed, a larger header limit, the heap sized from the memory setting.
-      ['--expose-gc', '--max-http-header-size=81920', `--max-old-space-size=${Math.floor(memory * 0.9)}`, RIC_ENTRY],
+      [...nodeArguments(memory, execArgv), RIC_ENTRY],
       {
         cwd: location.taskRoot,
         // fd 3 is the telemetry log fd Lambda gives the runtime: console.* lines arrive there as frames, written
@@ -299,10 +383,13 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
             bytesSeen += chunk.length;
             const parts = (partial + chunk).split('\n');
             partial = parts.pop()!;
+            if (partial) partials.add(stream);
+            else partials.delete(stream);
             for (const part of parts) emit(part.replace(/\r$/, ''), true);
           });
           stream.on('close', () => {
             if (partial) emit(partial, true);
+            partials.delete(stream);
             resolve();
           });
         }),
@@ -354,7 +441,10 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
 
   const results: InvocationResult[] = [];
   const finish = (result: Omit<InvocationResult, 'logs' | 'functionLines'>) => {
-    results.push({ ...result, logs: lines, functionLines: fnLines });
+    const done: InvocationResult = { ...result, logs: lines, functionLines: fnLines };
+    results.push(done);
+    finished.set(done.requestId, done);
+    currentRequestId = undefined;
     lines = [];
     fnLines = [];
   };
@@ -362,6 +452,7 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
   try {
     for (const event of events) {
       const requestId = randomUUID();
+      currentRequestId = requestId;
       let cold = false;
       let initDurationMs: number | undefined;
       if (env?.exit) await stopEnvironment();
@@ -486,6 +577,13 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
       finish({ requestId, status: 'timeout', exitCode: EXIT_CODES.timeout, cold, payload: JSON.stringify(error), error, report });
     }
   } finally {
+    // the last lines the function wrote may still be coming (a large line can be written after the response was
+    // posted): wait for 50 ms of quiet (at most 2 s) before the environment stops
+    for (let quiet = 0, until = performance.now() + 2000; env && !env.exit && quiet < 10 && performance.now() < until; ) {
+      const before = bytesSeen;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      quiet = bytesSeen === before && partials.size === 0 ? quiet + 1 : 0;
+    }
     await stopEnvironment();
     await api.close();
   }

@@ -7,6 +7,14 @@ import type { AddressInfo } from 'node:net';
 const PREFIX = '/2018-06-01/runtime';
 /** Lambda's limit for a synchronous response payload. */
 export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
+/**
+ * The header limit of this Runtime API. aws-lambda-ric posts a function error with its X-Ray cause (the error's
+ * message and stack as JSON) in the `Lambda-Runtime-Function-XRay-Error-Cause` header, so a large error message
+ * makes a large header: 1,000 bad records give a message of 150 KB and more. Node's default (16 KB) would refuse it
+ * with 431 and the invocation would end as a timeout; Lambda returns the error. 64 MiB is above anything a 6 MB
+ * error can produce.
+ */
+export const MAX_HEADER_BYTES = 64 * 1024 * 1024;
 
 /** The error body a runtime posts and Lambda returns to the caller. */
 export interface LambdaErrorBody {
@@ -38,18 +46,23 @@ export interface RuntimeApiEvents {
 }
 
 /**
- * The Runtime API server. One invocation is in flight at a time, as in a Lambda execution environment:
- * `dispatch()` answers the held `/next` request (or the next one to come) with the event.
+ * The Runtime API server. By default one invocation is in flight at a time, as in a Lambda execution environment:
+ * `dispatch()` answers the held `/next` request (or the next one to come) with the event. With `{ multi: true }`
+ * (Lambda Managed Instances: aws-lambda-ric in multi-concurrent mode, one `/next` held per worker thread), every
+ * held `/next` is kept and dispatched invocations are answered in order, several in flight; the caller decides how
+ * many it dispatches (`AWS_LAMBDA_MAX_CONCURRENCY`).
  */
 export class RuntimeApi {
   readonly #server: Server;
-  #held: ServerResponse | undefined;
-  #pending: PendingInvocation | undefined;
-  #current: string | undefined;
+  readonly #multi: boolean;
+  #held: ServerResponse[] = [];
+  #pending: PendingInvocation[] = [];
+  #current = new Set<string>();
   listeners: RuntimeApiEvents = {};
 
-  constructor() {
-    this.#server = createServer((req, res) => {
+  constructor(options: { multi?: boolean } = {}) {
+    this.#multi = options.multi === true;
+    this.#server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       this.#route(req, res).catch((error: unknown) => {
         reply(res, 500, { errorType: 'ServiceException', errorMessage: String(error) });
       });
@@ -69,17 +82,23 @@ export class RuntimeApi {
 
   /** Queues the invocation: the runtime receives it on its (current or next) GET /next. */
   dispatch(invocation: PendingInvocation): void {
-    this.#pending = invocation;
-    this.#current = invocation.requestId;
+    this.#pending.push(invocation);
+    this.#current.add(invocation.requestId);
     this.#flush();
+  }
+
+  /** Stops waiting for an invocation's outcome (timed out): a late response or error for it gets 400. */
+  abandon(requestId: string): void {
+    this.#current.delete(requestId);
+    this.#pending = this.#pending.filter((p) => p.requestId !== requestId);
   }
 
   /** Forgets the held /next of a runtime that is gone (a new execution environment will call again). */
   reset(): void {
-    this.#held?.destroy();
-    this.#held = undefined;
-    this.#pending = undefined;
-    this.#current = undefined;
+    for (const res of this.#held) res.destroy();
+    this.#held = [];
+    this.#pending = [];
+    this.#current.clear();
   }
 
   async close(): Promise<void> {
@@ -89,20 +108,28 @@ export class RuntimeApi {
   }
 
   #flush(): void {
-    if (!this.#held || !this.#pending) return;
-    const res = this.#held;
-    const { body, headers } = this.#pending;
-    this.#held = undefined;
-    this.#pending = undefined;
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
-    res.end(body);
+    while (this.#held.length > 0 && this.#pending.length > 0) {
+      const res = this.#held.shift()!;
+      if (res.destroyed || res.writableEnded) continue;
+      const { body, headers } = this.#pending.shift()!;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers });
+      res.end(body);
+    }
   }
 
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? '';
     if (req.method === 'GET' && url === `${PREFIX}/invocation/next`) {
-      this.#held?.destroy();
-      this.#held = res;
+      if (!this.#multi) {
+        // one runtime, one /next at a time: a new one replaces a connection the runtime gave up
+        for (const old of this.#held) old.destroy();
+        this.#held = [];
+      }
+      this.#held.push(res);
+      res.on('close', () => {
+        const at = this.#held.indexOf(res);
+        if (at !== -1) this.#held.splice(at, 1);
+      });
       this.listeners.onNext?.(performance.now());
       this.#flush();
       return;
@@ -119,11 +146,11 @@ export class RuntimeApi {
       const requestId = decodeURIComponent(match[1]);
       const body = await readBody(req);
       const at = performance.now();
-      if (requestId !== this.#current) {
+      if (!this.#current.has(requestId)) {
         reply(res, 400, { errorType: 'InvalidRequestID', errorMessage: `Invalid request ID: ${requestId}` });
         return;
       }
-      this.#current = undefined;
+      this.#current.delete(requestId);
       const streamed = header(req, 'lambda-runtime-function-response-mode') === 'streaming';
       const trailerType = req.trailers['lambda-runtime-function-error-type'];
       if (match[2] === 'error' || trailerType) {

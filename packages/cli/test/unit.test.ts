@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, InvokeUsageError, invoke, loadEvent, resolveHandler } from '../src/index.js';
 import { reportLine } from '../src/report.js';
 import { RuntimeApi } from '../src/runtime-api.js';
+import { isTypeScriptHandler, loadEsbuild } from '../src/typescript.js';
 
 const sample = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8')) as Record<string, any>;
@@ -131,5 +132,23 @@ describe('REPORT line and option checks', () => {
     await expect(invoke({ handler, events: [{}, () => 1] })).rejects.toThrow(/^event 1: cannot be sent as JSON/);
     await expect(invoke({ handler, events: [{}, 10n] })).rejects.toThrow(/^event 1: cannot be sent as JSON/);
     await expect(invoke({ handler, event: 'x'.repeat(6 * 1024 * 1024) })).rejects.toThrow(/^event 0: 6291458 bytes is over Lambda's 6291456-byte limit/);
+  });
+});
+
+describe('TypeScript handlers', () => {
+  it('are recognised by their extension (.ts, .mts, .cts, .tsx; not .d.ts)', () => {
+    expect(['a.ts', 'src/a.mts#main', 'a.cts', 'a.tsx', 'a.TS'].map(isTypeScriptHandler)).toEqual([true, true, true, true, true]);
+    expect(['a.js', 'a.mjs', 'types.d.ts', 'a.ts.js'].map(isTypeScriptHandler)).toEqual([false, false, false, false]);
+  });
+
+  it('without esbuild: a message saying exactly what to do', async () => {
+    const nowhere = mkdtempSync(join(tmpdir(), 'lambdaware-no-esbuild-'));
+    await expect(loadEsbuild('src/handler.ts', [join(nowhere, 'noop.js')])).rejects.toThrow(
+      'handler "src/handler.ts": a TypeScript handler is bundled with esbuild before it runs, and esbuild is not installed. ' +
+        'Install it in your project (npm install --save-dev esbuild), or build first and pass the JavaScript file (e.g. npx tsc, then lambdaware invoke dist/handler.js).',
+    );
+    await expect(loadEsbuild('src/handler.ts', [join(nowhere, 'noop.js')])).rejects.toBeInstanceOf(InvokeUsageError);
+    // with esbuild where it is looked for (the project's node_modules), it loads
+    expect(typeof (await loadEsbuild('src/handler.ts', [join(fileURL('../../../'), 'noop.js')])).build).toBe('function');
   });
 });
