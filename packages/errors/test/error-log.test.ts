@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context, SQSEvent } from 'aws-lambda';
 import middy, { type MiddlewareObj } from '@middy/core';
-import { KEYS, clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
+import { clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
-import { ErrorLogOptionError, errorLog, newError, wrapError } from '@lambdaware/errors';
+import { ErrorLogOptionError, errorLog, failureOf, newError, setSentryEventId, wrapError } from '@lambdaware/errors';
 
 const sqsEvent = JSON.parse(
   readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
@@ -185,44 +185,43 @@ describe('errorLog() in a chain of middlewares', () => {
     let seenActive: unknown = 'not called';
     const early: MiddlewareObj = {
       before: () => { throw new Error('logContext blew up'); },
-      onError: (request) => { seenActive = (request as unknown as Record<symbol, unknown>)[KEYS.errorLogActive]; },
+      onError: (request) => { seenActive = failureOf(request).line; },
     };
     const handler = middy(async () => 'never').use(early).use(errorLog());
     await expect(handler(sqsEvent, context)).rejects.toThrow('logContext blew up');
     expect(log).toHaveBeenCalledTimes(1);
     expect(log.mock.calls[0][1]).toBe('logContext blew up');
-    expect(seenActive).toBeUndefined();
+    expect(seenActive).toBe('written'); // errorLog()'s before never claimed the line, its onError wrote it
   });
 
-  it('marks the request active in before, and carries the Sentry event id sentry() recorded on the request', async () => {
+  it('claims the line in before, and carries the Sentry event id sentry() recorded on the failure state', async () => {
     const log = fakeSink();
     let activeWhenSentryRan: unknown;
     const sentryLike: MiddlewareObj = {
       onError: (request) => {
-        const r = request as unknown as Record<symbol, unknown>;
-        activeWhenSentryRan = r[KEYS.errorLogActive];
-        r[KEYS.sentryEventId] = 'f3a1c0de5b6d4e0f9a8b7c6d5e4f3a2b';
+        activeWhenSentryRan = failureOf(request).line;
+        setSentryEventId(request, 'f3a1c0de5b6d4e0f9a8b7c6d5e4f3a2b');
       },
     };
     const handler = middy(async () => {
       throw newError('reported');
     }).use(errorLog()).use(sentryLike);
     await expect(handler(sqsEvent, context)).rejects.toThrow('reported');
-    expect(activeWhenSentryRan).toBe(true);
+    expect(activeWhenSentryRan).toBe('errorLog');
     const error = log.mock.calls[0][2]!.error as Record<string, unknown>;
     expect(error.sentryEventID).toBe('f3a1c0de5b6d4e0f9a8b7c6d5e4f3a2b');
     expect(Object.keys(error).slice(0, 3)).toEqual(['type', 'message', 'sentryEventID']);
   });
 
-  it("uses the event id on the error when the request has none", async () => {
+  it('one carrier of the event id: a symbol on the error is not read, only the failure state', async () => {
     const log = fakeSink();
     const handler = middy(async () => {
       const e = newError('reported elsewhere');
-      (e as unknown as Record<symbol, unknown>)[KEYS.sentryEventId] = 'from-error';
+      (e as unknown as Record<symbol, unknown>)[Symbol.for('lambdaware.sentryEventId')] = 'from-error';
       throw e;
     }).use(errorLog());
     await expect(handler(sqsEvent, context)).rejects.toThrow();
-    expect(log.mock.calls[0][2]!.error).toMatchObject({ sentryEventID: 'from-error' });
+    expect(log.mock.calls[0][2]!.error).not.toHaveProperty('sentryEventID');
   });
 
   it('leaves request.error and the error itself untouched, and later onError hooks still run', async () => {
