@@ -335,6 +335,11 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     if (!(await got)) {
       return { outcome: { delivered: false, reason: `not sent: ${ahead + 1} Sentry events of other invocations were ahead of it until the wait's end (${bound} ms)` } };
     }
+    const queued = ahead > 0 ? Date.now() - queuedAt : 0;
+    if (ahead > 0 && boundFor(context) - queued <= 0) {
+      slots.release();
+      return { outcome: { delivered: false, reason: `not sent: ${ahead + 1} Sentry events of other invocations were ahead of it until the wait's end (${bound} ms)` } };
+    }
     try {
       let r: Report;
       if (app !== undefined) r = reportThroughApp(app, watch!, error, context);
@@ -345,7 +350,6 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
       }
       if (r.eventId === undefined) return { outcome: await r.outcome };
       // bounded again after the SDK's load (the first failure), as the remaining time is now, less the queue's wait
-      const queued = ahead > 0 ? Date.now() - queuedAt : 0;
       const outcome = await settle(r, Math.max(0, boundFor(context) - queued));
       return { eventId: r.eventId, outcome };
     } finally {

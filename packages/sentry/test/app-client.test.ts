@@ -1,0 +1,109 @@
+// The app already has Sentry (Sentry.init of the real @sentry/aws-serverless or @sentry/node, 10.x) and adds
+// errorLog() + sentry(): one event per failure, through the app's client (its tags, user, environment, release and
+// beforeSend), the id in the error line equal to the envelope's event_id. Sentry.init is process-global, so each
+// case runs test/fixtures/app-client.mjs in a child process (dist/ builds) against this file's local ingest.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { startSentryIngest, type SentryIngest } from '@lambdaware/testkit';
+
+const fixture = fileURLToPath(new URL('./fixtures/app-client.mjs', import.meta.url));
+let ingest: SentryIngest;
+beforeAll(async () => {
+  ingest = await startSentryIngest();
+});
+afterAll(async () => {
+  await ingest.close();
+});
+
+interface Run {
+  thrown: string[];
+  beforeSendRuns: string[];
+  unhandled: string[];
+  lines: Record<string, any>[];
+  events: Record<string, any>[];
+}
+
+const run = async (sdk: 'aws-serverless' | 'node', scenario: string, count = 1): Promise<Run> => {
+  const before = ingest.events.length;
+  const { stdout, stderr } = await promisify(execFile)(process.execPath, [fixture, sdk, scenario, String(count)], {
+    env: { ...process.env, SENTRY_DSN: '', SENTRY_TEST_DSN: ingest.dsn },
+    timeout: 60_000,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<Run, 'lines' | 'events'>;
+  const lines = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+  return { ...result, lines, events: ingest.events.slice(before) };
+};
+
+const errorLines = (r: Run) => r.lines.filter((l) => l.level === 'ERROR');
+const warnLines = (r: Run) => r.lines.filter((l) => l.level === 'WARN');
+
+describe.each(['aws-serverless', 'node'] as const)('the app initialised @sentry/%s: its client reports', (sdk) => {
+  test('one event with the app\'s tags, user, environment, release and beforeSend, plus the Lambda context; the line carries its id', async () => {
+    const r = await run(sdk, 'plain');
+    expect(r.thrown).toEqual(['order 0 not saved']);
+    expect(r.unhandled).toEqual([]);
+    expect(r.events).toHaveLength(1);
+    const [event] = r.events;
+    expect(event.tags).toMatchObject({ team: 'x', before_send_ran: 'yes', function_name: 'orders', aws_request_id: 'req-0' });
+    expect(event).toMatchObject({ environment: 'test', release: 'orders@2.0.0', user: { id: 'user-7' } });
+    expect(event.sdk.name).toBe(sdk === 'node' ? 'sentry.javascript.node' : 'sentry.javascript.aws-serverless');
+    expect(event.contexts['aws.lambda']).toMatchObject({ function_name: 'orders', aws_request_id: 'req-0' });
+    expect(event.exception.values.at(-1).mechanism).toEqual({ type: 'auto.middleware.lambdaware.sentry', handled: false });
+    expect(r.beforeSendRuns).toEqual([event.event_id]);
+    expect(errorLines(r)).toHaveLength(1);
+    expect(errorLines(r)[0].error.sentryEventID).toBe(event.event_id);
+    expect(warnLines(r)).toEqual([]);
+  });
+});
+
+describe('with @sentry/aws-serverless', () => {
+  test('wrapHandler around the middy handler: still one event, the id in the line', async () => {
+    const r = await run('aws-serverless', 'wrap');
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0].tags).toMatchObject({ team: 'x', before_send_ran: 'yes' });
+    expect(errorLines(r).map((l) => l.error.sentryEventID)).toEqual([r.events[0].event_id]);
+    expect(r.unhandled).toEqual([]);
+  });
+
+  test.each(['captured-first', 'captured-first-wrap'])('the app captured the error itself first (%s): its event is the one, its id in the line', async (scenario) => {
+    const r = await run('aws-serverless', scenario);
+    expect(r.events).toHaveLength(1);
+    expect(errorLines(r).map((l) => l.error.sentryEventID)).toEqual([r.events[0].event_id]);
+    expect(warnLines(r)).toEqual([]);
+  });
+
+  test.each([
+    ['no-dsn', /no DSN \(Sentry\.init without dsn\)/],
+    ['closed', /disabled \(enabled: false, or closed/],
+    ['before-send-throws', /the app's beforeSend threw TypeError: beforeSend is broken/],
+    ['before-send-null', /dropped by the app's beforeSend \(it returned null\)/],
+  ])('bad input %s: one warning naming it, the error unchanged, no event, no id in the line, no unhandled rejection', async (scenario, reason) => {
+    const r = await run('aws-serverless', scenario);
+    expect(r.thrown).toEqual(['order 0 not saved']);
+    expect(r.events).toHaveLength(0);
+    expect(warnLines(r)).toHaveLength(1);
+    expect(warnLines(r)[0].reason).toMatch(reason);
+    expect(errorLines(r)).toHaveLength(1);
+    expect(errorLines(r)[0].error).not.toHaveProperty('sentryEventID');
+    expect(r.unhandled).toEqual([]);
+  });
+
+  test('200 failing invocations at once (Lambda Managed Instances): each event delivered with its id in its line, or warned with the true reason', async () => {
+    const r = await run('aws-serverless', 'plain', 200);
+    expect(r.thrown).toHaveLength(200);
+    const lines = errorLines(r);
+    expect(lines).toHaveLength(200);
+    const received = new Set(r.events.map((e) => e.event_id));
+    const withId = lines.filter((l) => l.error.sentryEventID !== undefined);
+    for (const l of withId) expect(received.has(l.error.sentryEventID)).toBe(true);
+    // every failure without a delivered event has its warning, none says "rate limited or dropped"
+    const warns = warnLines(r);
+    expect(withId.length + warns.filter((w) => w.sentryEventID === undefined || !received.has(w.sentryEventID)).length).toBeGreaterThanOrEqual(200);
+    for (const w of warns) expect(w.reason).not.toMatch(/rate limited or dropped/);
+    expect(r.events.length).toBe(new Set(r.events.map((e) => e.event_id)).size); // one event per failure at most
+    expect(r.unhandled).toEqual([]);
+  });
+});
