@@ -357,14 +357,15 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     }
   };
 
-  const reportError = async (request: Request): Promise<void> => {
+  /** Reports the failure; false when sentry() is off for it (no app client, no DSN): then it writes no line either. */
+  const reportError = async (request: Request): Promise<boolean> => {
     const error: unknown = request.error;
-    if (error === undefined || error === null) return;
-    if (config.shouldReport !== undefined && !config.shouldReport(error, request)) return;
+    if (error === undefined || error === null) return config.enabled;
+    if (config.shouldReport !== undefined && !config.shouldReport(error, request)) return true;
     const context = request.context as LambdaContextLike | undefined;
     const bound = boundFor(context);
     const result = await report(error, context, bound);
-    if (result === undefined) return;
+    if (result === undefined) return config.enabled;
     const { eventId, outcome } = result;
     // The line names the event Sentry has (delivered), or may have (sent, unanswered at the wait's end); not one
     // known lost (refused, HTTP error, dropped, rate limited), which the warning names instead.
@@ -373,6 +374,7 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     if (!outcome.delivered && !outcome.dropped) {
       warn('Sentry event not delivered', { sentryEventID: eventId, reason: outcome.reason, flushTimeout: config.flushTimeout, waitedMs: bound });
     }
+    return true;
   };
 
   /** The failure's error line, when errorLog() is not in the chain to write it (same writer, same shape). */
@@ -449,13 +451,14 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
 
   const onError = async (request: RequestWithTimer): Promise<void> => {
     clearTimeoutWarning(request);
+    let on = true;
     try {
-      await reportError(request);
+      on = await reportError(request);
     } catch (e) {
       // Whatever happens here, the handler's error stays what it was.
       warn('Sentry reporting failed', { reason: errorMessage(e) });
     }
-    writeLineIfNoErrorLog(request);
+    if (on) writeLineIfNoErrorLog(request);
   };
 
   // Until the app's client is hooked, `before` looks for it (a few property reads), so that an error the app
