@@ -17,6 +17,7 @@ import {
   captureMessageWithApp,
   captureWithApp,
   findAppSentry,
+  forgetCaptured,
   isCapturedBySentry,
   newEventId,
   watchClient,
@@ -245,6 +246,8 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
       (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
     ));
   const ownSlots = new Slots(48);
+  /** The invocation (request id) each error object was last reported for, through the app's client. */
+  const reportedFor = new WeakMap<object, string | undefined>();
   const appSlots = new WeakMap<object, Slots>();
 
   const warn = (message: string, fields: Record<string, unknown>): void => {
@@ -300,6 +303,12 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
 
   /** Through the app's client: one event, or the app's own event when it captured this error first. */
   const reportThroughApp = (app: AppSentry, watch: ClientWatch, error: unknown, context: LambdaContextLike | undefined): Report => {
+    const invocation = context?.awsRequestId;
+    const isObject = error !== null && typeof error === 'object';
+    // The same error object thrown again by a later invocation (a cached init failure) is reported again: its
+    // capture mark is from the earlier one.
+    if (isObject && isCapturedBySentry(error) && reportedFor.has(error) && reportedFor.get(error) !== invocation) forgetCaptured(error);
+    if (isObject) reportedFor.set(error, invocation);
     if (isCapturedBySentry(error)) {
       // The app captured it (its own captureException): that event is the one; find its id and its outcome.
       const eventId = watch.eventIdOf(error);
