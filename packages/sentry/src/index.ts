@@ -170,7 +170,9 @@ export const TIMEOUT_WARNING_TYPE = 'TimeoutWarning';
 
 /** Private per-request state (the timeout warning timer); a symbol on the request, so nothing is shared. */
 const TIMER = Symbol('lambdaware.sentry.timeoutTimer');
-type RequestWithTimer = Request & { [TIMER]?: NodeJS.Timeout };
+/** When the invocation's `before` ran (performance.now()), for `execution_duration_in_millis`. */
+const STARTED = Symbol('lambdaware.sentry.startedAt');
+type RequestWithTimer = Request & { [TIMER]?: NodeJS.Timeout; [STARTED]?: number };
 
 /** The mechanism of our events (as @sentry/aws-serverless marks a handler's error: unhandled). */
 const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
@@ -302,7 +304,7 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
   const fromCapture = (capture: Capture): Report => ({ eventId: capture.eventId, outcome: capture.outcome, abandon: capture.abandon });
 
   /** Through the app's client: one event, or the app's own event when it captured this error first. */
-  const reportThroughApp = (app: AppSentry, watch: ClientWatch, error: unknown, context: LambdaContextLike | undefined): Report => {
+  const reportThroughApp = (app: AppSentry, watch: ClientWatch, error: unknown, context: LambdaContextLike | undefined, startedAt: number | undefined): Report => {
     const invocation = context?.awsRequestId;
     const isObject = error !== null && typeof error === 'object';
     // The same error object thrown again by a later invocation (a cached init failure) is reported again: its
@@ -320,12 +322,12 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     const eventId = newEventId();
     watch.own(eventId);
     const outcome = watch.outcome(eventId);
-    captureWithApp(app, error, invocationData(context, config.tags), collectErrorValues(error), MECHANISM, eventId);
+    captureWithApp(app, error, invocationData(context, config.tags, startedAt), collectErrorValues(error), MECHANISM, eventId);
     return { eventId, outcome, abandon: () => watch.forget(eventId) };
   };
 
   /** Reports one failure, holding a queue slot while its event is on the way. */
-  const report = async (error: unknown, context: LambdaContextLike | undefined, bound: number): Promise<{ eventId?: string; outcome: Outcome } | undefined> => {
+  const report = async (error: unknown, context: LambdaContextLike | undefined, bound: number, startedAt: number | undefined): Promise<{ eventId?: string; outcome: Outcome } | undefined> => {
     const app = findAppSentry();
     if (app !== undefined) {
       const problem = appClientProblem(app);
@@ -351,11 +353,11 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     }
     try {
       let r: Report;
-      if (app !== undefined) r = reportThroughApp(app, watch!, error, context);
+      if (app !== undefined) r = reportThroughApp(app, watch!, error, context, startedAt);
       else {
         const reporter = await loadReporter();
         if (reporter === undefined) return undefined;
-        r = fromCapture(reporter.captureError(error, invocationData(context, config.tags), collectErrorValues(error), context?.awsRequestId));
+        r = fromCapture(reporter.captureError(error, invocationData(context, config.tags, startedAt), collectErrorValues(error), context?.awsRequestId));
       }
       if (r.eventId === undefined) return { outcome: await r.outcome };
       // bounded again after the SDK's load (the first failure), as the remaining time is now, less the queue's wait
@@ -373,7 +375,7 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
     if (config.shouldReport !== undefined && !config.shouldReport(error, request)) return true;
     const context = request.context as LambdaContextLike | undefined;
     const bound = boundFor(context);
-    const result = await report(error, context, bound);
+    const result = await report(error, context, bound, (request as RequestWithTimer)[STARTED]);
     if (result === undefined) return config.enabled;
     const { eventId, outcome } = result;
     // The line names the event Sentry has (delivered), or may have (sent, unanswered at the wait's end); not one
@@ -473,6 +475,7 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<any, any, any
   // Until the app's client is hooked, `before` looks for it (a few property reads), so that an error the app
   // captures itself in the handler is paired with its event id; once hooked, it is one comparison.
   const before = (request: RequestWithTimer): void => {
+    request[STARTED] = performance.now();
     if (watched === undefined) watchApp();
     if (config.timeoutWarningMs > 0) startTimeoutWarning(request);
   };

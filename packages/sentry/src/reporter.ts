@@ -15,6 +15,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Client, DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';
 import { type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
 import { boundEvent } from './bound-event.js';
+import { createGetModule, nodeContexts, serverName } from './node-context.js';
 import { redactDeep } from '@lambdaware/shared';
 import type { InvocationData } from './context.js';
 
@@ -83,6 +84,8 @@ const isOk = (status: number | undefined): boolean => status !== undefined && st
 /** As the client options of the previous ServerRuntimeClient: normalizeDepth 6, Sentry's default breadth. */
 const NORMALIZE_DEPTH = 6;
 const NORMALIZE_BREADTH = 1000;
+/** This package's version, in the event's `sdk.packages`. */
+const LAMBDAWARE_SENTRY_VERSION = '0.1.0';
 export const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
 /** The events the transport's queue holds; index.ts keeps at most this many of ours in it at once. */
 export const QUEUE_SIZE = 64;
@@ -118,7 +121,7 @@ export class Reporter {
   constructor(config: ReporterConfig) {
     const core = (this.core = config.core);
     const { SDK_VERSION, createTransport, getEnvelopeEndpointWithUrlEncodedAuth, makeDsn } = core;
-    this.stackParser = core.createStackParser(core.nodeStackLineParser());
+    this.stackParser = core.createStackParser(core.nodeStackLineParser(createGetModule()));
     const dsn = makeDsn(config.dsn);
     if (dsn === undefined) throw new Error('Sentry DSN could not be parsed');
     this.dsn = dsn;
@@ -129,7 +132,10 @@ export class Reporter {
       name: 'sentry.javascript.lambdaware',
       version: SDK_VERSION,
       integrations: ['LinkedErrors'],
-      packages: [{ name: 'npm:@lambdaware/sentry', version: SDK_VERSION }],
+      packages: [
+        { name: 'npm:@lambdaware/sentry', version: LAMBDAWARE_SENTRY_VERSION },
+        { name: 'npm:@sentry/core', version: SDK_VERSION },
+      ],
     };
     this.metadata = { sdk };
     const gzipThreshold = config.gzipThreshold ?? 32 * 1024;
@@ -219,6 +225,7 @@ export class Reporter {
   private prepare(event: Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Event {
     // ServerRuntimeClient: platform and runtime
     event.platform = 'node';
+    event.server_name = serverName();
     event.contexts = { ...event.contexts, runtime: { name: 'node', version: process.version } };
     // preprocessEvent: linkedErrorsIntegration
     this.core.applyAggregateErrorsToEvent(this.core.exceptionFromError, this.stackParser, LINKED_ERRORS_KEY, LINKED_ERRORS_LIMIT, event, hint);
@@ -240,6 +247,8 @@ export class Reporter {
     const tags = { ...data.tags, ...extras.tags };
     if (Object.keys(tags).length > 0) event.tags = { ...tags, ...event.tags };
     event.contexts = { ...data.contexts, ...event.contexts };
+    // what @sentry/node's Context integration adds (processEvent: after the scope data)
+    event.contexts = { ...event.contexts, ...nodeContexts() };
     if (data.transaction) event.transaction = data.transaction;
     if (extras.fingerprint?.length) event.fingerprint = [...(event.fingerprint ?? []), ...extras.fingerprint];
     // a fresh trace per event, as a fresh scope's propagation context gives (Client._prepareEvent)

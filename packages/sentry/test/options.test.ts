@@ -89,8 +89,8 @@ describe('Lambda context', () => {
   test('invocationData survives a context whose getRemainingTimeInMillis throws, and a missing context', () => {
     const data = invocationData({ functionName: 'f', getRemainingTimeInMillis: () => { throw new Error('no'); } }, { team: 'core' });
     expect(data.tags).toEqual({ team: 'core', function_name: 'f' });
-    expect(data.contexts['aws.lambda']).toEqual({ function_name: 'f' });
-    expect(invocationData(undefined, {}).contexts).toEqual({ 'aws.lambda': {} });
+    expect(data.contexts['aws.lambda']).toEqual({ function_name: 'f', 'sys.argv': process.argv });
+    expect(invocationData(undefined, {}).contexts).toEqual({ 'aws.lambda': { 'sys.argv': process.argv } });
     const ctx = lambdaContext({ functionName: 'g' });
     expect(invocationData(ctx, {}).contexts['aws.lambda'].memory_limit_in_mb).toBe('128');
   });

@@ -184,7 +184,7 @@ describe('on failure, through the real SDK', () => {
     await invoke(() => handlerThrowing(new Error('described'), { release: 'r@9' })({}, lambdaContext()));
     const event = await ingest.waitForEvent(3000);
     expect(event.platform).toBe('node');
-    expect(event.sdk).toMatchObject({ name: 'sentry.javascript.lambdaware', integrations: ['LinkedErrors'], packages: [{ name: 'npm:@lambdaware/sentry' }] });
+    expect(event.sdk).toMatchObject({ name: 'sentry.javascript.lambdaware', integrations: ['LinkedErrors'], packages: [{ name: 'npm:@lambdaware/sentry' }, { name: 'npm:@sentry/core' }] });
     expect(contexts(event).runtime).toEqual({ name: 'node', version: process.version });
     const trace = contexts(event).trace as { trace_id: string; span_id: string };
     expect(trace.trace_id).toMatch(/^[0-9a-f]{32}$/);
