@@ -13,7 +13,7 @@
 //    `beforeSend` is wrapped once per client (see `watchClient`).
 // 4. The client hooks `preprocessEvent` (event, hint) and `afterSendEvent` (event, transport response).
 // 5. Where @sentry/core exports the node stack line parser: the package root up to 10.x, `@sentry/core/server`
-//    from 10.53 (only there in 11.x).
+//    from 10.53 (only there in 11.x); sentry-core.ts re-exports it from `/server`.
 // Used as documented: Scope `clone`, `setTags`, `setContext`, `setExtras`, `captureException(error, hint)` (with
 // `event_id` and `mechanism` in the hint), Client `getDsn`, `getOptions`, `on`.
 import type * as SentryCoreModule from '@sentry/core';
@@ -74,10 +74,8 @@ export const bindCore = (root: Record<string, unknown>, server: Record<string, u
 
 /** The installed @sentry/core (one copy, the app's when it has Sentry: the dependency is a range). */
 export const loadCore = async (): Promise<SentryCore> => {
-  // one after the other: jest's module linker fails on two concurrent imports sharing modules
-  const root = await import('@sentry/core');
-  const server = await import('@sentry/core/server');
-  return bindCore(root as unknown as Record<string, unknown>, server as unknown as Record<string, unknown>);
+  const exports = (await import('./sentry-core.js')) as unknown as Record<string, unknown>;
+  return bindCore(exports, exports);
 };
 
 /** True when a Sentry SDK already captured this error object (`checkOrSetAlreadyCaught`'s mark). */
