@@ -5,7 +5,7 @@ import type { Context, SQSEvent } from 'aws-lambda';
 import middy, { type MiddlewareObj } from '@middy/core';
 import { clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
-import { ErrorLogOptionError, errorLog, failureOf, newError, setSentryEventId, wrapError } from '@lambdaware/errors';
+import { ErrorLogOptionError, MAX_ERROR_LINE_BYTES, MAX_MESSAGE_CHARS, errorLog, failureOf, fitJson, jsonBytes, newError, setSentryEventId, wrapError, writeErrorLine } from '@lambdaware/errors';
 
 const sqsEvent = JSON.parse(
   readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
@@ -354,3 +354,79 @@ describe('errorLog() masks secrets on the error the runtime will print', () => {
     expect(plain.stack).toBe(stack);
   });
 });
+
+describe('errorLog() masks a thrown string (redactThrown of @lambdaware/shared)', () => {
+  afterEach(() => clearSecrets());
+
+  it('a thrown string holding a secret reaches the runtime (and the caller) as its masked copy; the line is masked', async () => {
+    registerSecret('tok-9f8e7d6c');
+    const handler = middy(async () => {
+      // eslint-disable-next-line no-throw-literal
+      throw 'bad token tok-9f8e7d6c';
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.error).toBe('bad token ****');
+    expect(out.stderr).not.toContain('tok-9f8e7d6c');
+  });
+
+  it('without a registered secret the thrown value is the same value', async () => {
+    const handler = middy(async () => {
+      // eslint-disable-next-line no-throw-literal
+      throw 'plain failure';
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.error).toBe('plain failure');
+  });
+});
+
+describe('writeErrorLine: the one writer of a failure line', () => {
+  it('writes the failure line once per request; another line (failureLine: false) neither counts nor blocks it', () => {
+    const log = fakeSink();
+    const request = { context };
+    setSentryEventId(request, 'a'.repeat(32));
+    expect(writeErrorLine(request, new Error('warning first'), { failureLine: false, sentryEventId: 'b'.repeat(32) })).toBe(true);
+    expect(writeErrorLine(request, new Error('the failure'))).toBe(true);
+    expect(writeErrorLine(request, new Error('again'))).toBe(false);
+    expect(log.mock.calls.map((c) => [c[1], (c[2]!.error as { sentryEventID?: string }).sentryEventID])).toEqual([
+      ['warning first', 'b'.repeat(32)],
+      ['the failure', 'a'.repeat(32)],
+    ]);
+    expect(failureOf(request).line).toBe('written');
+  });
+
+  it('keeps a line of 10,000 failures under MAX_ERROR_LINE_BYTES: the first failures in full, the rest counted, the message cut', () => {
+    const log = fakeSink();
+    const failures = Array.from({ length: 10_000 }, (_, i) => ({ index: i, id: `id-${i}-${'y'.repeat(60)}`, reason: 'not JSON' }));
+    const error = Object.assign(new Error(`all failed: ${failures.map((f) => f.id).join(', ')}`), { failures });
+    writeErrorLine({ context }, error);
+    const [, message, fields] = log.mock.calls[0];
+    expect(Buffer.byteLength(JSON.stringify({ message, ...fields }))).toBeLessThan(MAX_ERROR_LINE_BYTES);
+    const written = fields!.error as { failures: unknown[]; failuresOmitted: number; message: string };
+    expect(written.failures.slice(0, 5)).toEqual(failures.slice(0, 5));
+    expect(written.failures.length + written.failuresOmitted).toBe(10_000);
+    expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS + 40);
+    expect(message).toMatch(/… \[\d+ more characters\]$/);
+  });
+});
+
+describe('fitJson', () => {
+  it('returns the value itself when it fits, and the mildest cut that fits otherwise', () => {
+    const small = { a: [1, 2, 3] };
+    expect(fitJson(small, 1000, () => small).value).toBe(small);
+    const big = { list: Array.from({ length: 1000 }, (_, i) => i), text: 'x'.repeat(50_000), errors: [1, 2, 3], errorsOmitted: 7 };
+    const { value, cut } = fitJson(big, 4000, () => ({}) as typeof big);
+    expect(cut).toBe(true);
+    expect(jsonBytes(value)).toBeLessThanOrEqual(4000);
+    const v = value as Record<string, any>;
+    expect(v.list[0]).toBe(0);
+    expect(v.list.length + v.listOmitted).toBe(1000);
+    expect(v.errors.length + v.errorsOmitted).toBe(3 + 7);
+    expect(v.text).toMatch(/^x+… \[\d+ more characters\]$/);
+  });
+
+  it('falls back when even the harshest cut does not fit', () => {
+    const deep = { a: 'z'.repeat(10_000) };
+    expect(fitJson(deep, 10, (bytes) => ({ a: `was ${bytes}` })).value).toEqual({ a: 'was 10008' });
+  });
+});
+
