@@ -77,6 +77,15 @@ describe('with @sentry/aws-serverless', () => {
     expect(warnLines(r)).toEqual([]);
   });
 
+  test('a registered secret reaches neither the app\'s event (masked structurally after its beforeSend) nor the line', async () => {
+    const r = await run('aws-serverless', 'secret');
+    expect(r.events).toHaveLength(1);
+    expect(JSON.stringify(r.events[0])).not.toContain('tok-9f8e7d6c-app');
+    expect(r.events[0].exception.values.at(-1).value).toBe('upstream refused ****');
+    expect(JSON.stringify(r.lines)).not.toContain('tok-9f8e7d6c-app');
+    expect(errorLines(r)[0].error.sentryEventID).toBe(r.events[0].event_id);
+  });
+
   test('the same error object thrown by two invocations (a cached init failure): one event each, each line its own id', async () => {
     const r = await run('aws-serverless', 'rethrown');
     expect(r.thrown).toEqual(['config not loaded', 'config not loaded']);
