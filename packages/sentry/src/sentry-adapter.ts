@@ -264,7 +264,12 @@ export const watchClient = (client: AppClient, options: WatchOptions): ClientWat
       if (mine) settle(id, { delivered: false, reason: "dropped by the app's beforeSend (it returned null)" });
       return null;
     }
-    return isObject(result) ? options.finalize(result as ErrorEvent) : result;
+    if (!isObject(result)) return result;
+    try {
+      return options.finalize(result as ErrorEvent);
+    } catch {
+      return result; // masking or bounding failed on an odd event: the app's event as its beforeSend left it
+    }
   };
   const threw = (id: string | undefined, mine: boolean, e: unknown): null => {
     if (!mine) throw e;

@@ -86,6 +86,17 @@ describe('with @sentry/aws-serverless', () => {
     expect(errorLines(r)[0].error.sentryEventID).toBe(r.events[0].event_id);
   });
 
+  test('timeoutWarning through the app\'s client: one warning event with the app\'s tag, its id on the TimeoutWarning line', async () => {
+    const r = await run('aws-serverless', 'timeout');
+    expect(r.thrown).toEqual([null]); // succeeded (JSON of undefined)
+    const events = r.events;
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ level: 'warning', tags: { team: 'x', timeout_warning: 'true' } });
+    expect(events[0].message).toMatch(/^Possible timeout: orders has \d+ ms left$/);
+    const line = errorLines(r)[0];
+    expect(line.error).toMatchObject({ type: 'TimeoutWarning', sentryEventID: events[0].event_id });
+  });
+
   test('the same error object thrown by two invocations (a cached init failure): one event each, each line its own id', async () => {
     const r = await run('aws-serverless', 'rethrown');
     expect(r.thrown).toEqual(['config not loaded', 'config not loaded']);
