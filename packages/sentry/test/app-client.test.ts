@@ -25,7 +25,7 @@ interface Run {
   events: Record<string, any>[];
 }
 
-const run = async (sdk: 'aws-serverless' | 'node', scenario: string, count = 1): Promise<Run> => {
+const run = async (sdk: 'aws-serverless' | 'node' | 'node-11', scenario: string, count = 1): Promise<Run> => {
   const before = ingest.events.length;
   const { stdout, stderr } = await promisify(execFile)(process.execPath, [fixture, sdk, scenario, String(count)], {
     env: { ...process.env, SENTRY_DSN: '', SENTRY_TEST_DSN: ingest.dsn },
@@ -40,7 +40,7 @@ const run = async (sdk: 'aws-serverless' | 'node', scenario: string, count = 1):
 const errorLines = (r: Run) => r.lines.filter((l) => l.level === 'ERROR');
 const warnLines = (r: Run) => r.lines.filter((l) => l.level === 'WARN');
 
-describe.each(['aws-serverless', 'node'] as const)('the app initialised @sentry/%s: its client reports', (sdk) => {
+describe.each(['aws-serverless', 'node', 'node-11'] as const)('the app initialised @sentry/%s: its client reports', (sdk) => {
   test('one event with the app\'s tags, user, environment, release and beforeSend, plus the Lambda context; the line carries its id', async () => {
     const r = await run(sdk, 'plain');
     expect(r.thrown).toEqual(['order 0 not saved']);
@@ -49,7 +49,8 @@ describe.each(['aws-serverless', 'node'] as const)('the app initialised @sentry/
     const [event] = r.events;
     expect(event.tags).toMatchObject({ team: 'x', before_send_ran: 'yes', function_name: 'orders', aws_request_id: 'req-0' });
     expect(event).toMatchObject({ environment: 'test', release: 'orders@2.0.0', user: { id: 'user-7' } });
-    expect(event.sdk.name).toBe(sdk === 'node' ? 'sentry.javascript.node' : 'sentry.javascript.aws-serverless');
+    expect(event.sdk.name).toBe(sdk === 'aws-serverless' ? 'sentry.javascript.aws-serverless' : 'sentry.javascript.node');
+    if (sdk === 'node-11') expect(event.sdk.version).toMatch(/^11\./); // @sentry/node 11, its own copy of @sentry/core 11
     expect(event.contexts['aws.lambda']).toMatchObject({ function_name: 'orders', aws_request_id: 'req-0' });
     expect(event.exception.values.at(-1).mechanism).toEqual({ type: 'auto.middleware.lambdaware.sentry', handled: false });
     expect(r.beforeSendRuns).toEqual([event.event_id]);
