@@ -1,12 +1,12 @@
-import type { MiddlewareObj, Request } from '@middy/core';
-import type { ErrorEvent } from '@sentry/core';
 // The failure path, part 2 of 2 (part 1, the error line: packages/errors/src/error-log.ts). On a failure, sentry()
 // reports one event: through the app's own Sentry client when the process has one (sentry-adapter.ts finds it),
 // else through its own light reporter (reporter.ts) when a DSN is set; it records the id of the event actually
 // sent on the failure's state (`setSentryEventId`), and writes the error line itself (`writeErrorLine`) only when
 // errorLog() is not there to write it.
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { ErrorEvent } from '@sentry/core';
 import { failureOf, newError, setSentryEventId, writeErrorLine } from '@lambdaware/errors';
-import { collectErrorValues, getLogSink } from '@lambdaware/shared';
+import { collectErrorValues, getLogSink, redactDeep } from '@lambdaware/shared';
 import { invocationData, remainingTime, type LambdaContextLike } from './context.js';
 import type { Capture, Reporter, ReporterConfig } from './reporter.js';
 import {
@@ -23,7 +23,6 @@ import {
   watchClient,
 } from './sentry-adapter.js';
 import { boundEvent } from './bound-event.js';
-import { redactDeep } from '@lambdaware/shared';
 
 export { cloudWatchLogsUrl, invocationData, type InvocationData, type LambdaContextLike } from './context.js';
 
@@ -31,13 +30,16 @@ export { cloudWatchLogsUrl, invocationData, type InvocationData, type LambdaCont
 export type { ErrorEvent as SentryErrorEvent, EventHint as SentryEventHint } from '@sentry/core';
 
 export interface SentryOptions {
-  /** The Sentry DSN. Default: `SENTRY_DSN`. Without a DSN the middleware is off and the SDK is never imported. */
+  /**
+   * The Sentry DSN of the light reporter, used when the process has no Sentry client of its own. Default:
+   * `SENTRY_DSN`. Without a DSN and without an app client nothing is reported and the SDK is never imported.
+   */
   dsn?: string;
-  /** Force off (false) even with a DSN. Default: on when a DSN is set. */
+  /** Force off (false) even with a DSN or an app client. Default: on. */
   enabled?: boolean;
-  /** Default: `SENTRY_ENVIRONMENT`, else `SENTRY_ENV`. */
+  /** The light reporter's environment (an app client has its own). Default: `SENTRY_ENVIRONMENT`, else `SENTRY_ENV`. */
   environment?: string;
-  /** Default: `SENTRY_RELEASE`. */
+  /** The light reporter's release (an app client has its own). Default: `SENTRY_RELEASE`. */
   release?: string;
   /** The longest the invocation waits for Sentry to accept an event, in ms. Default 2000. */
   flushTimeout?: number;
@@ -52,7 +54,7 @@ export interface SentryOptions {
   tags?: Record<string, string>;
   /** Which errors to report. Default: all. */
   shouldReport?: (error: unknown, request: Request) => boolean;
-  /** Runs before the built-in redaction; return null to drop the event. */
+  /** The light reporter's beforeSend (an app client runs its own); runs before the built-in redaction; null drops the event. */
   beforeSend?: ReporterConfig['beforeSend'];
 }
 
