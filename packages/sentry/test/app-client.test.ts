@@ -69,7 +69,7 @@ describe('with @sentry/aws-serverless', () => {
     expect(r.unhandled).toEqual([]);
   });
 
-  test.each(['captured-first', 'captured-first-wrap'])('the app captured the error itself first (%s): its event is the one, its id in the line', async (scenario) => {
+  test.each(['captured-first', 'captured-first-wrap', 'init-late'])('the app captured the error itself first (%s): its event is the one, its id in the line', async (scenario) => {
     const r = await run('aws-serverless', scenario);
     expect(r.events).toHaveLength(1);
     expect(r.events[0].exception.values.at(-1).mechanism).toEqual({ type: 'generic', handled: true }); // the app's own event
