@@ -88,6 +88,18 @@ const warmChild = async (subject) => {
       baseError: middy(fail),
       error: middy(fail).use(sentry(options)),
     };
+  } else if (subject === 'app-init+ours' || subject === 'app-init+middy-wrapHandler') {
+    // The app already has Sentry (Sentry.init of @sentry/aws-serverless): sentry() reports through its client, beside
+    // the official way of wrapping a middy handler (wrapHandler around it). Baseline: the middy handler alone.
+    const { setLogSink } = await import('@lambdaware/shared');
+    setLogSink({ log() {} });
+    const Sentry = await import('@sentry/aws-serverless');
+    Sentry.init({ dsn: process.env.BENCH_DSN, initialScope: { tags: { team: 'bench' } } });
+    const { sentry } = await import('@lambdaware/sentry');
+    handlers =
+      subject === 'app-init+ours'
+        ? { baseSuccess: middy(ok), success: middy(ok).use(sentry()), baseError: middy(fail), error: middy(fail).use(sentry()) }
+        : { baseSuccess: middy(ok), success: Sentry.wrapHandler(middy(ok)), baseError: middy(fail), error: Sentry.wrapHandler(middy(fail)) };
   } else {
     const Sentry = await import('@sentry/aws-serverless');
     Sentry.init({ dsn: process.env.BENCH_DSN });
@@ -138,7 +150,7 @@ async function main() {
   console.log(`  to the first reported error: wrapHandler    ${fmt(coldMs['first-error-aws'], 'ms')}   ratio ${(coldMs['first-error-aws'] / coldMs['first-error-ours']).toFixed(1)}x`);
   console.log(`  (the ingest received ${received} events from ${2 * COLD} first-error processes)\n`);
 
-  const subjects = ['ours-off', 'ours-on', 'ours-on-timeoutWarning', 'aws-wrapHandler'];
+  const subjects = ['ours-off', 'ours-on', 'ours-on-timeoutWarning', 'aws-wrapHandler', 'app-init+ours', 'app-init+middy-wrapHandler'];
   const warm = {};
   for (const s of subjects) warm[s] = await runChild('--warm', s);
   console.log('per invocation (µs per call, minus the same handler without Sentry)');
@@ -151,6 +163,7 @@ async function main() {
   const ratio = (a, b) => (b <= 1 ? `wrapHandler adds ${a.toFixed(0)} µs, ours ${b.toFixed(2)} µs (zero within noise)` : `${(a / b).toFixed(1)}x`);
   console.log(`\n  wrapHandler / ours-on, success path: ${ratio(over('aws-wrapHandler', 'success'), over('ours-on', 'success'))}`);
   console.log(`  wrapHandler / ours-on, error path:   ${ratio(over('aws-wrapHandler', 'error'), over('ours-on', 'error'))}`);
+  console.log(`  app's client, error path: middy+wrapHandler / middy+sentry(): ${(over('app-init+middy-wrapHandler', 'error') / over('app-init+ours', 'error')).toFixed(2)}x; success: wrapHandler adds ${over('app-init+middy-wrapHandler', 'success').toFixed(0)} µs, sentry() ${over('app-init+ours', 'success').toFixed(2)} µs`);
   console.log(`  (ingest total: ${ingest.events.length} events)`);
   await ingest.close();
 }

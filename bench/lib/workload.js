@@ -2,7 +2,7 @@
 // joined with ':'. The error event has the same batch with one message "fail": the handler throws on it.
 import { sqsEvent } from '@lambdaware/events';
 
-export const STACKS = ['raw', 'middy-official', 'powertools-first', 'lambdaware'];
+export const STACKS = ['raw', 'middy-official', 'powertools-first', 'lambdaware', 'lambdaware-app-sentry'];
 export const MESSAGES = Array.from({ length: 10 }, (_, i) => `m${i}`);
 export const EXPECTED = MESSAGES.join(':');
 export const FAIL_INDEX = 7;

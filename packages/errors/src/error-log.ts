@@ -1,5 +1,10 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { KEYS, type LogSink, type SinkLevel, describeValue as describe, getLogSink, redactErrorInPlace, stderrSink } from '@lambdaware/shared';
+// The failure path, part 1 of 2 (part 2: packages/sentry/src/index.ts). Whatever writes a failure's error line
+// writes it here, with `writeErrorLine`: errorLog()'s onError, sentry() when errorLog() is not in the chain (or its
+// `before` had not run), and sentry()'s timeout warning. The failure's state on the Middy request (`failureOf`) is
+// the one carrier of the Sentry event id and says who writes the line; nothing else decides it.
+import { KEYS, type LogSink, type SinkLevel, describeValue as describe, getLogSink, redactThrown, stderrSink } from '@lambdaware/shared';
+import { MAX_ERROR_FIELDS_BYTES, MAX_MESSAGE_CHARS, cutString, fitJson } from './bound.js';
 import { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions, type SerializedError, serializeError } from './serialize.js';
 
 type AnyRequest = Request<any, any, any, any>;
@@ -37,10 +42,83 @@ const DEFAULTS = { ...DEFAULT_SERIALIZE_OPTIONS, message: undefined, respond: un
 
 
 /**
+ * The failure's state, one object on the Middy request under `KEYS.failure`:
+ * - `sentryEventId`: the id of the Sentry event sent for this failure (set by @lambdaware/sentry through
+ *   `setSentryEventId`); the line's `error.sentryEventID`.
+ * - `line`: who writes the failure's error line. `'unclaimed'` (the start), `'errorLog'` (errorLog()'s `before` ran:
+ *   its `onError` writes it, after sentry() has set the id), `'written'` (written: no second line for this failure).
+ */
+export interface FailureState {
+  sentryEventId: string | undefined;
+  line: 'unclaimed' | 'errorLog' | 'written';
+}
+
+/** The failure's state of this request (created on first use). */
+export const failureOf = (request: object): FailureState => {
+  const r = request as Record<symbol, FailureState | undefined>;
+  let state = r[KEYS.failure];
+  if (state === undefined || state === null || typeof state !== 'object') {
+    state = { sentryEventId: undefined, line: 'unclaimed' };
+    r[KEYS.failure] = state;
+  }
+  return state;
+};
+
+/** Records the id of the Sentry event sent for this failure: the line written for it carries it. */
+export const setSentryEventId = (request: object, eventId: string | undefined): void => {
+  failureOf(request).sentryEventId = eventId;
+};
+
+export interface WriteErrorLineOptions {
+  level?: SinkLevel;
+  /** The line's `message` (default: the error's message, else its type). Cut at MAX_MESSAGE_CHARS. */
+  message?: string;
+  serialize?: SerializeOptions;
+  /** More fields on the line (errorLog()'s `respondError`), bounded with `error`. */
+  fields?: Record<string, unknown>;
+  /**
+   * `true` (default): this is the failure's line, written once per failure (a second call writes nothing).
+   * `false`: another line about the invocation (sentry()'s timeout warning), which neither counts as nor blocks it.
+   */
+  failureLine?: boolean;
+  /** The event id on this line, instead of the failure's (the timeout warning's own event). */
+  sentryEventId?: string;
+  /** `serializeError(error, serialize)` when the caller has it already. */
+  serialized?: SerializedError;
+}
+
+/**
+ * Writes an error line through the installed sink (the logger's, else one JSON line on stderr with the request
+ * id): `{ message, error: serializeError(error) with sentryEventID, ...fields }`, the `error` and `fields` kept
+ * under MAX_ERROR_FIELDS_BYTES together (see bound.ts). Returns false when the failure's line was already written.
+ */
+export const writeErrorLine = (request: AnyRequest | object, error: unknown, options: WriteErrorLineOptions = {}): boolean => {
+  const state = failureOf(request);
+  const failureLine = options.failureLine !== false;
+  if (failureLine) {
+    if (state.line === 'written') return false;
+    state.line = 'written';
+  }
+  const serialized = withEventId(options.serialized ?? serializeError(error, options.serialize), options.sentryEventId ?? (failureLine ? state.sentryEventId : undefined));
+  const fitted = fitJson({ error: serialized, ...options.fields }, MAX_ERROR_FIELDS_BYTES, (bytes) => ({
+    error: { type: serialized.type, message: cutString(serialized.message, 1024), sentryEventID: serialized.sentryEventID, stacktrace: serialized.stacktrace.slice(0, 20), truncated: true, originalBytes: bytes } as SerializedError,
+  })).value as Record<string, unknown> & { error: SerializedError };
+  const fields: Record<string, unknown> = { ...fitted };
+  const sink = getLogSink();
+  if (sink === stderrSink) {
+    const requestId = ((request as { context?: { awsRequestId?: unknown } }).context)?.awsRequestId;
+    if (typeof requestId === 'string' && requestId.length > 0) fields[REQUEST_ID_KEY] = requestId;
+  }
+  const fallback = serialized.message.length > 0 ? serialized.message : serialized.type;
+  writeLine(sink, options.level ?? 'error', cutString(options.message ?? fallback, MAX_MESSAGE_CHARS), fields);
+  return true;
+};
+
+/**
  * A Middy middleware that writes one JSON error line when the handler or any middleware fails, then lets the
- * error propagate unchanged (the same object, `request.error` untouched). Place it right after `logContext()`
- * and before `sentry()`: `onError` hooks run in reverse, so sentry records its event id first and logContext's
- * keys are still on the line.
+ * error propagate (the same object, with registered secrets masked in what the runtime prints; a thrown string is
+ * replaced by its masked copy). Place it right after `logContext()` and before `sentry()`: `onError` hooks run in
+ * reverse, so sentry records its event id first and logContext's keys are still on the line.
  */
 export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<unknown, any, Error> => {
   const opts = { ...DEFAULTS, ...validate(options) };
@@ -52,15 +130,11 @@ export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<unknown, 
   };
 
   const errorLogBefore = (request: AnyRequest): void => {
-    (request as unknown as Record<symbol, unknown>)[KEYS.errorLogActive] = true;
+    const state = failureOf(request);
+    if (state.line === 'unclaimed') state.line = 'errorLog';
   };
 
   const errorLogOnError = (request: AnyRequest): void => {
-    const req = request as unknown as Record<symbol, unknown>;
-    // one line per failure: not again for a second errorLog() in the chain, nor after sentry() wrote its own
-    // (when a middleware placed before errorLog() failed in its `before`, so sentry could not know errorLog was there)
-    if (req[KEYS.errorLineWritten] === true) return;
-    req[KEYS.errorLineWritten] = true;
     const { error } = request;
 
     let response: unknown;
@@ -74,32 +148,35 @@ export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<unknown, 
       }
     }
 
-    const fields: Record<string, unknown> = { error: withEventId(serializeError(error, serializeOptions), req[KEYS.sentryEventId]) };
-    if (respondFailure !== undefined) fields.respondError = serializeError(respondFailure, serializeOptions);
-    const sink = getLogSink();
-    if (sink === stderrSink) {
-      const requestId = (request.context as { awsRequestId?: unknown } | undefined)?.awsRequestId;
-      if (typeof requestId === 'string' && requestId.length > 0) fields[REQUEST_ID_KEY] = requestId;
+    // one line per failure: not again for a second errorLog() in the chain, nor after sentry() wrote it (when a
+    // middleware placed before errorLog() failed in its `before`, so errorLog() had not claimed the line)
+    if (failureOf(request).line !== 'written') {
+      const serialized = serializeError(error, serializeOptions);
+      writeErrorLine(request, error, {
+        level: response === undefined ? 'error' : 'warn',
+        message: lineMessage(opts.message, error, request, serialized),
+        serialize: serializeOptions,
+        serialized,
+        fields: respondFailure !== undefined ? { respondError: serializeError(respondFailure, serializeOptions) } : undefined,
+      });
     }
-    const serialized = fields.error as SerializedError;
-    writeLine(sink, response === undefined ? 'error' : 'warn', lineMessage(opts.message, error, request, serialized), fields);
 
     // Setting request.response (not returning it) lets the later onError hooks (logContext) run; Middy then
     // returns the response instead of rethrowing.
     if (response !== undefined) request.response = response;
-    // The runtime prints the error it receives (errorMessage, trace) itself: mask registered secrets on the error.
-    else redactErrorInPlace(error);
+    // The runtime prints the value it receives (every enumerable property of an error, a thrown string as is) and
+    // returns it to the caller: mask registered secrets in it before it gets there.
+    else request.error = redactThrown(error) as Error;
   };
 
   return { before: errorLogBefore, onError: errorLogOnError };
 };
 
-/** The request's event id (sentry() ran in this chain) wins over one found on the error. */
-const withEventId = (serialized: SerializedError, fromRequest: unknown): SerializedError => {
-  const id = typeof fromRequest === 'string' && fromRequest.length > 0 ? fromRequest : serialized.sentryEventID;
-  if (id === undefined) return serialized;
+/** The event id on the line: the failure's (one carrier, set by sentry()), placed after type and message. */
+const withEventId = (serialized: SerializedError, eventId: string | undefined): SerializedError => {
+  if (eventId === undefined || eventId.length === 0) return serialized;
   const { type, message, sentryEventID: _, ...rest } = serialized;
-  return { type, message, sentryEventID: id, ...rest };
+  return { type, message, sentryEventID: eventId, ...rest };
 };
 
 const lineMessage = (

@@ -1,5 +1,5 @@
 import { types } from 'node:util';
-import { KEYS, collectErrorValues, redactDeep } from '@lambdaware/shared';
+import { collectErrorValues, redactDeep } from '@lambdaware/shared';
 import { type StackFrame, type StackTrimOptions, stackFrames } from './stack.js';
 
 /** What an AWS SDK v3 service error says about the call (from `$fault`, `$metadata`, `$retryable`). */
@@ -25,7 +25,7 @@ export interface AwsErrorInfo {
  * - `values`: the `.with()` values of this error and its causes, the outer winning (omitted when none).
  * - `stacktrace`: the parsed frames, innermost first (`[]` for values without a stack).
  * - `cause`: the serialized `cause`, recursively. `errors`: an AggregateError's inner errors.
- * - `aws`: for AWS SDK v3 errors. `sentryEventID`: when @lambdaware/sentry reported the error.
+ * - `aws`: for AWS SDK v3 errors. `sentryEventID`: set by the line writer (errorLog.ts) when @lambdaware/sentry reported the failure.
  * - the error's own enumerable properties (`code`, `errno`, a service error's fields), JSON-safe; one whose name
  *   is one of the keys above is put under `properties` instead.
  * - `circular: true` on a cause that is already an outer error of the chain (not expanded again);
@@ -135,9 +135,6 @@ const serializeObject = (obj: object, ctx: Context, depth: number): SerializedEr
 
   // Built in the order the line reads best: what, why, then the long parts (frames, nested errors) last.
   const out = { type: typeOf(obj, name, isError), message: messageOf(obj, rawMessage, isError) } as SerializedError;
-
-  const eventId = read(obj, KEYS.sentryEventId).value;
-  if (typeof eventId === 'string' && eventId.length > 0) out.sentryEventID = eventId;
 
   const values = guarded(() => collectErrorValues(obj), {});
   if (Object.keys(values).length > 0) out.values = plainObject(values, [obj], 0);

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context, SQSEvent } from 'aws-lambda';
 import middy, { type MiddlewareObj } from '@middy/core';
-import { KEYS, clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
+import { clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
-import { ErrorLogOptionError, errorLog, newError, wrapError } from '@lambdaware/errors';
+import { ErrorLogOptionError, MAX_ERROR_LINE_BYTES, MAX_MESSAGE_CHARS, errorLog, failureOf, fitJson, jsonBytes, newError, setSentryEventId, wrapError, writeErrorLine } from '@lambdaware/errors';
 
 const sqsEvent = JSON.parse(
   readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
@@ -185,44 +185,43 @@ describe('errorLog() in a chain of middlewares', () => {
     let seenActive: unknown = 'not called';
     const early: MiddlewareObj = {
       before: () => { throw new Error('logContext blew up'); },
-      onError: (request) => { seenActive = (request as unknown as Record<symbol, unknown>)[KEYS.errorLogActive]; },
+      onError: (request) => { seenActive = failureOf(request).line; },
     };
     const handler = middy(async () => 'never').use(early).use(errorLog());
     await expect(handler(sqsEvent, context)).rejects.toThrow('logContext blew up');
     expect(log).toHaveBeenCalledTimes(1);
     expect(log.mock.calls[0][1]).toBe('logContext blew up');
-    expect(seenActive).toBeUndefined();
+    expect(seenActive).toBe('written'); // errorLog()'s before never claimed the line, its onError wrote it
   });
 
-  it('marks the request active in before, and carries the Sentry event id sentry() recorded on the request', async () => {
+  it('claims the line in before, and carries the Sentry event id sentry() recorded on the failure state', async () => {
     const log = fakeSink();
     let activeWhenSentryRan: unknown;
     const sentryLike: MiddlewareObj = {
       onError: (request) => {
-        const r = request as unknown as Record<symbol, unknown>;
-        activeWhenSentryRan = r[KEYS.errorLogActive];
-        r[KEYS.sentryEventId] = 'f3a1c0de5b6d4e0f9a8b7c6d5e4f3a2b';
+        activeWhenSentryRan = failureOf(request).line;
+        setSentryEventId(request, 'f3a1c0de5b6d4e0f9a8b7c6d5e4f3a2b');
       },
     };
     const handler = middy(async () => {
       throw newError('reported');
     }).use(errorLog()).use(sentryLike);
     await expect(handler(sqsEvent, context)).rejects.toThrow('reported');
-    expect(activeWhenSentryRan).toBe(true);
+    expect(activeWhenSentryRan).toBe('errorLog');
     const error = log.mock.calls[0][2]!.error as Record<string, unknown>;
     expect(error.sentryEventID).toBe('f3a1c0de5b6d4e0f9a8b7c6d5e4f3a2b');
     expect(Object.keys(error).slice(0, 3)).toEqual(['type', 'message', 'sentryEventID']);
   });
 
-  it("uses the event id on the error when the request has none", async () => {
+  it('one carrier of the event id: a symbol on the error is not read, only the failure state', async () => {
     const log = fakeSink();
     const handler = middy(async () => {
       const e = newError('reported elsewhere');
-      (e as unknown as Record<symbol, unknown>)[KEYS.sentryEventId] = 'from-error';
+      (e as unknown as Record<symbol, unknown>)[Symbol.for('lambdaware.sentryEventId')] = 'from-error';
       throw e;
     }).use(errorLog());
     await expect(handler(sqsEvent, context)).rejects.toThrow();
-    expect(log.mock.calls[0][2]!.error).toMatchObject({ sentryEventID: 'from-error' });
+    expect(log.mock.calls[0][2]!.error).not.toHaveProperty('sentryEventID');
   });
 
   it('leaves request.error and the error itself untouched, and later onError hooks still run', async () => {
@@ -355,3 +354,79 @@ describe('errorLog() masks secrets on the error the runtime will print', () => {
     expect(plain.stack).toBe(stack);
   });
 });
+
+describe('errorLog() masks a thrown string (redactThrown of @lambdaware/shared)', () => {
+  afterEach(() => clearSecrets());
+
+  it('a thrown string holding a secret reaches the runtime (and the caller) as its masked copy; the line is masked', async () => {
+    registerSecret('tok-9f8e7d6c');
+    const handler = middy(async () => {
+      // eslint-disable-next-line no-throw-literal
+      throw 'bad token tok-9f8e7d6c';
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.error).toBe('bad token ****');
+    expect(out.stderr).not.toContain('tok-9f8e7d6c');
+  });
+
+  it('without a registered secret the thrown value is the same value', async () => {
+    const handler = middy(async () => {
+      // eslint-disable-next-line no-throw-literal
+      throw 'plain failure';
+    }).use(errorLog());
+    const out = await captureOutput(() => handler(sqsEvent, context));
+    expect(out.error).toBe('plain failure');
+  });
+});
+
+describe('writeErrorLine: the one writer of a failure line', () => {
+  it('writes the failure line once per request; another line (failureLine: false) neither counts nor blocks it', () => {
+    const log = fakeSink();
+    const request = { context };
+    setSentryEventId(request, 'a'.repeat(32));
+    expect(writeErrorLine(request, new Error('warning first'), { failureLine: false, sentryEventId: 'b'.repeat(32) })).toBe(true);
+    expect(writeErrorLine(request, new Error('the failure'))).toBe(true);
+    expect(writeErrorLine(request, new Error('again'))).toBe(false);
+    expect(log.mock.calls.map((c) => [c[1], (c[2]!.error as { sentryEventID?: string }).sentryEventID])).toEqual([
+      ['warning first', 'b'.repeat(32)],
+      ['the failure', 'a'.repeat(32)],
+    ]);
+    expect(failureOf(request).line).toBe('written');
+  });
+
+  it('keeps a line of 10,000 failures under MAX_ERROR_LINE_BYTES: the first failures in full, the rest counted, the message cut', () => {
+    const log = fakeSink();
+    const failures = Array.from({ length: 10_000 }, (_, i) => ({ index: i, id: `id-${i}-${'y'.repeat(60)}`, reason: 'not JSON' }));
+    const error = Object.assign(new Error(`all failed: ${failures.map((f) => f.id).join(', ')}`), { failures });
+    writeErrorLine({ context }, error);
+    const [, message, fields] = log.mock.calls[0];
+    expect(Buffer.byteLength(JSON.stringify({ message, ...fields }))).toBeLessThan(MAX_ERROR_LINE_BYTES);
+    const written = fields!.error as { failures: unknown[]; failuresOmitted: number; message: string };
+    expect(written.failures.slice(0, 5)).toEqual(failures.slice(0, 5));
+    expect(written.failures.length + written.failuresOmitted).toBe(10_000);
+    expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS + 40);
+    expect(message).toMatch(/… \[\d+ more characters\]$/);
+  });
+});
+
+describe('fitJson', () => {
+  it('returns the value itself when it fits, and the mildest cut that fits otherwise', () => {
+    const small = { a: [1, 2, 3] };
+    expect(fitJson(small, 1000, () => small).value).toBe(small);
+    const big = { list: Array.from({ length: 1000 }, (_, i) => i), text: 'x'.repeat(50_000), errors: [1, 2, 3], errorsOmitted: 7 };
+    const { value, cut } = fitJson(big, 4000, () => ({}) as typeof big);
+    expect(cut).toBe(true);
+    expect(jsonBytes(value)).toBeLessThanOrEqual(4000);
+    const v = value as Record<string, any>;
+    expect(v.list[0]).toBe(0);
+    expect(v.list.length + v.listOmitted).toBe(1000);
+    expect(v.errors.length + v.errorsOmitted).toBe(3 + 7);
+    expect(v.text).toMatch(/^x+… \[\d+ more characters\]$/);
+  });
+
+  it('falls back when even the harshest cut does not fit', () => {
+    const deep = { a: 'z'.repeat(10_000) };
+    expect(fitJson(deep, 10, (bytes) => ({ a: `was ${bytes}` })).value).toEqual({ a: 'was 10008' });
+  });
+});
+

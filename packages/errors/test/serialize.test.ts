@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { KEYS, clearSecrets, registerSecret } from '@lambdaware/shared';
+import { clearSecrets, registerSecret } from '@lambdaware/shared';
 import { newError, serializeError, wrapError } from '@lambdaware/errors';
 
 const here = /serialize\.test\.ts$/;
@@ -157,11 +157,6 @@ describe('serializeError: every kind of thrown value', () => {
     expect(serializeError(causeThrows)).toMatchObject({ message: 'outer' });
   });
 
-  it('picks up the Sentry event id recorded on the error', () => {
-    const e = newError('reported');
-    (e as unknown as Record<symbol, unknown>)[KEYS.sentryEventId] = 'abc123';
-    expect(serializeError(e).sentryEventID).toBe('abc123');
-  });
 
   it('values holding errors, cycles and BigInts stay JSON-safe', () => {
     const v: Record<string, unknown> = { n: 1n };

@@ -54,7 +54,7 @@ const withoutUndefined = (o: Record<string, unknown>): Record<string, unknown> =
  * The tags and contexts of an event for this invocation. Context names follow @sentry/aws-serverless
  * (`aws.lambda`, `aws.cloudwatch.logs`) so that Sentry shows them the same way.
  */
-export const invocationData = (context: Partial<Context> | undefined, extraTags: Record<string, string>): InvocationData => {
+export const invocationData = (context: Partial<Context> | undefined, extraTags: Record<string, string>, startedAt?: number): InvocationData => {
   const c = context ?? {};
   const region = regionOf(c);
   const tags: Record<string, string> = { ...extraTags };
@@ -70,6 +70,8 @@ export const invocationData = (context: Partial<Context> | undefined, extraTags:
       invoked_function_arn: c.invokedFunctionArn,
       memory_limit_in_mb: c.memoryLimitInMB,
       remaining_time_in_millis: remainingTime(c),
+      execution_duration_in_millis: startedAt === undefined ? undefined : performance.now() - startedAt,
+      'sys.argv': process.argv,
     }),
   };
   if (c.logGroupName || c.logStreamName) {

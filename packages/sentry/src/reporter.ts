@@ -1,6 +1,8 @@
 // The only module that imports the Sentry SDK. index.ts loads it with a dynamic import(), and only when a DSN is
 // set, so a function without Sentry never pays for it.
 //
+// @sentry/core comes in through the adapter (sentry-adapter.ts `loadCore`), as `this.core`.
+//
 // It uses @sentry/core's own building blocks, not its `Client`: the event builder and the node stack parser
 // (`eventFromUnknownInput`, `eventFromMessage`), linked errors (`applyAggregateErrorsToEvent` with
 // `exceptionFromError`, what `linkedErrorsIntegration` runs), `normalize`, the DSN and its envelope endpoint, the
@@ -10,36 +12,10 @@
 // bundle; these are 15 KB.
 import { Agent as HttpAgent, request as httpRequest, type Agent, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import {
-  SDK_VERSION,
-  addExceptionMechanism,
-  applyAggregateErrorsToEvent,
-  checkOrSetAlreadyCaught,
-  createEventEnvelope,
-  createStackParser,
-  createTransport,
-  dateTimestampInSeconds,
-  eventFromMessage,
-  eventFromUnknownInput,
-  exceptionFromError,
-  generateSpanId,
-  generateTraceId,
-  getDebugImagesForResources,
-  getEnvelopeEndpointWithUrlEncodedAuth,
-  isAlreadyCaptured,
-  makeDsn,
-  nodeStackLineParser,
-  normalize,
-  uuid4,
-  type Client,
-  type DsnComponents,
-  type ErrorEvent,
-  type Event,
-  type EventHint,
-  type SdkMetadata,
-  type SeverityLevel,
-  type Transport,
-} from '@sentry/core/server';
+import type { Client, DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';
+import { type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
+import { boundEvent } from './bound-event.js';
+import { createGetModule, nodeContexts, serverName } from './node-context.js';
 import { redactDeep } from '@lambdaware/shared';
 import type { InvocationData } from './context.js';
 
@@ -53,6 +29,7 @@ export interface Outcome {
 }
 
 export interface ReporterConfig {
+  core: SentryCore;
   dsn: string;
   environment: string | undefined;
   release: string | undefined;
@@ -107,7 +84,11 @@ const isOk = (status: number | undefined): boolean => status !== undefined && st
 /** As the client options of the previous ServerRuntimeClient: normalizeDepth 6, Sentry's default breadth. */
 const NORMALIZE_DEPTH = 6;
 const NORMALIZE_BREADTH = 1000;
-const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
+/** This package's version, in the event's `sdk.packages`. */
+const LAMBDAWARE_SENTRY_VERSION = '0.1.0';
+export const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
+/** The events the transport's queue holds; index.ts keeps at most this many of ours in it at once. */
+export const QUEUE_SIZE = 64;
 /** linkedErrorsIntegration's defaults. */
 const LINKED_ERRORS_KEY = 'cause';
 const LINKED_ERRORS_LIMIT = 5;
@@ -117,7 +98,8 @@ const LINKED_ERRORS_LIMIT = 5;
  * per event whether Sentry accepted it, and the invocation's data applied to each event alone.
  */
 export class Reporter {
-  private readonly stackParser = createStackParser(nodeStackLineParser());
+  private readonly core: SentryCore;
+  private readonly stackParser: ReturnType<SentryCore['createStackParser']>;
   private readonly dsn: DsnComponents;
   private readonly transport: Transport;
   private readonly metadata: SdkMetadata;
@@ -128,6 +110,8 @@ export class Reporter {
   /** Events given up at the caller's bound: not sent (nor sent again) after that, in a later invocation. */
   private readonly abandoned = new Set<string>();
   private agent: Agent | undefined;
+  /** The transport's last reason for not sending (`ratelimit_backoff`, `queue_overflow`, ...). */
+  private lastDrop: string | undefined;
   /** Date.now() when the agent last put a socket back in its pool. */
   private lastPooled = 0;
   private readonly capturedFor = new WeakMap<object, string | undefined>();
@@ -135,6 +119,9 @@ export class Reporter {
   private readonly clientOptions = { getOptions: () => ({ normalizeDepth: NORMALIZE_DEPTH }) } as unknown as Client;
 
   constructor(config: ReporterConfig) {
+    const core = (this.core = config.core);
+    const { SDK_VERSION, createTransport, getEnvelopeEndpointWithUrlEncodedAuth, makeDsn } = core;
+    this.stackParser = core.createStackParser(core.nodeStackLineParser(createGetModule()));
     const dsn = makeDsn(config.dsn);
     if (dsn === undefined) throw new Error('Sentry DSN could not be parsed');
     this.dsn = dsn;
@@ -145,12 +132,17 @@ export class Reporter {
       name: 'sentry.javascript.lambdaware',
       version: SDK_VERSION,
       integrations: ['LinkedErrors'],
-      packages: [{ name: 'npm:@lambdaware/sentry', version: SDK_VERSION }],
+      packages: [
+        { name: 'npm:@lambdaware/sentry', version: LAMBDAWARE_SENTRY_VERSION },
+        { name: 'npm:@sentry/core', version: SDK_VERSION },
+      ],
     };
     this.metadata = { sdk };
     const gzipThreshold = config.gzipThreshold ?? 32 * 1024;
     const url = getEnvelopeEndpointWithUrlEncodedAuth(dsn, undefined, sdk);
-    this.transport = createTransport({ recordDroppedEvent: () => {} }, ({ body }) =>
+    // The send queue holds QUEUE_SIZE events (Sentry's default, 64, drops more under Lambda Managed Instances'
+    // concurrency with a misleading reason); index.ts never hands it more than that at once.
+    this.transport = createTransport({ recordDroppedEvent: (reason) => (this.lastDrop = reason), bufferSize: QUEUE_SIZE }, ({ body }) =>
       this.send(url, body, gzipThreshold, eventIdOfEnvelope(body)),
     );
   }
@@ -233,39 +225,42 @@ export class Reporter {
   private prepare(event: Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Event {
     // ServerRuntimeClient: platform and runtime
     event.platform = 'node';
+    event.server_name = serverName();
     event.contexts = { ...event.contexts, runtime: { name: 'node', version: process.version } };
     // preprocessEvent: linkedErrorsIntegration
-    applyAggregateErrorsToEvent(exceptionFromError, this.stackParser, LINKED_ERRORS_KEY, LINKED_ERRORS_LIMIT, event, hint);
+    this.core.applyAggregateErrorsToEvent(this.core.exceptionFromError, this.stackParser, LINKED_ERRORS_KEY, LINKED_ERRORS_LIMIT, event, hint);
     // prepareEvent: id, time, client options, debug ids (source maps uploaded with debug ids), the mechanism
     event.event_id = hint.event_id;
-    event.timestamp = dateTimestampInSeconds();
+    event.timestamp = this.core.dateTimestampInSeconds();
     event.environment = this.environment;
     if (this.release !== undefined) event.release = this.release;
     const files = new Set<string>();
     for (const exception of event.exception?.values ?? []) for (const frame of exception.stacktrace?.frames ?? []) if (frame.filename) files.add(frame.filename);
     if (files.size > 0) {
-      const images = getDebugImagesForResources(this.stackParser, [...files]);
+      const images = this.core.getDebugImagesForResources(this.stackParser, [...files]);
       if (images.length > 0) event.debug_meta = { images };
     }
-    if (hint.mechanism) addExceptionMechanism(event, hint.mechanism);
+    if (hint.mechanism) this.core.addExceptionMechanism(event, hint.mechanism);
     // the scope's data (applyScopeDataToEvent): the event's own keys win over the scope's
     const extra = { ...extras.extra };
     if (Object.keys(extra).length > 0) event.extra = { ...extra, ...event.extra };
     const tags = { ...data.tags, ...extras.tags };
     if (Object.keys(tags).length > 0) event.tags = { ...tags, ...event.tags };
     event.contexts = { ...data.contexts, ...event.contexts };
+    // what @sentry/node's Context integration adds (processEvent: after the scope data)
+    event.contexts = { ...event.contexts, ...nodeContexts() };
     if (data.transaction) event.transaction = data.transaction;
     if (extras.fingerprint?.length) event.fingerprint = [...(event.fingerprint ?? []), ...extras.fingerprint];
     // a fresh trace per event, as a fresh scope's propagation context gives (Client._prepareEvent)
-    const traceId = generateTraceId();
-    event.contexts = { trace: { trace_id: traceId, span_id: generateSpanId() }, ...event.contexts };
+    const traceId = this.core.generateTraceId();
+    event.contexts = { trace: { trace_id: traceId, span_id: this.core.generateSpanId() }, ...event.contexts };
     event.sdkProcessingMetadata = {
       dynamicSamplingContext: { environment: this.environment, release: this.release, public_key: this.dsn.publicKey, trace_id: traceId },
     };
     // normalizeEvent
-    if (event.extra) event.extra = normalize(event.extra, NORMALIZE_DEPTH, NORMALIZE_BREADTH) as Event['extra'];
+    if (event.extra) event.extra = this.core.normalize(event.extra, NORMALIZE_DEPTH, NORMALIZE_BREADTH) as Event['extra'];
     const trace = event.contexts.trace;
-    event.contexts = normalize(event.contexts, NORMALIZE_DEPTH, NORMALIZE_BREADTH) as Event['contexts'];
+    event.contexts = this.core.normalize(event.contexts, NORMALIZE_DEPTH, NORMALIZE_BREADTH) as Event['contexts'];
     event.contexts!.trace = trace;
     return event;
   }
@@ -281,12 +276,22 @@ export class Reporter {
     }
     if (kept === null) return { delivered: false, dropped: true, reason: 'dropped by beforeSend' };
     // Last step before the envelope: no registered secret leaves the process.
-    const envelope = createEventEnvelope(redactDeep(kept), this.dsn, this.metadata);
+    const envelope = this.core.createEventEnvelope(boundEvent(redactDeep(kept)), this.dsn, this.metadata);
     try {
       const response = await this.transport.send(envelope);
       if (isOk(response.statusCode)) return { delivered: true };
       // No status: the transport did not send it (rate limited, or its buffer full).
-      return { delivered: false, reason: response.statusCode === undefined ? 'not sent (rate limited or dropped)' : `HTTP ${response.statusCode}` };
+      if (response.statusCode !== undefined) return { delivered: false, reason: `HTTP ${response.statusCode}` };
+      const why = this.lastDrop;
+      return {
+        delivered: false,
+        reason:
+          why === 'ratelimit_backoff'
+            ? 'not sent: Sentry rate limited this project (backing off as its last answer said)'
+            : why === 'queue_overflow'
+              ? `not sent: the send queue (${QUEUE_SIZE}) was full`
+              : `not sent by the transport (${why ?? 'no reason given'})`,
+      };
     } catch (e) {
       const error = e as NodeJS.ErrnoException;
       return { delivered: false, reason: error.code ?? error.message };
@@ -295,7 +300,7 @@ export class Reporter {
 
   /** One capture: its id chosen first, its outcome tracked, abandoned at the caller's bound. */
   private track(build: (hint: EventHint) => Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Capture {
-    const eventId = uuid4();
+    const eventId = this.core.uuid4();
     const fullHint = { event_id: eventId, ...hint };
     let settle!: (o: Outcome) => void;
     const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
@@ -331,20 +336,14 @@ export class Reporter {
   captureError(error: unknown, data: InvocationData, extra: Record<string, unknown>, invocation: string | undefined): Capture {
     const isObject = error !== null && typeof error === 'object';
     const capturedFor = isObject ? this.capturedFor.get(error) : undefined;
-    if (isAlreadyCaptured(error) && capturedFor !== undefined && capturedFor !== invocation) {
-      try {
-        delete (error as { __sentry_captured__?: unknown }).__sentry_captured__;
-      } catch {
-        // a frozen error: Sentry keeps it de-duplicated
-      }
-    }
+    if (isCapturedBySentry(error) && capturedFor !== undefined && capturedFor !== invocation) forgetCaptured(error);
     if (isObject) this.capturedFor.set(error, invocation);
     // Marks it as captured, as Client.captureException does, so that another Sentry SDK does not send it again.
-    if (checkOrSetAlreadyCaught(error)) {
+    if (this.core.checkOrSetAlreadyCaught(error)) {
       return { eventId: undefined, outcome: Promise.resolve({ delivered: false, dropped: true, reason: 'already captured' }), abandon: () => {} };
     }
     return this.track(
-      (hint) => ({ ...eventFromUnknownInput(this.clientOptions, this.stackParser, error, hint), level: 'error' }),
+      (hint) => ({ ...this.core.eventFromUnknownInput(this.clientOptions, this.stackParser, error, hint), level: 'error' }),
       { originalException: error, mechanism: MECHANISM },
       data,
       { extra },
@@ -352,7 +351,7 @@ export class Reporter {
   }
 
   captureMessage(message: string, level: SeverityLevel, data: InvocationData, extras: CaptureExtras = {}): Capture {
-    return this.track((hint) => eventFromMessage(this.stackParser, message, level, hint), {}, data, extras);
+    return this.track((hint) => this.core.eventFromMessage(this.stackParser, message, level, hint), {}, data, extras);
   }
 }
 

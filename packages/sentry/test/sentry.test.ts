@@ -5,6 +5,7 @@ import { KEYS, clearSecrets, registerSecret, setLogSink } from '@lambdaware/shar
 import { lambdaContext } from '@lambdaware/events';
 import { startSentryIngest, type SentryIngest, type ReceivedEvent } from '@lambdaware/testkit';
 import { sentry, type SentryErrorEvent, type SentryOptions } from '@lambdaware/sentry';
+import { failureOf } from '@lambdaware/errors';
 import { collectLines, invoke, sleep, sqsEvent, type SinkLine } from './helpers.js';
 
 type Exception = { type: string; value: string; stacktrace?: { frames: { filename?: string; function?: string; lineno?: number }[] } };
@@ -65,9 +66,7 @@ describe('on failure, through the real SDK', () => {
     expect(logged).toMatchObject({ type: 'OrderError', message: 'order 17 not saved' });
     const event = await ingest.waitForEvent(3000);
     expect(event.event_id).toBe(logged.sentryEventID);
-    expect((error as unknown as Record<symbol, unknown>)[KEYS.sentryEventId]).toBe(event.event_id);
-    expect(Object.keys(error)).not.toContain(String(KEYS.sentryEventId)); // non-enumerable
-    expect(Object.getOwnPropertyDescriptor(error, KEYS.sentryEventId)?.enumerable).toBe(false);
+    expect(Object.getOwnPropertySymbols(error)).not.toContain(KEYS.failure); // one carrier: the request, not the error
 
     // values, merged along the cause chain, outer winning
     expect(event.extra).toEqual({ orderId: 17, attempt: 4, host: 'db.internal' });
@@ -118,15 +117,15 @@ describe('on failure, through the real SDK', () => {
     expect((await ingest.waitForEvent(3000)).environment).toBe('prod');
   });
 
-  test('with errorLog() in the chain: no own line, and the id travels on the error for its line', async () => {
+  test('with errorLog() in the chain: no own line, and the id is on the failure state for its line', async () => {
     const seen: { id?: unknown; requestId?: unknown } = {};
     const fakeErrorLog = {
-      before: (request: Record<symbol, unknown>) => {
-        request[KEYS.errorLogActive] = true;
+      before: (request: object) => {
+        failureOf(request).line = 'errorLog';
       },
-      onError: (request: { error: unknown } & Record<symbol, unknown>) => {
-        seen.id = (request.error as Record<symbol, unknown>)[KEYS.sentryEventId];
-        seen.requestId = request[KEYS.sentryEventId];
+      onError: (request: object) => {
+        seen.id = failureOf(request).sentryEventId;
+        seen.requestId = seen.id;
       },
     };
     const handler = middy(async () => {
@@ -185,7 +184,7 @@ describe('on failure, through the real SDK', () => {
     await invoke(() => handlerThrowing(new Error('described'), { release: 'r@9' })({}, lambdaContext()));
     const event = await ingest.waitForEvent(3000);
     expect(event.platform).toBe('node');
-    expect(event.sdk).toMatchObject({ name: 'sentry.javascript.lambdaware', integrations: ['LinkedErrors'], packages: [{ name: 'npm:@lambdaware/sentry' }] });
+    expect(event.sdk).toMatchObject({ name: 'sentry.javascript.lambdaware', integrations: ['LinkedErrors'], packages: [{ name: 'npm:@lambdaware/sentry' }, { name: 'npm:@sentry/core' }] });
     expect(contexts(event).runtime).toEqual({ name: 'node', version: process.version });
     const trace = contexts(event).trace as { trace_id: string; span_id: string };
     expect(trace.trace_id).toMatch(/^[0-9a-f]{32}$/);
@@ -268,7 +267,7 @@ describe('on failure, through the real SDK', () => {
 describe('success path', () => {
   test('a successful invocation sends nothing and adds no hooks but onError', async () => {
     const middleware = sentry({ dsn: ingest.dsn });
-    expect(Object.keys(middleware)).toEqual(['onError']);
+    expect(Object.keys(middleware)).toEqual(['before', 'onError']); // before: looks for an app's Sentry client
     const handler = middy(async (event: { ok: boolean }) => {
       if (!event.ok) throw new Error('second call fails');
       return { statusCode: 200 };
@@ -312,7 +311,8 @@ describe('Sentry slow, down or failing', () => {
     const warns = warnings(sink.lines);
     expect(warns).toHaveLength(1);
     expect(warns[0]).toMatchObject({ message: 'Sentry event not delivered', reason: 'ECONNREFUSED' });
-    expect(warns[0].sentryEventID).toBe((error as unknown as Record<symbol, unknown>)[KEYS.sentryEventId]);
+    expect(warns[0].sentryEventID).toEqual(expect.stringMatching(/^[0-9a-f]{32}$/));
+    expect(sink.lines.find((l) => l.level === 'error')!.error).not.toHaveProperty('sentryEventID'); // no event: no id
   });
 
   test('hanging ingest: the result is unchanged and the wait ends at flushTimeout', async () => {

@@ -7,15 +7,12 @@ export const KEYS = {
   redaction: Symbol.for('lambdaware.redaction'),
   /** globalThis: the LogSink installed by @lambdaware/logger (see sink.ts). */
   logSink: Symbol.for('lambdaware.logSink'),
-  /** request (Middy) and, when the thrown value is an object, the error: the Sentry event id (string). */
-  sentryEventId: Symbol.for('lambdaware.sentryEventId'),
-  /** request (Middy): true once errorLog()'s `before` ran, so sentry() knows not to write its own line. */
-  errorLogActive: Symbol.for('lambdaware.errorLogActive'),
   /**
-   * request (Middy): true once the failure's error line is written (by errorLog(), or by sentry() when errorLog()'s
-   * `before` had not run), so that no second line is written for the same failure.
+   * request (Middy): the failure's state, one object owned by @lambdaware/errors (`failureOf` in error-log.ts): the
+   * Sentry event id (the only carrier of it), whether errorLog() is in the chain, whether the failure's error line
+   * is written. Read and written only through @lambdaware/errors' functions.
    */
-  errorLineWritten: Symbol.for('lambdaware.errorLineWritten'),
+  failure: Symbol.for('lambdaware.failure'),
   /** globalThis: the set of secret loads in flight (see redaction.ts `trackSecretLoad`, `pendingSecrets`). */
   pendingSecrets: Symbol.for('lambdaware.pendingSecrets'),
   /** error: the values attached with `.with(key, value)` on that error alone (a plain object). */

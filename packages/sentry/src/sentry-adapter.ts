@@ -1,0 +1,359 @@
+// The ONE file that knows Sentry's SDK beyond its documented API. Everything else in this package goes through it.
+// Its contract test (test/adapter-contract.test.ts) runs it against the lowest and the highest supported
+// @sentry/core (10.53.0 and 11.x, npm aliases) and an app on Sentry 9.
+//
+// What it relies on that Sentry does not document for users:
+// 1. The carrier `globalThis.__SENTRY__`: each loaded copy of @sentry/core keeps its scopes under its version
+//    (`__SENTRY__['10.75.2']`), with an async context strategy (`acs`, set by @sentry/node) or a scope stack
+//    (`stack`, `defaultCurrentScope`). Read to find the app's current scope and client whatever copy of @sentry/core
+//    the app loaded, without importing @sentry/core (so an app on another 10.x/11.x copy is found, and one on 9.x
+//    is named).
+// 2. The mark `__sentry_captured__` that `checkOrSetAlreadyCaught` sets on a captured error object.
+// 3. The client's options object is the one the client reads (`getOptions()` returns it, not a copy): its
+//    `beforeSend` is wrapped once per client (see `watchClient`).
+// 4. The client hooks `preprocessEvent` (event, hint) and `afterSendEvent` (event, transport response).
+// 5. Where @sentry/core exports the node stack line parser: the package root up to 10.x, `@sentry/core/server`
+//    from 10.53 (only there in 11.x); sentry-core.ts re-exports it from `/server`.
+// Used as documented: Scope `clone`, `setTags`, `setContext`, `setExtras`, `captureException(error, hint)` (with
+// `event_id` and `mechanism` in the hint), Client `getDsn`, `getOptions`, `on`.
+import type * as SentryCoreModule from '@sentry/core';
+import type { ErrorEvent, EventHint } from '@sentry/core';
+
+// ---------------------------------------------------------------------------------------------------------------
+// The light path: @sentry/core's building blocks, loaded on the first failure to report (never without a DSN).
+
+/** The @sentry/core exports the light path's reporter uses. */
+export type SentryCore = Pick<
+  typeof SentryCoreModule,
+  | 'SDK_VERSION'
+  | 'addExceptionMechanism'
+  | 'applyAggregateErrorsToEvent'
+  | 'checkOrSetAlreadyCaught'
+  | 'createEventEnvelope'
+  | 'createStackParser'
+  | 'createTransport'
+  | 'dateTimestampInSeconds'
+  | 'eventFromMessage'
+  | 'eventFromUnknownInput'
+  | 'exceptionFromError'
+  | 'generateSpanId'
+  | 'generateTraceId'
+  | 'getDebugImagesForResources'
+  | 'getEnvelopeEndpointWithUrlEncodedAuth'
+  | 'makeDsn'
+  | 'nodeStackLineParser'
+  | 'normalize'
+  | 'uuid4'
+>;
+
+const CORE_EXPORTS = [
+  'SDK_VERSION', 'addExceptionMechanism', 'applyAggregateErrorsToEvent', 'checkOrSetAlreadyCaught', 'createEventEnvelope',
+  'createStackParser', 'createTransport', 'dateTimestampInSeconds', 'eventFromMessage', 'eventFromUnknownInput',
+  'exceptionFromError', 'generateSpanId', 'generateTraceId', 'getDebugImagesForResources',
+  'getEnvelopeEndpointWithUrlEncodedAuth', 'makeDsn', 'normalize', 'uuid4',
+] as const;
+
+/**
+ * The reporter's @sentry/core from a copy's root module and its `/server` module (the node stack line parser moved
+ * there). Throws naming what is missing when the copy is not a supported version.
+ */
+export const bindCore = (root: Record<string, unknown>, server: Record<string, unknown> | undefined): SentryCore => {
+  const core: Record<string, unknown> = {};
+  const missing: string[] = [];
+  for (const name of CORE_EXPORTS) {
+    if (root[name] === undefined) missing.push(name);
+    core[name] = root[name];
+  }
+  core.nodeStackLineParser = server?.nodeStackLineParser ?? root.nodeStackLineParser;
+  if (typeof core.nodeStackLineParser !== 'function') missing.push('nodeStackLineParser');
+  if (missing.length > 0) {
+    throw new Error(`@sentry/core ${String(root.SDK_VERSION)} lacks ${missing.join(', ')}: @lambdaware/sentry supports @sentry/core ^10.53.0 || ^11.0.0`);
+  }
+  return core as unknown as SentryCore;
+};
+
+/** The installed @sentry/core (one copy, the app's when it has Sentry: the dependency is a range). */
+export const loadCore = async (): Promise<SentryCore> => {
+  const exports = (await import('./sentry-core.js')) as unknown as Record<string, unknown>;
+  return bindCore(exports, exports);
+};
+
+/** True when a Sentry SDK already captured this error object (`checkOrSetAlreadyCaught`'s mark). */
+export const isCapturedBySentry = (error: unknown): boolean => {
+  try {
+    return error !== null && typeof error === 'object' && (error as { __sentry_captured__?: unknown }).__sentry_captured__ === true;
+  } catch {
+    return false;
+  }
+};
+
+/** Forgets the mark, so that the same error object thrown again by a later invocation is reported again. */
+export const forgetCaptured = (error: unknown): void => {
+  try {
+    delete (error as { __sentry_captured__?: unknown }).__sentry_captured__;
+  } catch {
+    // a frozen error: Sentry keeps it de-duplicated
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The app's own client.
+
+export interface TransportResponse {
+  statusCode?: number;
+}
+
+export interface AppClient {
+  getDsn(): unknown;
+  getOptions(): Record<string, unknown> & {
+    enabled?: boolean;
+    beforeSend?: (event: ErrorEvent, hint: EventHint) => unknown;
+    sampleRate?: number;
+    transportOptions?: { bufferSize?: number };
+  };
+  on(hook: string, callback: (...args: any[]) => void): () => void;
+}
+
+export interface AppScope {
+  clone(): AppScope;
+  getClient(): AppClient | undefined;
+  setTags(tags: Record<string, string>): unknown;
+  setContext(name: string, context: Record<string, unknown> | null): unknown;
+  setExtras(extras: Record<string, unknown>): unknown;
+  captureException(exception: unknown, hint?: Record<string, unknown>): string;
+}
+
+/** The app's Sentry, found in the carrier. */
+export interface AppSentry {
+  /** The version of the @sentry/core copy that holds the client (the carrier's key). */
+  version: string;
+  major: number;
+  client: AppClient;
+  /** The scope current where the lookup ran (the invocation's, inside `wrapHandler` or a `withScope`). */
+  scope: AppScope;
+}
+
+const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object';
+
+const currentScopeOf = (entry: Record<string, any>): AppScope | undefined => {
+  try {
+    const scope: unknown = entry.acs?.getCurrentScope?.() ?? entry.stack?.getScope?.() ?? entry.defaultCurrentScope;
+    return isObject(scope) && typeof scope.getClient === 'function' ? (scope as AppScope) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The app's Sentry client and current scope, or undefined when no copy of Sentry in the process has a client.
+ * Cheap (a few property reads): no import. When several copies have one, the newest version wins.
+ */
+export const findAppSentry = (): AppSentry | undefined => {
+  const carrier = (globalThis as { __SENTRY__?: unknown }).__SENTRY__;
+  if (!isObject(carrier)) return undefined;
+  let found: AppSentry | undefined;
+  for (const version of Object.keys(carrier)) {
+    const entry = carrier[version];
+    if (version === 'version' || !isObject(entry)) continue;
+    const scope = currentScopeOf(entry);
+    let client: AppClient | undefined;
+    try {
+      client = scope?.getClient();
+    } catch {
+      client = undefined;
+    }
+    if (scope === undefined || !isObject(client)) continue;
+    const major = Number.parseInt(version, 10);
+    if (found === undefined || major > found.major) found = { version, major, client, scope };
+  }
+  return found;
+};
+
+/** Why the app's client cannot report, or undefined when it can. */
+export const appClientProblem = (app: AppSentry): string | undefined => {
+  if (!(app.major >= 10 && app.major <= 11)) {
+    return `the app's Sentry client is Sentry ${app.version}; @lambdaware/sentry reports through Sentry 10.x and 11.x only`;
+  }
+  try {
+    const options = app.client.getOptions();
+    if (app.client.getDsn() === undefined) return "the app's Sentry client has no DSN (Sentry.init without dsn): it sends nothing";
+    if (options.enabled === false) return "the app's Sentry client is disabled (enabled: false, or closed with Sentry.close())";
+    if (typeof app.client.on !== 'function') return "the app's Sentry client has no hooks (client.on)";
+  } catch (e) {
+    return `the app's Sentry client could not be read (${e instanceof Error ? e.message : String(e)})`;
+  }
+  return undefined;
+};
+
+export interface Outcome {
+  delivered: boolean;
+  /** Sent, but no answer came before the wait's end (it may have arrived). */
+  unanswered?: boolean;
+  reason?: string;
+  dropped?: boolean;
+}
+
+export interface ClientWatch {
+  /** The event id of an error object captured through this client (by anyone), from `preprocessEvent`. */
+  eventIdOf(error: unknown): string | undefined;
+  /** Marks an event id as ours: the beforeSend wrapper reports what it did with it. */
+  own(eventId: string): void;
+  /** The outcome of an event: its transport answer, a beforeSend that dropped it, or never (bounded by the caller). */
+  outcome(eventId: string): Promise<Outcome>;
+  /** Stops waiting for an event (given up at the caller's bound). */
+  forget(eventId: string): void;
+  /** How many events the client's queue holds (`transportOptions.bufferSize`, 64 by default). */
+  bufferSize: number;
+}
+
+const WATCH = Symbol.for('lambdaware.sentry.clientWatch');
+/** Outcomes kept for events that settled before anyone asked (the app captured and sent before our onError). */
+const KEEP_SETTLED = 1000;
+
+const describeThrow = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+export interface WatchOptions {
+  /** Applied to every error event after the app's own beforeSend (masking, size bound). */
+  finalize: (event: ErrorEvent) => ErrorEvent;
+}
+
+/**
+ * Hooks the client once (a symbol on it): `preprocessEvent` pairs each captured error object with its event id,
+ * `afterSendEvent` settles each event with the transport's answer, and the client's `beforeSend` is wrapped: the
+ * app's own function runs first, as before, for every event; then `finalize` (masking, the size bound) on error
+ * events. For an event of ours, a `beforeSend` that throws drops it with that reason instead of making the SDK send
+ * a second, internal event about the throw, and one that returns null settles it as dropped.
+ */
+export const watchClient = (client: AppClient, options: WatchOptions): ClientWatch => {
+  const existing = (client as unknown as Record<symbol, ClientWatch | undefined>)[WATCH];
+  if (existing !== undefined) return existing;
+
+  const ids = new WeakMap<object, string>();
+  const waiting = new Map<string, (o: Outcome) => void>();
+  const settled = new Map<string, Outcome>();
+  const ours = new Set<string>();
+
+  const settle = (eventId: unknown, outcome: Outcome): void => {
+    if (typeof eventId !== 'string') return;
+    ours.delete(eventId);
+    const resolve = waiting.get(eventId);
+    if (resolve !== undefined) {
+      waiting.delete(eventId);
+      resolve(outcome);
+      return;
+    }
+    settled.set(eventId, outcome);
+    if (settled.size > KEEP_SETTLED) settled.delete(settled.keys().next().value!);
+  };
+
+  client.on('preprocessEvent', (event: { event_id?: string; type?: string }, hint: EventHint | undefined) => {
+    const original = hint?.originalException;
+    if (event.type === undefined && typeof event.event_id === 'string' && isObject(original)) ids.set(original, event.event_id);
+  });
+  client.on('afterSendEvent', (event: { event_id?: string }, response: TransportResponse | undefined) => {
+    const status = response?.statusCode;
+    if (status !== undefined && status >= 200 && status < 300) settle(event.event_id, { delivered: true });
+    else if (status === undefined) settle(event.event_id, { delivered: false, reason: "not sent by the app's Sentry transport (rate limited, or its queue full)" });
+    else settle(event.event_id, { delivered: false, reason: `HTTP ${status}` });
+  });
+
+  const opts = client.getOptions();
+  const appBeforeSend = opts.beforeSend;
+  const after = (id: string | undefined, mine: boolean, result: unknown): unknown => {
+    if (result === null) {
+      if (mine) settle(id, { delivered: false, reason: "dropped by the app's beforeSend (it returned null)" });
+      return null;
+    }
+    if (!isObject(result)) return result;
+    try {
+      return options.finalize(result as ErrorEvent);
+    } catch {
+      return result; // masking or bounding failed on an odd event: the app's event as its beforeSend left it
+    }
+  };
+  const threw = (id: string | undefined, mine: boolean, e: unknown): null => {
+    if (!mine) throw e;
+    settle(id, { delivered: false, reason: `the app's beforeSend threw ${describeThrow(e)}` });
+    return null;
+  };
+  opts.beforeSend = function lambdawareBeforeSend(this: unknown, event: ErrorEvent, hint: EventHint) {
+    const id = event.event_id;
+    const mine = id !== undefined && ours.has(id);
+    let result: unknown;
+    try {
+      result = appBeforeSend === undefined ? event : appBeforeSend.call(this, event, hint);
+    } catch (e) {
+      return threw(id, mine, e);
+    }
+    if (isObject(result) && typeof result.then === 'function') {
+      return (result as PromiseLike<unknown>).then(
+        (r) => after(id, mine, r),
+        (e: unknown) => threw(id, mine, e),
+      );
+    }
+    return after(id, mine, result);
+  };
+
+  const watch: ClientWatch = {
+    eventIdOf: (error) => (isObject(error) ? ids.get(error) : undefined),
+    own: (eventId) => {
+      ours.add(eventId);
+    },
+    outcome: (eventId) => {
+      const done = settled.get(eventId);
+      if (done !== undefined) {
+        settled.delete(eventId);
+        return Promise.resolve(done);
+      }
+      return new Promise<Outcome>((resolve) => waiting.set(eventId, resolve));
+    },
+    forget: (eventId) => {
+      waiting.delete(eventId);
+      ours.delete(eventId);
+    },
+    bufferSize: typeof opts.transportOptions?.bufferSize === 'number' && opts.transportOptions.bufferSize > 0 ? opts.transportOptions.bufferSize : 64,
+  };
+  try {
+    Object.defineProperty(client, WATCH, { value: watch, enumerable: false, configurable: true });
+  } catch {
+    // a frozen client: hooked again next time (hooks are cheap), still correct
+  }
+  return watch;
+};
+
+/** A 32-hex event id, as the SDK's `uuid4()`. */
+export const newEventId = (): string => crypto.randomUUID().replaceAll('-', '');
+
+/**
+ * Reports an error through the app's client and a clone of its current scope (so the app's tags, user, contexts,
+ * environment, release, beforeSend, integrations and sample rate apply), with our data on the clone only.
+ */
+export const captureWithApp = (
+  app: AppSentry,
+  error: unknown,
+  data: { tags: Record<string, string>; contexts: Record<string, Record<string, unknown>> },
+  extra: Record<string, unknown>,
+  mechanism: { type: string; handled: boolean },
+  eventId: string,
+): void => {
+  const scope = app.scope.clone();
+  scope.setTags(data.tags);
+  for (const [name, context] of Object.entries(data.contexts)) scope.setContext(name, context);
+  if (Object.keys(extra).length > 0) scope.setExtras(extra);
+  scope.captureException(error, { event_id: eventId, mechanism });
+};
+
+/** A message event (the timeout warning) through the app's client and a clone of its current scope. */
+export const captureMessageWithApp = (
+  app: AppSentry,
+  message: string,
+  data: { tags: Record<string, string>; contexts: Record<string, Record<string, unknown>> },
+  fingerprint: string[],
+  eventId: string,
+): void => {
+  const scope = app.scope.clone() as AppScope & { setFingerprint?(f: string[]): unknown; captureMessage?(m: string, level: string, hint: Record<string, unknown>): string };
+  scope.setTags(data.tags);
+  for (const [name, context] of Object.entries(data.contexts)) scope.setContext(name, context);
+  scope.setFingerprint?.(fingerprint);
+  scope.captureMessage?.(message, 'warning', { event_id: eventId });
+};
