@@ -167,10 +167,11 @@ export interface OptionsChecker {
   error(option: string, mistake: { expected: string; value: unknown } | { problem: string }): Error;
   /**
    * Checks the options argument: `undefined` gives `{}`; anything but a plain object, or a key not in `rules`
-   * (an own key whose value is `undefined` included), throws. Then each rule is applied to its option when that
-   * option is not `undefined`. Returns the options as an object.
+   * (an own key whose value is `undefined` included), throws. Then each rule (`null`: checked elsewhere) is applied
+   * to its option when that option is not `undefined`. Returns the options as an object.
+   * `at` checks a nested object of options (`fetch.db`): its keys are named `fetch.db.<key>`.
    */
-  options(options: unknown, rules: Readonly<Record<string, OptionRule | null>>): Record<string, unknown>;
+  options(options: unknown, rules: Readonly<Record<string, OptionRule | null>>, at?: string): Record<string, unknown>;
   /** Throws unless `value` passes `rule` (or is `undefined` and `optional`). */
   check(option: string, value: unknown, rule: OptionRule, optional?: boolean): void;
 }
@@ -187,17 +188,20 @@ export const optionsChecker = (pkg: string, fn: string, make: OptionsErrorFactor
     fn,
     error,
     check,
-    options(options, rules) {
+    options(options, rules, at) {
       if (options === undefined) return {};
-      if (!is.object.test(options)) throw error(WHOLE_OPTIONS, { expected: 'an object', value: options });
+      if (!is.object.test(options)) throw error(at ?? WHOLE_OPTIONS, { expected: 'an object', value: options });
       const o = options as Record<string, unknown>;
       const known = Object.keys(rules);
+      const name = (key: string): string => (at === undefined ? key : `${at}.${key}`);
       for (const key of Object.keys(o)) {
-        if (!Object.hasOwn(rules, key)) throw error(key, { problem: `is not an option of ${fn}() (options: ${known.join(', ')})` });
+        if (!Object.hasOwn(rules, key)) {
+          throw error(name(key), { problem: `is not an option of ${at === undefined ? `${fn}()` : JSON.stringify(at)} (options: ${known.join(', ')})` });
+        }
       }
       for (const key of known) {
         const r = rules[key];
-        if (r) check(key, o[key], r);
+        if (r) check(name(key), o[key], r);
       }
       return o;
     },

@@ -119,6 +119,13 @@ describe('optionsChecker', () => {
     }
   });
 
+  it('a nested object of options names its keys by path', () => {
+    const e = thrown(() => checker.options({ size: 0 }, rules, 'fetch.db'));
+    expect(e.message).toBe('mine(): option "fetch.db.size" must be an integer >= 1, got 0');
+    expect(thrown(() => checker.options({ x: 1 }, rules, 'fetch.db')).message).toBe('mine(): option "fetch.db.x" is not an option of "fetch.db" (options: size, mode, free)');
+    expect(thrown(() => checker.options('db', rules, 'fetch.db')).message).toBe('mine(): option "fetch.db" must be an object, got "db"');
+  });
+
   it('check() for one (nested) value; error() for a problem the rules cannot say', () => {
     expect(() => checker.check('fetch.db.id', undefined, is.string())).not.toThrow();
     expect(thrown(() => checker.check('fetch.db.id', undefined, is.string(), false)).message).toBe('mine(): option "fetch.db.id" must be a non-empty string, got undefined');
