@@ -1,4 +1,4 @@
-import { describeValue } from '@lambdaware/shared';
+import type { OptionsChecker } from '@lambdaware/shared';
 /** The levels, most verbose first. `fatal` is accepted as `critical`; `silent` writes nothing. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'critical', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -46,10 +46,10 @@ export const levelFromEnv = (env: NodeJS.ProcessEnv, warn: (message: string) => 
   return level;
 };
 
-/** Parses a level given in code, or throws a LoggerOptionsError naming `what`. */
-export const levelOrThrow = (value: unknown, what: string, makeError: (m: string) => Error): LogLevel => {
+/** Parses a level given in code, or throws the checker's option error naming `option`. */
+export const levelOrThrow = (value: unknown, checker: OptionsChecker, option: string): LogLevel => {
   const level = parseLevel(value);
-  if (level === undefined) throw makeError(`${what} must be one of ${ACCEPTED}; got ${describeValue(value)}`);
+  if (level === undefined) throw checker.error(option, { expected: `one of ${ACCEPTED}`, value });
   return level;
 };
 

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { describeValue as describe } from '@lambdaware/shared';
-import { LoggerOptionsError } from './errors.js';
+import { type OptionRule, describeValue as describe, is } from '@lambdaware/shared';
+import { loggerChecker } from './errors.js';
 import { GuardedFormatter, InvocationField, LambdaLogFormatter, OwnFields } from './formatter.js';
 import { type LogLevel, levelFromEnv, levelOrThrow } from './levels.js';
 import { serializeLine } from './line.js';
@@ -71,7 +71,7 @@ export class LambdaLogger extends AdaptedLogger {
     const given = options.level ?? options.logLevel;
     const level =
       given !== undefined
-        ? levelOrThrow(given, `createLogger: option "${options.level !== undefined ? 'level' : 'logLevel'}"`, (m) => new LoggerOptionsError(m))
+        ? levelOrThrow(given, createLoggerOptions, options.level !== undefined ? 'level' : 'logLevel')
         : levelFromEnv(process.env, (m) => warnings.push(m));
     const { level: _level, logFormatter, logRecordOrder, ...powertools } = options as LoggerOptions & { logRecordOrder?: string[] };
     const formatter =
@@ -106,7 +106,7 @@ export class LambdaLogger extends AdaptedLogger {
 
   /** Sets the level in code (any letter case, `fatal` = `critical`); it wins over the environment. */
   setLevel(level: string): void {
-    super.setLogLevel(levelOrThrow(level, 'setLevel: level', (m) => new LoggerOptionsError(m)).toUpperCase() as Uppercase<LogLevel>);
+    super.setLogLevel(levelOrThrow(level, setLevelOptions, 'level').toUpperCase() as Uppercase<LogLevel>);
   }
 
   /** Powertools' setLogLevel, accepting any letter case and `fatal`. */
@@ -229,55 +229,33 @@ export class LogEntry {
   }
 }
 
-const isPlainObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
+const createLoggerOptions = loggerChecker('createLogger');
+const setLevelOptions = loggerChecker('setLevel');
+
+/** The rule of each option (null: checked by levelOrThrow, or by Powertools). */
+const LOGGER_RULES: Record<(typeof LOGGER_OPTIONS)[number], OptionRule | null> = Object.assign(
+  Object.fromEntries(LOGGER_OPTIONS.map((k) => [k, null])) as Record<(typeof LOGGER_OPTIONS)[number], OptionRule | null>,
+  {
+    serviceName: is.string(),
+    environment: is.string(),
+    persistentKeys: is.object,
+    persistentLogAttributes: is.object,
+    logBufferOptions: is.object,
+    sampleRateValue: is.number(0, 1),
+    jsonReplacerFn: is.function(),
+    correlationIdSearchFn: is.function(),
+    logFormatter: is.custom('a Powertools LogFormatter (with formatAttributes())', (f) => typeof (f as { formatAttributes?: unknown } | null)?.formatAttributes === 'function'),
+    logRecordOrder: is.arrayOf(is.string(false), 'an array of key names'),
+  },
+);
 
 const validateLoggerOptions = (options: LoggerOptions): void => {
-  if (options === null || typeof options !== 'object') {
-    throw new LoggerOptionsError(`createLogger: options must be an object; got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!(LOGGER_OPTIONS as readonly string[]).includes(key)) {
-      throw new LoggerOptionsError(`createLogger: unknown option "${key}" (known: ${LOGGER_OPTIONS.join(', ')})`);
-    }
-  }
-  const o = options as Record<string, unknown>;
+  const o = createLoggerOptions.options(options, LOGGER_RULES);
   if (o.level !== undefined && o.logLevel !== undefined && o.level !== o.logLevel) {
-    throw new LoggerOptionsError(`createLogger: options "level" and "logLevel" are the same setting; give one (got ${describe(o.level)} and ${describe(o.logLevel)})`);
+    throw createLoggerOptions.error('level', { problem: `and "logLevel" are the same setting; give one (got ${describe(o.level)} and ${describe(o.logLevel)})` });
   }
-  for (const key of ['serviceName', 'environment'] as const) {
-    const v = o[key];
-    if (v !== undefined && (typeof v !== 'string' || v === '')) {
-      throw new LoggerOptionsError(`createLogger: option "${key}" must be a non-empty string; got ${describe(v)}`);
-    }
-  }
-  for (const key of ['persistentKeys', 'persistentLogAttributes', 'logBufferOptions'] as const) {
-    const v = o[key];
-    if (v !== undefined && !isPlainObject(v)) {
-      throw new LoggerOptionsError(`createLogger: option "${key}" must be an object; got ${describe(v)}`);
-    }
-  }
-  const rate = o.sampleRateValue;
-  if (rate !== undefined && (typeof rate !== 'number' || !(rate >= 0 && rate <= 1))) {
-    throw new LoggerOptionsError(`createLogger: option "sampleRateValue" must be a number from 0 to 1; got ${describe(rate)}`);
-  }
-  for (const key of ['jsonReplacerFn', 'correlationIdSearchFn'] as const) {
-    const v = o[key];
-    if (v !== undefined && typeof v !== 'function') {
-      throw new LoggerOptionsError(`createLogger: option "${key}" must be a function; got ${describe(v)}`);
-    }
-  }
-  const formatter = o.logFormatter;
-  if (formatter !== undefined && (formatter === null || typeof (formatter as { formatAttributes?: unknown }).formatAttributes !== 'function')) {
-    throw new LoggerOptionsError(`createLogger: option "logFormatter" must be a Powertools LogFormatter (with formatAttributes()); got ${describe(formatter)}`);
-  }
-  const order = o.logRecordOrder;
-  if (order !== undefined) {
-    if (!Array.isArray(order) || order.some((k) => typeof k !== 'string')) {
-      throw new LoggerOptionsError(`createLogger: option "logRecordOrder" must be an array of key names; got ${describe(order)}`);
-    }
-    if (formatter !== undefined) {
-      throw new LoggerOptionsError('createLogger: options "logFormatter" and "logRecordOrder" cannot be given together (as in Powertools): order the keys in your formatter');
-    }
+  if (o.logRecordOrder !== undefined && o.logFormatter !== undefined) {
+    throw createLoggerOptions.error('logRecordOrder', { problem: 'cannot be given together with option "logFormatter" (as in Powertools): order the keys in your formatter' });
   }
 };
 

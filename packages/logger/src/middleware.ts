@@ -1,7 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { type LogSink, describeValue as describe, pendingSecrets, setLogSink } from '@lambdaware/shared';
-import { LoggerOptionsError } from './errors.js';
+import { type LogSink, type OptionRule, is, pendingSecrets, setLogSink } from '@lambdaware/shared';
+import { loggerChecker } from './errors.js';
 import { GuardedFormatter } from './formatter.js';
 import { MAX_LINE_BYTES, serializeLine, toJsonData } from './line.js';
 import { LambdaLogger, logger as sharedLogger } from './logger.js';
@@ -168,35 +168,22 @@ export const logContext = (options: LogContextOptions = {}): MiddlewareObj => {
   return { before: logContextBefore, after: logContextAfter, onError: logContextOnError };
 };
 
-const KNOWN = ['logger', 'logEvent', 'logResponse', 'mask', 'logSink'];
+const logContextOptions = loggerChecker('logContext');
+
+const isMaskPath = (p: unknown): boolean => typeof p === 'string' && p !== '' && p.split('.').every((s) => s !== '');
+
+const LOG_CONTEXT_RULES: Record<keyof LogContextOptions, OptionRule> = {
+  logger: is.custom(
+    'a logger from createLogger() or a Powertools Logger (@aws-lambda-powertools/logger)',
+    (l) => l instanceof LambdaLogger || isPowertoolsLogger(l),
+  ),
+  logEvent: is.boolean,
+  logResponse: is.boolean,
+  mask: is.custom("an array of paths like 'body.password'", Array.isArray),
+  logSink: is.boolean,
+};
 
 const validateOptions = (options: LogContextOptions): void => {
-  if (options === null || typeof options !== 'object') {
-    throw new LoggerOptionsError(`logContext: options must be an object; got ${describe(options)}`);
-  }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw new LoggerOptionsError(`logContext: unknown option "${key}" (known: ${KNOWN.join(', ')})`);
-  }
-  for (const key of ['logEvent', 'logResponse', 'logSink'] as const) {
-    const v = options[key];
-    if (v !== undefined && typeof v !== 'boolean') {
-      throw new LoggerOptionsError(`logContext: option "${key}" must be true or false; got ${describe(v)}`);
-    }
-  }
-  const { logger, mask } = options;
-  if (logger !== undefined && !(logger instanceof LambdaLogger) && !isPowertoolsLogger(logger)) {
-    throw new LoggerOptionsError(
-      `logContext: option "logger" must be a logger from createLogger() or a Powertools Logger (@aws-lambda-powertools/logger); got ${describe(logger)}`,
-    );
-  }
-  if (mask !== undefined) {
-    if (!Array.isArray(mask)) {
-      throw new LoggerOptionsError(`logContext: option "mask" must be an array of paths like 'body.password'; got ${describe(mask)}`);
-    }
-    mask.forEach((p, i) => {
-      if (typeof p !== 'string' || p === '' || p.split('.').some((s) => s === '')) {
-        throw new LoggerOptionsError(`logContext: option "mask"[${i}] must be a dotted path like 'headers.Authorization'; got ${describe(p)}`);
-      }
-    });
-  }
+  const { mask } = logContextOptions.options(options, LOG_CONTEXT_RULES) as LogContextOptions;
+  mask?.forEach((p, i) => logContextOptions.check(`mask[${i}]`, p, is.custom("a dotted path like 'headers.Authorization'", isMaskPath), false));
 };

@@ -112,7 +112,7 @@ describe('code overrides the environment', () => {
   it('setLevel() with a bad value throws a LoggerOptionsError and keeps the level', () => {
     const log = createLogger({ level: 'warn' });
     expect(() => log.setLevel('loud')).toThrow(LoggerOptionsError);
-    expect(() => log.setLevel('loud')).toThrow('setLevel: level must be one of');
+    expect(() => log.setLevel('loud')).toThrow('setLevel(): option "level" must be one of');
     expect(log.getLevel()).toBe('warn');
   });
 });

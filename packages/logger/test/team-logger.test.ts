@@ -256,7 +256,7 @@ describe('createLogger accepts Powertools constructor options', () => {
 
   it('a bad Powertools option is a LoggerOptionsError naming it', () => {
     expect(() => createLogger({ sampleRateValue: 2 })).toThrow(LoggerOptionsError);
-    expect(() => createLogger({ sampleRateValue: 2 })).toThrow('"sampleRateValue" must be a number from 0 to 1; got 2');
+    expect(() => createLogger({ sampleRateValue: 2 })).toThrow('createLogger(): option "sampleRateValue" must be a number from 0 to 1, got 2');
     expect(() => createLogger({ logFormatter: {} as LogFormatter })).toThrow('"logFormatter" must be a Powertools LogFormatter');
     expect(() => createLogger({ level: 'debug', logLevel: 'ERROR' })).toThrow('"level" and "logLevel" are the same setting');
     expect(() => logContext({ logger: {} as Logger })).toThrow(

@@ -1,6 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { describeValue } from '@lambdaware/shared';
+import { type OptionRule, OptionsError, is, nameErrorClass, optionsChecker } from '@lambdaware/shared';
 import { logContext, type LogContextOptions } from '@lambdaware/logger';
 import { errorLog, type ErrorLogOptions } from '@lambdaware/errors';
 import { sentry, type SentryOptions } from '@lambdaware/sentry';
@@ -52,30 +52,30 @@ export type LambdawareContext<
   K = false,
 > = LambdaContext & RecordsPart<S, P, Src, R> & SecretsPart<K>;
 
-/** Thrown by lambdaware() at creation time for an invalid option; `option` names it. */
-export class LambdawareOptionError extends Error {
-  readonly option: string;
-  constructor(option: string, problem: string) {
-    super(`lambdaware(): option "${option}" ${problem}`);
-    this.option = option;
-    Object.defineProperty(this, 'name', { value: 'LambdawareOptionError', enumerable: false, writable: true, configurable: true });
-  }
-}
+/**
+ * Thrown by lambdaware() at creation time for an invalid option; `option` names it. The shared OptionsError of
+ * @lambdaware/shared (`instanceof OptionsError` holds).
+ */
+export class LambdawareOptionError extends OptionsError {}
+nameErrorClass(LambdawareOptionError, 'LambdawareOptionError');
+
+const checker = optionsChecker('@lambdaware/preset', 'lambdaware', (init) => new LambdawareOptionError(init));
 
 /** The concerns, in the order their middlewares are returned (see the README for why this order). */
 export const CONCERNS = ['logContext', 'errorLog', 'sentry', 'secrets', 'records'] as const;
 export type Concern = (typeof CONCERNS)[number];
 
-const describe = describeValue;
+const isConcernOption = (v: unknown): boolean => typeof v === 'boolean' || is.object.test(v);
 
-/** `undefined` when the concern is off, else the options to create it with (`undefined` = its defaults). */
+/** Each concern takes true, false or its own options (checked by its own factory). */
+const RULES = Object.fromEntries(CONCERNS.map((c) => [c, is.custom(`true, false or the options of ${c}()`, isConcernOption)])) as Record<Concern, OptionRule>;
+
+/** `on`: whether the concern is in the chain; `value`: the options to create it with (`undefined` = its defaults). */
 const optionsOf = (options: Record<string, unknown>, name: Concern, onByDefault: boolean): { on: boolean; value: object | undefined } => {
   const v = options[name];
   if (v === undefined) return { on: onByDefault, value: undefined };
-  if (v === false) return { on: false, value: undefined };
-  if (v === true) return { on: true, value: undefined };
-  if (v !== null && typeof v === 'object' && !Array.isArray(v)) return { on: true, value: v };
-  throw new LambdawareOptionError(name, `must be true, false or the options of ${name}(), got ${describe(v)}`);
+  if (typeof v === 'boolean') return { on: v, value: undefined };
+  return { on: true, value: v as object };
 };
 
 /**
@@ -98,15 +98,7 @@ export function lambdaware<
   R extends boolean = true,
   const K extends SecretsOptions<Record<string, FetchSpec>> | boolean = false,
 >(options: LambdawareOptions<S, P, Src, R, K> = {}): MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, Src, R, K>>[] {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new LambdawareOptionError('options', `must be an object, got ${describe(options)}`);
-  }
-  const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!(CONCERNS as readonly string[]).includes(key)) {
-      throw new LambdawareOptionError(key, `is not a concern of lambdaware() (concerns: ${CONCERNS.join(', ')})`);
-    }
-  }
+  const given = checker.options(options, RULES);
   const log = optionsOf(given, 'logContext', true);
   const err = optionsOf(given, 'errorLog', true);
   const sen = optionsOf(given, 'sentry', true);

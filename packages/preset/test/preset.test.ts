@@ -133,7 +133,8 @@ it('each concern can be left out; the order is logContext, errorLog, sentry, sec
 });
 
 it('rejects an unknown concern or a bad value, naming the option', () => {
-  expect(() => lambdaware({ recrods: false } as never)).toThrow(new LambdawareOptionError('recrods', 'is not a concern of lambdaware() (concerns: logContext, errorLog, sentry, secrets, records)'));
+  expect(() => lambdaware({ recrods: false } as never)).toThrow(LambdawareOptionError);
+  expect(() => lambdaware({ recrods: false } as never)).toThrow('lambdaware(): option "recrods" is not an option of lambdaware() (options: logContext, errorLog, sentry, secrets, records)');
   expect(() => lambdaware({ sentry: 'yes' } as never)).toThrow(/option "sentry" must be true, false or the options of sentry\(\), got "yes"/);
   // each concern's own validation still applies
   expect(() => lambdaware({ records: { source: 'nope' } as never })).toThrow(/source/);

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { safeString } from '@lambdaware/shared';
+import { OptionsError, nameErrorClass, safeString } from '@lambdaware/shared';
 import type { RecordFailure } from './types.js';
 
 /** At most this many failures are described in full in a message (each reason cut at REASON_MAX characters)... */
@@ -59,16 +59,12 @@ export class RecordsError extends Error {
   }
 }
 
-/** A bad option given to `records()` / `decapsulate()`, thrown when the middleware is created. */
-export class RecordsOptionError extends Error {
-  override name = 'RecordsOptionError';
-  readonly option: string;
-
-  constructor(option: string, message: string) {
-    super(`records: option '${option}' ${message}`);
-    this.option = option;
-  }
-}
+/**
+ * A bad option given to `records()` / `decapsulate()` / `processBatch()`, thrown when the middleware is created: the
+ * shared OptionsError of @lambdaware/shared (`option`, `expected`, `given`; `instanceof OptionsError` holds).
+ */
+export class RecordsOptionError extends OptionsError {}
+nameErrorClass(RecordsOptionError, 'RecordsOptionError');
 
 export const describeRecord = (f: Pick<RecordFailure, 'index' | 'id' | 'source'>): string =>
   `record ${f.index} (${f.source}, id ${f.id === undefined ? 'unknown' : JSON.stringify(cut(f.id, ID_MAX))})`;

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Context } from 'aws-lambda';
-import { describeValue, getLogSink } from '@lambdaware/shared';
+import { type OptionRule, type OptionsChecker, getLogSink, is, optionsChecker } from '@lambdaware/shared';
 import { type Batch, type DecodeOptions, type Entry, Item, MESSAGE_KINDS, collect, eventLabel, readBatch } from './decode.js';
 import { firehoseData } from './sources/firehose.js';
 import { DESCRIPTOR_OF_SOURCE, type ItemIdentifier, SOURCES } from './sources/index.js';
@@ -34,7 +34,6 @@ const defaults: ResolvedOptions = {
   concurrency: 1,
 };
 
-const OPTION_NAMES = Object.keys(defaults);
 const PAYLOADS: readonly PayloadFormat[] = ['json', 'text', 'bytes'];
 /** Sources whose payloads are structured (no 'text'/'bytes'): those of structured events, and S3 or EventBridge inside a message. */
 const STRUCTURED = new Set<Source>([
@@ -42,43 +41,36 @@ const STRUCTURED = new Set<Source>([
   ...SOURCES.filter((s) => /^(s3|eventbridge)-over-/.test(s)),
 ]);
 
-/** An option value in a message (never throws, whatever the value). */
-const show = (v: unknown): string => describeValue(v, 200);
+const isStandardSchema = (v: unknown): boolean =>
+  typeof (v as { '~standard'?: { validate?: unknown } } | null)?.['~standard']?.validate === 'function';
+
+/** The rule of each option (every key of the defaults). */
+const RULES: Record<keyof ResolvedOptions, OptionRule> = {
+  source: is.oneOf(['auto', ...SOURCES]),
+  schema: is.custom('a Standard Schema (zod, valibot, arktype...: an object with ~standard.validate)', isStandardSchema),
+  payload: is.oneOf(PAYLOADS),
+  numbers: is.oneOf(['auto', 'string']),
+  eachRecord: is.function('(record, context) => ...'),
+  concurrency: is.integer(1),
+};
+
+type Fn = 'records' | 'decapsulate' | 'processBatch';
+const checkers: Record<Fn, OptionsChecker> = {
+  records: optionsChecker('@lambdaware/records', 'records', (init) => new RecordsOptionError(init)),
+  decapsulate: optionsChecker('@lambdaware/records', 'decapsulate', (init) => new RecordsOptionError(init)),
+  processBatch: optionsChecker('@lambdaware/records', 'processBatch', (init) => new RecordsOptionError(init)),
+};
 
 /** Options spread over the defaults, checked once (when the middleware is created). */
-const resolveOptions = (options: unknown): ResolvedOptions => {
+const resolveOptions = (options: unknown, fn: Fn): ResolvedOptions => {
   if (options === undefined) return defaults;
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new RecordsOptionError('options', `must be an object, got ${show(options)}`);
-  }
+  const given = checkers[fn].options(options, RULES);
   const o = { ...defaults };
-  for (const [name, value] of Object.entries(options)) {
-    if (!OPTION_NAMES.includes(name)) {
-      throw new RecordsOptionError(name, `is not an option of records() (options: ${OPTION_NAMES.join(', ')})`);
-    }
+  for (const [name, value] of Object.entries(given)) {
     if (value !== undefined) (o as Record<string, unknown>)[name] = value;
   }
-  if (o.source !== 'auto' && !(SOURCES as readonly unknown[]).includes(o.source)) {
-    throw new RecordsOptionError('source', `must be 'auto' or one of ${SOURCES.map((s) => `'${s}'`).join(', ')}, got ${show(o.source)}`);
-  }
-  const validate = (o.schema as { '~standard'?: { validate?: unknown } } | undefined)?.['~standard']?.validate;
-  if (o.schema !== undefined && typeof validate !== 'function') {
-    throw new RecordsOptionError('schema', 'must be a Standard Schema (zod, valibot, arktype...: an object with ~standard.validate)');
-  }
-  if (!PAYLOADS.includes(o.payload)) {
-    throw new RecordsOptionError('payload', `must be 'json', 'text' or 'bytes', got ${show(o.payload)}`);
-  }
   if (o.payload !== 'json' && o.source !== 'auto' && STRUCTURED.has(o.source)) {
-    throw new RecordsOptionError('payload', `'${o.payload}' applies to ${MESSAGE_KINDS} messages, not to source '${o.source}'`);
-  }
-  if (o.numbers !== 'auto' && o.numbers !== 'string') {
-    throw new RecordsOptionError('numbers', `must be 'auto' or 'string', got ${show(o.numbers)}`);
-  }
-  if (o.eachRecord !== undefined && typeof o.eachRecord !== 'function') {
-    throw new RecordsOptionError('eachRecord', `must be a function (record, context) => ..., got ${show(o.eachRecord)}`);
-  }
-  if (!Number.isInteger(o.concurrency) || o.concurrency < 1) {
-    throw new RecordsOptionError('concurrency', `must be a positive integer, got ${show(o.concurrency)}`);
+    throw checkers[fn].error('payload', { problem: `"${o.payload}" applies to ${MESSAGE_KINDS} messages, not to source "${o.source}"` });
   }
   return o;
 };
@@ -109,7 +101,7 @@ export const decapsulate = <
   event: unknown,
   options?: Omit<RecordsOptions<S, P, Src>, 'eachRecord' | 'concurrency'>,
 ): Promise<RecordOf<Src, PayloadOf<S, P>>[]> => {
-  const o = resolveOptions(options);
+  const o = resolveOptions(options, 'decapsulate');
   try {
     return Promise.resolve(decodeOrThrow(event, o)) as Promise<RecordOf<Src, PayloadOf<S, P>>[]>;
   } catch (error) {
@@ -280,8 +272,8 @@ export const processBatch = async <
   context: Context,
   options: RecordsOptions<S, P, Src> & { eachRecord: NonNullable<RecordsOptions<S, P, Src>['eachRecord']> },
 ): Promise<ResponseOf<Src>> => {
-  const o = resolveOptions(options);
-  if (o.eachRecord === undefined) throw new RecordsOptionError('eachRecord', 'is required by processBatch()');
+  const o = resolveOptions(options, 'processBatch');
+  if (o.eachRecord === undefined) throw checkers.processBatch.error('eachRecord', { problem: 'is required by processBatch()' });
   return (await runBatch(event, context, o, o.eachRecord)).response as ResponseOf<Src>;
 };
 
@@ -309,7 +301,7 @@ export const records = <
 >(
   options?: RecordsOptions<S, P, Src>,
 ): MiddlewareObj<unknown, any, Error, RecordsContext<RecordOf<Src, PayloadOf<S, P>>>> => {
-  const o = resolveOptions(options);
+  const o = resolveOptions(options, 'records');
   const each = o.eachRecord;
   type Request = { event: unknown; context: Context & { records?: unknown }; response: unknown };
 

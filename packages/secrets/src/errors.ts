@@ -1,4 +1,4 @@
-import { KEYS, redactString, safeString } from '@lambdaware/shared';
+import { KEYS, type OptionsErrorFields, type OptionsErrorInit, markOptionsError, optionsErrorFields, redactString, safeString } from '@lambdaware/shared';
 
 /** What went wrong, in one word. */
 export type SecretsErrorCode =
@@ -49,6 +49,8 @@ export interface SecretsErrorDetails {
   attempts?: number;
   issues?: SecretsIssue[];
   cause?: unknown;
+  /** An option mistake (code `InvalidOptions`): the message is the shared option-error format, not `secret "id": ...`. */
+  option?: OptionsErrorFields & { message: string };
 }
 
 /**
@@ -74,7 +76,9 @@ export class SecretsError extends Error {
         : details.key !== undefined
           ? `secret "${secretId}" (key "${details.key}")`
           : `secret "${secretId}"`;
-    super(redactString(`${where}: ${message}`), details.cause !== undefined ? { cause: details.cause } : undefined);
+    const text = details.option !== undefined ? details.option.message : `${where}: ${message}`;
+    super(redactString(text), details.cause !== undefined ? { cause: details.cause } : undefined);
+    if (details.option !== undefined) markOptionsError(this, details.option);
     this.#detail = message;
     this.secretId = secretId;
     this.code = code;
@@ -98,7 +102,23 @@ export class SecretsError extends Error {
       attempts: this.attempts,
       issues: this.issues,
       cause: this.cause,
+      option: this.#option,
     });
+  }
+
+  /**
+   * An option mistake: code `InvalidOptions`, the shared option-error message (`secrets(): option "fetchMargin" must
+   * be ..., got -1`) and fields (`option`, `expected`, `given`), and `instanceof OptionsError` holds.
+   */
+  static forOption(init: OptionsErrorInit, secretId = '', key?: string): SecretsError {
+    const option = optionsErrorFields(init);
+    return new SecretsError(secretId, 'InvalidOptions', option.problem, { key, option });
+  }
+
+  get #option(): (OptionsErrorFields & { message: string }) | undefined {
+    if (this.code !== 'InvalidOptions' || typeof (this as { option?: unknown }).option !== 'string') return undefined;
+    const o = this as unknown as OptionsErrorFields;
+    return { package: o.package, fn: o.fn, option: o.option, expected: o.expected, given: o.given, problem: o.problem, message: this.message };
   }
 }
 

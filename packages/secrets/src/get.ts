@@ -1,11 +1,23 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { describeValue, trackSecretLoad } from '@lambdaware/shared';
-import { SecretsError } from './errors.js';
+import { type OptionRule, is, trackSecretLoad } from '@lambdaware/shared';
+import {
+  COMMON_RULES,
+  DEFAULT_CACHE_TTL_MS,
+  DEFAULT_FETCH_MARGIN_MS,
+  DEFAULT_GET_TIMEOUT_MS,
+  ID,
+  PARSE,
+  PATHS,
+  SCHEMA,
+  checkOneClient,
+  invocationBound,
+  lazyStore,
+  ms,
+  secretsChecker,
+} from './options.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
-import { DEFAULT_CACHE_TTL_MS, DEFAULT_FETCH_MARGIN_MS, checkMs, checkPaths, invocationBound, lazyStore, validateCommon } from './secrets.js';
-import type { Bound } from './store.js';
-import type { SecretStore } from './store.js';
+import type { Bound, SecretStore } from './store.js';
 
 export interface GetSecretValuesOptions {
   /** The client to use (default: one created on first use with the SDK's default config, shared by calls). */
@@ -29,8 +41,19 @@ export interface GetSecretValuesOptions {
   fetchMargin?: number;
 }
 
-/** getSecretValues' bound without a context. */
-export const DEFAULT_GET_TIMEOUT_MS = 10_000;
+export { DEFAULT_GET_TIMEOUT_MS };
+
+const GET_RULES: Record<keyof GetSecretValuesOptions, OptionRule> = {
+  ...COMMON_RULES,
+  parse: PARSE,
+  versionId: is.string(),
+  versionStage: is.string(),
+  redact: PATHS,
+  notSecret: PATHS,
+  context: is.custom('the Lambda context (with getRemainingTimeInMillis())', (c) => typeof (c as { getRemainingTimeInMillis?: unknown } | null)?.getRemainingTimeInMillis === 'function'),
+  timeoutMs: ms(1),
+  fetchMargin: ms(0),
+};
 
 /** What getSecretValues resolves to: the schema's output, else the parsed JSON (or text/bytes, per `parse`). */
 export type SecretValuesOf<S, O> = S extends StandardSchemaV1
@@ -56,25 +79,14 @@ export const getSecretValues = async <S extends StandardSchemaV1 | undefined = u
   schema?: S,
   options?: O,
 ): Promise<SecretValuesOf<S, O>> => {
-  if (typeof id !== 'string' || id.length === 0) {
-    throw new SecretsError('', 'InvalidOptions', `getSecretValues: the secret id must be a name or ARN, got ${id === '' ? 'an empty string' : describeValue(id)}`);
-  }
-  if (schema !== undefined && typeof (schema as Partial<StandardSchemaV1>)?.['~standard']?.validate !== 'function') {
-    throw new SecretsError(id, 'InvalidOptions', 'getSecretValues: the schema must be a Standard Schema (no [\'~standard\'].validate)');
-  }
+  secretsChecker('getSecretValues').check('id', id, ID, false);
+  const checker = secretsChecker('getSecretValues', id);
+  checker.check('schema', schema, SCHEMA);
+  // options it does not know are ignored, as they always were (only the known ones are checked)
   const opts: GetSecretValuesOptions = options ?? {};
+  for (const [name, rule] of Object.entries(GET_RULES)) checker.check(name, opts[name as keyof GetSecretValuesOptions], rule);
+  checkOneClient(checker, opts);
   const cacheTtlMs = opts.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS;
-  validateCommon({ ...opts, cacheTtlMs });
-  if (opts.parse !== undefined && !['json', 'text', 'binary'].includes(opts.parse)) {
-    throw new SecretsError(id, 'InvalidOptions', `option parse must be 'json', 'text' or 'binary', got ${describeValue(opts.parse)}`);
-  }
-  checkPaths(opts.redact, 'redact');
-  checkPaths(opts.notSecret, 'notSecret');
-  if (opts.timeoutMs !== undefined) checkMs(opts.timeoutMs, 'timeoutMs', 1);
-  if (opts.fetchMargin !== undefined) checkMs(opts.fetchMargin, 'fetchMargin', 0);
-  if (opts.context !== undefined && typeof opts.context?.getRemainingTimeInMillis !== 'function') {
-    throw new SecretsError(id, 'InvalidOptions', 'option context must be the Lambda context (with getRemainingTimeInMillis())');
-  }
   const timeoutMs = opts.timeoutMs ?? DEFAULT_GET_TIMEOUT_MS;
   const bound: Bound =
     opts.context !== undefined

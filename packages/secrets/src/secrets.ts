@@ -1,10 +1,27 @@
-import { SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { describeValue, safeString, trackSecretLoad } from '@lambdaware/shared';
+import { type OptionRule, is, safeString, trackSecretLoad } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
-import { defaultClient, requestKey, storeFor, timeoutError, type Bound, type RawSecret, type SecretRequest, type SecretStore } from './store.js';
+import {
+  COMMON_RULES,
+  DEFAULT_CACHE_TTL_MS,
+  DEFAULT_FETCH_MARGIN_MS,
+  DEFAULT_PREFETCH_TIMEOUT_MS,
+  ID,
+  PARSE,
+  PATHS,
+  SCHEMA,
+  checkOneClient,
+  invocationBound,
+  lazyStore,
+  ms,
+  secretsChecker,
+} from './options.js';
+import { requestKey, timeoutError, type Bound, type RawSecret, type SecretRequest } from './store.js';
+
+export { DEFAULT_CACHE_TTL_MS };
 
 declare const valueType: unique symbol;
 
@@ -83,12 +100,6 @@ export interface SecretsOptions<F extends Record<string, FetchSpec>> {
 /** Lambda's context type as Middy sees it. */
 type LambdaContext = Request['context'];
 
-export const DEFAULT_CACHE_TTL_MS = 5 * 60 * 1000;
-/** ms kept between a fetch giving up and the invocation's deadline, for the error line and the Sentry event. */
-export const DEFAULT_FETCH_MARGIN_MS = 500;
-/** The prefetch runs during init, which Lambda bounds to 10 s: it gives up after 9 s unless an invocation waits longer. */
-export const DEFAULT_PREFETCH_TIMEOUT_MS = 9000;
-
 const defaults = {
   cacheTtlMs: DEFAULT_CACHE_TTL_MS,
   prefetch: true,
@@ -97,11 +108,28 @@ const defaults = {
   prefetchTimeout: DEFAULT_PREFETCH_TIMEOUT_MS,
 };
 
-const OPTION_NAMES = new Set(['fetch', 'client', 'clientConfig', 'cacheTtlMs', 'prefetch', 'batch', 'fetchMargin', 'prefetchTimeout']);
-const SPEC_NAMES = new Set(['id', 'env', 'schema', 'parse', 'versionId', 'versionStage', 'redact', 'notSecret']);
-const PARSE_MODES = new Set(['json', 'text', 'binary', undefined]);
-
-const invalid = (message: string, key?: string): SecretsError => new SecretsError('', 'InvalidOptions', message, { key });
+const SECRETS_RULES: Record<keyof SecretsOptions<Record<string, FetchSpec>>, OptionRule | null> = {
+  fetch: is.custom(
+    'an object of context key to secret name/ARN or spec, with at least one key',
+    (f) => is.object.test(f) && Object.keys(f as object).length > 0,
+  ),
+  ...COMMON_RULES,
+  prefetch: is.boolean,
+  batch: is.boolean,
+  fetchMargin: ms(0),
+  prefetchTimeout: ms(1),
+};
+const SPEC_RULES: Record<Exclude<keyof SecretSpec, typeof valueType>, OptionRule | null> = {
+  id: null,
+  env: null,
+  schema: SCHEMA,
+  parse: PARSE,
+  versionId: is.string(),
+  versionStage: is.string(),
+  redact: PATHS,
+  notSecret: PATHS,
+};
+const SPEC: OptionRule = is.custom('a secret name or ARN, or { id | env, schema?, parse? }', (v) => ID.test(v) || is.object.test(v));
 
 /** A spec resolved at creation: its request, reader, and the last value it produced. */
 interface Binding {
@@ -118,36 +146,22 @@ interface Binding {
 
 const bindSpec = (key: string, spec: unknown): Binding => {
   const at = `fetch.${key}`;
+  const checker = secretsChecker('secrets', '', key);
+  checker.check(at, spec, SPEC, false);
   if (typeof spec === 'string') {
-    if (spec.length === 0) throw invalid(`option ${at} must be a secret name or ARN, got an empty string`, key);
     const request = { id: spec };
     return { key, request, cacheKey: requestKey(request), parse: undefined, schema: undefined, redact: undefined, notSecret: undefined, memo: undefined };
   }
-  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw invalid(`option ${at} must be a secret name or ARN, or { id | env, schema?, parse? }; got ${spec === null ? 'null' : typeof spec}`, key);
-  }
-  const s = spec as SecretSpec;
-  for (const name of Object.keys(s)) {
-    if (!SPEC_NAMES.has(name)) throw invalid(`option ${at}.${name} is unknown (expected one of ${[...SPEC_NAMES].join(', ')})`, key);
-  }
+  const s = checker.options(spec, SPEC_RULES, at) as SecretSpec;
   let id = s.id;
   if (s.env !== undefined) {
-    if (s.id !== undefined) throw invalid(`option ${at} has both id and env: give one`, key);
-    if (typeof s.env !== 'string' || s.env.length === 0) throw invalid(`option ${at}.env must be an environment variable name`, key);
+    if (s.id !== undefined) throw checker.error(`${at}.id`, { problem: `and option "${at}.env" cannot both be given: give one` });
+    checker.check(`${at}.env`, s.env, is.custom('an environment variable name', (v) => typeof v === 'string' && v !== ''));
     id = process.env[s.env];
-    if (id === undefined || id === '') throw invalid(`option ${at}.env: the environment variable ${s.env} is not set`, key);
-  } else if (typeof id !== 'string' || id.length === 0) {
-    throw invalid(`option ${at}.id must be a secret name or ARN, got ${id === '' ? 'an empty string' : describeValue(id)}`, key);
+    if (id === undefined || id === '') throw checker.error(`${at}.env`, { problem: `names the environment variable ${s.env}, which is not set` });
+  } else {
+    checker.check(`${at}.id`, id, ID, false);
   }
-  if (!PARSE_MODES.has(s.parse)) throw invalid(`option ${at}.parse must be 'json', 'text' or 'binary', got ${describeValue(s.parse)}`, key);
-  if (s.schema !== undefined && typeof (s.schema as Partial<StandardSchemaV1>)?.['~standard']?.validate !== 'function') {
-    throw invalid(`option ${at}.schema must be a Standard Schema (zod, valibot, arktype...): it has no ['~standard'].validate`, key);
-  }
-  for (const name of ['versionId', 'versionStage'] as const) {
-    if (s[name] !== undefined && (typeof s[name] !== 'string' || s[name] === '')) throw invalid(`option ${at}.${name} must be a non-empty string`, key);
-  }
-  checkPaths(s.redact, `${at}.redact`, key);
-  checkPaths(s.notSecret, `${at}.notSecret`, key);
   const request = { id: id!, versionId: s.versionId, versionStage: s.versionStage };
   return {
     key,
@@ -159,59 +173,6 @@ const bindSpec = (key: string, spec: unknown): Binding => {
     notSecret: s.notSecret,
     memo: undefined,
   };
-};
-
-/** `redact` / `notSecret`: an array of dotted paths (`'password'`, `'db.password'`). */
-export const checkPaths = (paths: unknown, at: string, key?: string): void => {
-  if (paths === undefined) return;
-  if (!Array.isArray(paths) || paths.some((p) => typeof p !== 'string' || p.length === 0)) {
-    throw new SecretsError('', 'InvalidOptions', `option ${at} must be an array of field paths (e.g. ['password', 'db.token']), got ${describeValue(paths)}`, { key });
-  }
-};
-
-/** `fetchMargin` / `prefetchTimeout` / `timeoutMs`: a number of ms. */
-export const checkMs = (value: unknown, name: string, min: number): void => {
-  if (typeof value !== 'number' || Number.isNaN(value) || value < min) {
-    throw invalid(`option ${name} must be a number of milliseconds >= ${min}, got ${describeValue(value)}`);
-  }
-};
-
-/** The bound of a fetch when the context gives no remaining time. */
-export const UNKNOWN_DEADLINE_MS = 10_000;
-
-/** The bound of a wait in an invocation: its remaining time minus the margin. */
-export const invocationBound = (context: { getRemainingTimeInMillis?: () => number } | undefined, margin: number, now = Date.now()): Bound => {
-  let remaining: number | undefined;
-  try {
-    const r = context?.getRemainingTimeInMillis?.();
-    if (typeof r === 'number' && Number.isFinite(r)) remaining = r;
-  } catch {
-    // a context whose getRemainingTimeInMillis throws: no deadline known
-  }
-  // not Lambda's context (a test's, a hand-made one): still bounded, by UNKNOWN_DEADLINE_MS
-  if (remaining === undefined) return { deadline: now + UNKNOWN_DEADLINE_MS, margin: 0, source: `${UNKNOWN_DEADLINE_MS} ms (the context has no getRemainingTimeInMillis)` };
-  return { deadline: now + remaining - margin, margin, source: "the invocation's deadline" };
-};
-
-export const validateCommon = (options: { client?: unknown; clientConfig?: unknown; cacheTtlMs?: unknown }): void => {
-  const { client, clientConfig, cacheTtlMs } = options;
-  if (client !== undefined && typeof (client as { send?: unknown })?.send !== 'function') {
-    throw invalid('option client must be a SecretsManagerClient (an object with send())');
-  }
-  if (client !== undefined && clientConfig !== undefined) throw invalid('options client and clientConfig: give one');
-  if (clientConfig !== undefined && (clientConfig === null || typeof clientConfig !== 'object')) throw invalid('option clientConfig must be an object');
-  if (typeof cacheTtlMs !== 'number' || Number.isNaN(cacheTtlMs) || cacheTtlMs < 0) {
-    throw invalid(`option cacheTtlMs must be a number of milliseconds >= 0 (Infinity: forever), got ${describeValue(cacheTtlMs)}`);
-  }
-};
-
-/** The store behind options: the given client's, a dedicated client's, or the default client's (all lazy). */
-export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig?: SecretsManagerClientConfig }): (() => SecretStore) => {
-  let store: SecretStore | undefined;
-  return () =>
-    (store ??= storeFor(
-      options.client ?? (options.clientConfig !== undefined ? new SecretsManagerClient(options.clientConfig) : defaultClient()),
-    ));
 };
 
 /**
@@ -227,20 +188,11 @@ export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig
 export const secrets = <const F extends Record<string, FetchSpec> = { secret: { env: 'SECRET_ARN' } }>(
   opts: SecretsOptions<F> = {},
 ): MiddlewareObj<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }> => {
-  if (opts === null || typeof opts !== 'object') throw invalid('options must be an object');
-  for (const name of Object.keys(opts)) {
-    if (!OPTION_NAMES.has(name)) throw invalid(`option ${name} is unknown (expected one of ${[...OPTION_NAMES].join(', ')})`);
-  }
+  const checker = secretsChecker('secrets');
+  checker.options(opts, SECRETS_RULES);
+  checkOneClient(checker, opts);
   const options = { ...defaults, ...opts };
-  validateCommon(options);
-  if (typeof options.prefetch !== 'boolean') throw invalid('option prefetch must be a boolean');
-  if (typeof options.batch !== 'boolean') throw invalid('option batch must be a boolean');
-  checkMs(options.fetchMargin, 'fetchMargin', 0);
-  checkMs(options.prefetchTimeout, 'prefetchTimeout', 1);
   const fetch: Record<string, unknown> = options.fetch ?? { secret: { env: 'SECRET_ARN' } };
-  if (fetch === null || typeof fetch !== 'object' || Array.isArray(fetch) || Object.keys(fetch).length === 0) {
-    throw invalid('option fetch must be an object of context key to secret name/ARN or spec, with at least one key');
-  }
   const bindings = Object.entries(fetch).map(([key, spec]) => bindSpec(key, spec));
   const requests = bindings.map((b) => b.request);
   const { cacheTtlMs, batch, fetchMargin, prefetchTimeout } = options;

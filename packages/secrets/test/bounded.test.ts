@@ -161,14 +161,14 @@ describe('the prefetch at creation', () => {
   });
 
   it('options are checked', () => {
-    expect(() => secrets({ fetch: { s: 'x' }, fetchMargin: -1, prefetch: false })).toThrow('option fetchMargin must be a number of milliseconds >= 0, got -1');
-    expect(() => secrets({ fetch: { s: 'x' }, prefetchTimeout: 0, prefetch: false })).toThrow('option prefetchTimeout must be a number of milliseconds >= 1');
+    expect(() => secrets({ fetch: { s: 'x' }, fetchMargin: -1, prefetch: false })).toThrow('secrets(): option "fetchMargin" must be a number of milliseconds >= 0, got -1');
+    expect(() => secrets({ fetch: { s: 'x' }, prefetchTimeout: 0, prefetch: false })).toThrow('secrets(): option "prefetchTimeout" must be a number of milliseconds >= 1');
   });
 });
 
 describe('a context that gives no remaining time', () => {
   it('still bounds the fetch (10 s), and says so', async () => {
-    const { invocationBound } = await import('../src/secrets.js');
+    const { invocationBound } = await import('../src/options.js');
     const now = 1_000_000;
     expect(invocationBound({}, 500, now)).toEqual({ deadline: now + 10_000, margin: 0, source: '10000 ms (the context has no getRemainingTimeInMillis)' });
     expect(invocationBound({ getRemainingTimeInMillis: () => { throw new Error('x'); } }, 500, now).deadline).toBe(now + 10_000);

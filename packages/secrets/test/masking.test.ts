@@ -72,7 +72,7 @@ describe('the RDS scenario: schema { password }', () => {
     sm.setSecret(id, rds);
     await getSecretValues(id, undefined, { client: clientFor(sm.endpoint), redact: ['passwd'] });
     expect(warnings.map((w) => w.message)).toEqual([`secrets: secret "${id}": redact path "passwd" is not in the value: nothing masked for it`]);
-    expect(() => secrets({ fetch: { db: { id, redact: 'password' as never } }, prefetch: false })).toThrow("option fetch.db.redact must be an array of field paths");
+    expect(() => secrets({ fetch: { db: { id, redact: 'password' as never } }, prefetch: false })).toThrow('secrets(): option "fetch.db.redact" must be an array of field paths');
   });
 });
 

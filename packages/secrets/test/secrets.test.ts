@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { clearSecrets, redactString } from '@lambdaware/shared';
+import { OptionsError, clearSecrets, redactString } from '@lambdaware/shared';
 import { startSecretsManager, type LocalSecretsManager } from '@lambdaware/testkit';
 import { secrets, secret, SecretsError, getSecretValues } from '@lambdaware/secrets';
 import { clientFor, lambdaContextFor, requestFor, sleep } from './helpers.js';
@@ -513,21 +513,31 @@ describe('errors name the secret, never its value', () => {
     await expect(getSecretValues(name, undefined, { client })).rejects.toThrow(
       `secret "${name}": access denied (the function needs secretsmanager:GetSecretValue on it, and kms:Decrypt for a customer-managed key) (AccessDeniedException: User is not authorized to perform secretsmanager:GetSecretValue)`,
     );
-    expect(() => secrets({ client, fetch: { db: { id: undefined } } })).toThrow(/option fetch\.db\.id must be a secret name or ARN/);
+    expect(() => secrets({ client, fetch: { db: { id: undefined } } })).toThrow(/option "fetch\.db\.id" must be a secret name or ARN/);
     expect(() => secrets({ client, fetch: { db: { env: 'NOT_SET_ANYWHERE_XYZ' } } })).toThrow(
-      'secrets (key "db"): option fetch.db.env: the environment variable NOT_SET_ANYWHERE_XYZ is not set',
+      'secrets(): option "fetch.db.env" names the environment variable NOT_SET_ANYWHERE_XYZ, which is not set',
     );
-    expect(() => secrets({ client, fetch: {} })).toThrow(/option fetch must be an object/);
-    expect(() => secrets({ client, cacheTtlMs: -1, fetch: { a: 'x' } })).toThrow(/option cacheTtlMs must be a number/);
-    expect(() => secrets({ client, fetch: { a: { id: 'x', parse: 'yaml' as never } } })).toThrow(/option fetch\.a\.parse/);
-    expect(() => secrets({ client, fetch: { a: { id: 'x', schema: {} as never } } })).toThrow(/option fetch\.a\.schema must be a Standard Schema/);
-    expect(() => secrets({ client, cacheTTL: 5, fetch: { a: 'x' } } as never)).toThrow('secrets: option cacheTTL is unknown');
-    expect(() => secrets({ client: {} as never, fetch: { a: 'x' } })).toThrow(/option client must be a SecretsManagerClient/);
+    expect(() => secrets({ client, fetch: {} })).toThrow(/option "fetch" must be an object/);
+    expect(() => secrets({ client, cacheTtlMs: -1, fetch: { a: 'x' } })).toThrow(/option "cacheTtlMs" must be a number/);
+    expect(() => secrets({ client, fetch: { a: { id: 'x', parse: 'yaml' as never } } })).toThrow(/option "fetch\.a\.parse"/);
+    expect(() => secrets({ client, fetch: { a: { id: 'x', schema: {} as never } } })).toThrow(/option "fetch\.a\.schema" must be a Standard Schema/);
+    expect(() => secrets({ client, cacheTTL: 5, fetch: { a: 'x' } } as never)).toThrow('secrets(): option "cacheTTL" is not an option of secrets()');
+    expect(() => secrets({ client: {} as never, fetch: { a: 'x' } })).toThrow(/option "client" must be a SecretsManagerClient/);
     try {
       secrets({ client, fetch: { a: '' } });
     } catch (e) {
       expect(e).toMatchObject({ name: 'SecretsError', code: 'InvalidOptions' });
     }
+    // the shared option-error shape: instanceof OptionsError, with the option, what was expected and what was given
+    let thrown: unknown;
+    try {
+      secrets({ client, fetchMargin: -1, fetch: { a: 'x' } });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SecretsError);
+    expect(thrown).toBeInstanceOf(OptionsError);
+    expect(thrown).toMatchObject({ code: 'InvalidOptions', package: '@lambdaware/secrets', fn: 'secrets', option: 'fetchMargin', expected: 'a number of milliseconds >= 0', given: '-1' });
     await expect(getSecretValues('')).rejects.toMatchObject({ code: 'InvalidOptions' });
   });
 });
@@ -540,19 +550,19 @@ describe('values String() cannot print give a SecretsError, never a TypeError', 
       const error = (await getSecretValues(id as string).catch((e: unknown) => e)) as SecretsError;
       expect(error).toBeInstanceOf(SecretsError);
       expect(error.code).toBe('InvalidOptions');
-      expect(error.message).toMatch(/getSecretValues: the secret id must be a name or ARN, got (an object|5n|Symbol\(id\))/);
+      expect(error.message).toMatch(/^getSecretValues\(\): option "id" must be a secret name or ARN, got (an object|5n|Symbol\(id\))/);
     }
     const error = (await getSecretValues(Object.create(null)).catch((e: unknown) => e)) as SecretsError;
-    expect(error.message).toBe('secrets: getSecretValues: the secret id must be a name or ARN, got an object (null-prototype)');
+    expect(error.message).toBe('getSecretValues(): option "id" must be a secret name or ARN, got an object (null-prototype)');
   });
 
   it('unprintable parse / cacheTtlMs options and secrets() fetch ids: InvalidOptions naming the option', async () => {
     const client = clientFor(sm.endpoint);
     for (const value of unprintable()) {
-      await expect(getSecretValues('x', undefined, { client, parse: value as never })).rejects.toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('option parse') });
-      await expect(getSecretValues('x', undefined, { client, cacheTtlMs: value as never })).rejects.toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('option cacheTtlMs') });
-      expect(() => secrets({ client, fetch: { db: { id: value as never } } })).toThrow(/option fetch\.db\.id must be a secret name or ARN, got an object/);
-      expect(() => secrets({ client, fetch: { db: { id: 'x', parse: value as never } } })).toThrow(/option fetch\.db\.parse must be/);
+      await expect(getSecretValues('x', undefined, { client, parse: value as never })).rejects.toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('option "parse"') });
+      await expect(getSecretValues('x', undefined, { client, cacheTtlMs: value as never })).rejects.toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('option "cacheTtlMs"') });
+      expect(() => secrets({ client, fetch: { db: { id: value as never } } })).toThrow(/option "fetch\.db\.id" must be a secret name or ARN, got an object/);
+      expect(() => secrets({ client, fetch: { db: { id: 'x', parse: value as never } } })).toThrow(/option "fetch\.db\.parse" must be/);
     }
   });
 

@@ -22,3 +22,18 @@ export { safeJsonReplacer, safeStringify } from './json.js';
 export { safeString, describeValue } from './describe.js';
 export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
 export { ownErrorValues, collectErrorValues } from './error-values.js';
+export {
+  OptionsError,
+  type OptionsErrorInit,
+  type OptionsErrorFields,
+  type OptionsErrorFactory,
+  type OptionRule,
+  type OptionsChecker,
+  WHOLE_OPTIONS,
+  is,
+  isOptionsError,
+  markOptionsError,
+  nameErrorClass,
+  optionsChecker,
+  optionsErrorFields,
+} from './options.js';
