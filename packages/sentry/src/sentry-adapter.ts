@@ -17,6 +17,7 @@
 // Used as documented: Scope `clone`, `setTags`, `setContext`, `setExtras`, `captureException(error, hint)` (with
 // `event_id` and `mechanism` in the hint), Client `getDsn`, `getOptions`, `on`.
 import type * as SentryCoreModule from '@sentry/core';
+import type * as SentryCoreServerModule from '@sentry/core/server';
 import type { ErrorEvent, EventHint } from '@sentry/core';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -41,10 +42,11 @@ export type SentryCore = Pick<
   | 'getDebugImagesForResources'
   | 'getEnvelopeEndpointWithUrlEncodedAuth'
   | 'makeDsn'
-  | 'nodeStackLineParser'
   | 'normalize'
   | 'uuid4'
->;
+> &
+  // 11.x exports the node stack line parser from `@sentry/core/server` only (10.53+ has that entry too)
+  Pick<typeof SentryCoreServerModule, 'nodeStackLineParser'>;
 
 const CORE_EXPORTS = [
   'SDK_VERSION', 'addExceptionMechanism', 'applyAggregateErrorsToEvent', 'checkOrSetAlreadyCaught', 'createEventEnvelope',
