@@ -1,5 +1,6 @@
 import type { AttributeValue } from 'aws-lambda';
-import { EventBuildError, bytesOf, describe, isBytes, isPlainObject } from './util.js';
+import { EventBuildError, bytesOf, isBytes, isPlainObject } from './util.js';
+import { describeValue } from '@lambdaware/shared';
 
 /**
  * Converts a plain JavaScript value to DynamoDB's attribute-value form:
@@ -27,13 +28,13 @@ export function marshallValue(value: unknown, path: string): AttributeValue {
   if (value instanceof Map) return { M: marshallMap(value.entries(), path) };
   if (isPlainObject(value)) return { M: marshallMap(Object.entries(value), path) };
   throw new EventBuildError(
-    `${path} is ${describe(value)}, which has no DynamoDB form (use a string, number, bigint, boolean, null, bytes, array, Set or plain object${value instanceof Date ? '; for a Date, store toISOString() or getTime()' : ''})`,
+    `${path} is ${describeValue(value)}, which has no DynamoDB form (use a string, number, bigint, boolean, null, bytes, array, Set or plain object${value instanceof Date ? '; for a Date, store toISOString() or getTime()' : ''})`,
   );
 }
 
 export function marshallItem(item: unknown, path: string): Record<string, AttributeValue> {
   if (!isPlainObject(item) && !(item instanceof Map)) {
-    throw new EventBuildError(`${path} must be a plain object of attributes, got ${describe(item)}`);
+    throw new EventBuildError(`${path} must be a plain object of attributes, got ${describeValue(item)}`);
   }
   return marshallMap(item instanceof Map ? item.entries() : Object.entries(item), path);
 }
@@ -41,7 +42,7 @@ export function marshallItem(item: unknown, path: string): Record<string, Attrib
 function marshallMap(entries: Iterable<[unknown, unknown]>, path: string): Record<string, AttributeValue> {
   const out: Record<string, AttributeValue> = {};
   for (const [key, item] of entries) {
-    if (typeof key !== 'string') throw new EventBuildError(`${path} has a key ${describe(key)}; DynamoDB map keys are strings`);
+    if (typeof key !== 'string') throw new EventBuildError(`${path} has a key ${describeValue(key)}; DynamoDB map keys are strings`);
     if (item === undefined) continue;
     // defineProperty: a "__proto__" attribute name stays an ordinary key.
     Object.defineProperty(out, key, {
