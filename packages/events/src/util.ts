@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type OptionRule, is, type OptionsErrorInit, describeValue, markOptionsError, nameErrorClass, optionsErrorFields } from '@lambdaware/shared';
+import { type OptionRule, is, type OptionsErrorInit, describeValue, markOptionsError, thrownMessage, nameErrorClass, optionsErrorFields } from '@lambdaware/shared';
 
 /**
  * Thrown when a builder is given input it cannot turn into a realistic event. A bad option is one made by
@@ -135,7 +135,7 @@ export function payloadText(builder: string, payload: unknown, index: number): s
   try {
     text = JSON.stringify(payload);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = thrownMessage(cause);
     throw new EventBuildError(`${builder}: payload at index ${index} cannot be JSON-encoded: ${reason}`, { cause });
   }
   if (text === undefined) {

@@ -1,5 +1,5 @@
 import type { S3EventRecord, SNSEventRecord, SQSRecord } from 'aws-lambda';
-import { safeString } from '@lambdaware/shared';
+import { safeString, thrownMessage } from '@lambdaware/shared';
 import type { AnyRecord, DecodeOptions, KafkaItemIdentifier, RecordFailure, S3ObjectRef, Source, SqsFields } from '../types.js';
 
 /**
@@ -101,7 +101,7 @@ const parseErrorOf = (text: string): string | undefined => {
     JSON.parse(text);
     return undefined;
   } catch (e) {
-    return e instanceof Error ? e.message : safeString(e);
+    return thrownMessage(e);
   }
 };
 
@@ -170,8 +170,11 @@ export const base64Bytes = (text: string, what: string, source: Source): Buffer 
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
-/** Describes a value for a message (its kind, never its content). */
-export const describeValue = (v: unknown): string => {
+/**
+ * Describes a value's shape for a message: its kind and, for an object, its keys; never its content (unlike the
+ * shared describeValue, which quotes a string: an event of unknown shape may hold anything).
+ */
+export const describeShape = (v: unknown): string => {
   if (v === null || v === undefined) return String(v);
   if (Array.isArray(v)) return `an array of ${v.length}`;
   if (typeof v !== 'object') return `a ${typeof v}`;
