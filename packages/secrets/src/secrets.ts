@@ -302,7 +302,7 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     descriptor.value = undefined;
   };
 
-  const fetchingBefore = async (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> => {
+  const fetchAndPut = async (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> => {
     let values: Record<string, unknown> | undefined;
     if (prefetched !== undefined) {
       const first = prefetched;
@@ -321,10 +321,10 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
    * the fetching path's promise otherwise. A failure is always a rejected promise, never a synchronous throw.
    */
   const secretsBefore = (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> | undefined => {
-    if (prefetched !== undefined) return fetchingBefore(request);
+    if (prefetched !== undefined) return fetchAndPut(request);
     try {
       const values = cachedValues();
-      if (values === undefined) return fetchingBefore(request);
+      if (values === undefined) return fetchAndPut(request);
       put(request.context, values);
       return undefined;
     } catch (e) {
@@ -332,5 +332,5 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     }
   };
 
-  return { before: secretsBefore };
+  return { name: 'secrets', before: secretsBefore };
 };
