@@ -2,9 +2,9 @@ import type { Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { safeString, trackSecretLoad } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
-import { invocationBound } from './options.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
-import { timeoutError, type Bound, type RawSecret, type SecretRequest, type SecretStore } from './store.js';
+import { type Bound, invocationBound, timeoutError } from './bound.js';
+import type { RawSecret, SecretRequest, SecretStore } from './store.js';
 
 /** Lambda's context type as Middy sees it. */
 type LambdaContext = Request['context'];
