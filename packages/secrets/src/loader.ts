@@ -41,6 +41,8 @@ export class SecretsLoader {
   readonly #requests: SecretRequest[];
   readonly #store: () => SecretStore;
   readonly #options: SecretValuesOptions;
+  /** options.cacheTtlMs, read on every warm invocation. */
+  readonly #ttl: number;
   /**
    * The values object built from the bindings' memos, shared by the warm invocations while every memo stays the
    * same; dropped when one changes (a new raw value was parsed), and built again on the next warm invocation.
@@ -54,6 +56,7 @@ export class SecretsLoader {
     this.#requests = bindings.map((b) => b.request);
     this.#store = store;
     this.#options = options;
+    this.#ttl = options.cacheTtlMs;
     // Cold start: the fetches start now and overlap the rest of init. A failure is kept (not an unhandled
     // rejection) and thrown by the first `before`.
     // Bounded by prefetchTimeout (init has no invocation deadline yet); the first invocation waits for it no longer
@@ -67,19 +70,18 @@ export class SecretsLoader {
     }
   }
 
-  /** The prefetch started at creation is not taken yet (the first invocation takes it). */
-  prefetching(): boolean {
-    return this.#prefetched !== undefined;
-  }
-
-  /** Warm path: every value cached, fresh and already parsed, or undefined; no promise, no allocation while nothing changed. */
+  /**
+   * Warm path: every value cached, fresh and already parsed, or undefined (also while the prefetch is not taken yet);
+   * no promise, no allocation while nothing changed.
+   */
   cached(): Values | undefined {
+    if (this.#prefetched !== undefined) return undefined;
     const s = this.#store();
-    const { cacheTtlMs } = this.#options;
+    const ttl = this.#ttl;
     // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read
-    const now = cacheTtlMs === Infinity ? 0 : Date.now();
+    const now = ttl === Infinity ? 0 : Date.now();
     for (const b of this.#bindings) {
-      const raw = s.fresh(b.cacheKey, cacheTtlMs, now);
+      const raw = s.fresh(b.cacheKey, ttl, now);
       if (raw === undefined || b.memo?.raw !== raw) return undefined;
     }
     if (this.#current === undefined) {

@@ -201,7 +201,6 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
    * the fetching path's promise otherwise. A failure is always a rejected promise, never a synchronous throw.
    */
   const secretsBefore = (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> | undefined => {
-    if (source.prefetching()) return fetchAndPut(request);
     try {
       const cached = source.cached();
       if (cached === undefined) return fetchAndPut(request);
