@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { CloudWatchLogsDecodedData, CloudWatchLogsEvent } from 'aws-lambda';
-import { type CommonOptions, type Payload, EventBuildError, common, describe, digits, hex, payloadText, stringOption, toList, DEFAULT_PAYLOAD } from './util.js';
+import { type CommonOptions, type Payload, common, digits, hex, payloadText, stringOption, toList, DEFAULT_PAYLOAD, checkOption } from './util.js';
+import { is } from '@lambdaware/shared';
 
 export interface CloudWatchLogsOptions extends CommonOptions {
   /** Log group (default `/aws/lambda/test-function`). */
@@ -24,9 +25,7 @@ export function cloudWatchLogsBatch(messages?: Payload | readonly Payload[], opt
   const builder = 'cloudWatchLogsBatch';
   const { accountId, nowMs } = common(builder, options);
   const messageType = options?.messageType ?? 'DATA_MESSAGE';
-  if (messageType !== 'DATA_MESSAGE' && messageType !== 'CONTROL_MESSAGE') {
-    throw new EventBuildError(`${builder}: option "messageType" must be "DATA_MESSAGE" or "CONTROL_MESSAGE", got ${describe(messageType)}`);
-  }
+  checkOption(builder, 'messageType', messageType, is.oneOf(['DATA_MESSAGE', 'CONTROL_MESSAGE']));
   if (messageType === 'CONTROL_MESSAGE') {
     return {
       messageType,
@@ -41,9 +40,7 @@ export function cloudWatchLogsBatch(messages?: Payload | readonly Payload[], opt
   const logGroup = stringOption(builder, 'logGroup', options?.logGroup, '/aws/lambda/test-function');
   const logStream = stringOption(builder, 'logStream', options?.logStream, `${day}/[$LATEST]${hex(16)}`);
   const filters = options?.subscriptionFilters ?? ['test-filter'];
-  if (!Array.isArray(filters) || !filters.every((f) => typeof f === 'string' && f !== '')) {
-    throw new EventBuildError(`${builder}: option "subscriptionFilters" must be an array of non-empty strings, got ${describe(filters)}`);
-  }
+  checkOption(builder, 'subscriptionFilters', filters, is.arrayOf(is.string()));
   const list = toList(messages, DEFAULT_PAYLOAD as Payload);
   return {
     messageType,

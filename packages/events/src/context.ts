@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { EventBuildError, DEFAULT_ACCOUNT_ID, DEFAULT_REGION, describe, hex, isPlainObject, uuid } from './util.js';
+import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, hex, isPlainObject, uuid, optionError } from './util.js';
 
 export interface LambdaContextOptions extends Partial<Omit<Context, 'memoryLimitInMB'>> {
   /** The function's timeout: getRemainingTimeInMillis() counts down from it, from creation (default 3000). */
@@ -28,17 +28,17 @@ export interface LambdaContextOptions extends Partial<Omit<Context, 'memoryLimit
 export function lambdaContext<TContext extends Context = Context>(overrides?: LambdaContextOptions): TContext {
   const builder = 'lambdaContext';
   if (overrides !== undefined && !isPlainObject(overrides as unknown)) {
-    throw new EventBuildError(`${builder}: overrides must be an object, got ${describe(overrides)}`);
+    throw optionError(builder, 'options', { expected: 'an object', value: overrides });
   }
   // Options given as undefined take their defaults; a Context field given as undefined is left out.
   const given = Object.fromEntries(Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined)) as LambdaContextOptions;
   const { timeoutMs = 3000, memoryLimitInMB = '128', region = DEFAULT_REGION, accountId = DEFAULT_ACCOUNT_ID, ...fields } = given;
   if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new EventBuildError(`${builder}: option "timeoutMs" must be a positive number of milliseconds, got ${describe(timeoutMs)}`);
+    throw optionError(builder, 'timeoutMs', { expected: 'a positive number of milliseconds', value: timeoutMs });
   }
   const memory = String(memoryLimitInMB);
   if (!/^\d+$/.test(memory)) {
-    throw new EventBuildError(`${builder}: option "memoryLimitInMB" must be a whole number of MB, got ${describe(memoryLimitInMB)}`);
+    throw optionError(builder, 'memoryLimitInMB', { expected: 'a whole number of MB', value: memoryLimitInMB });
   }
   const functionName = fields.functionName ?? 'test-function';
   const functionVersion = fields.functionVersion ?? '$LATEST';

@@ -6,13 +6,14 @@ import {
   EventBuildError,
   applyOverride,
   common,
-  describe,
   digits,
   hex,
   isPlainObject,
   stringOption,
   toList,
+  checkOption,
 } from './util.js';
+import { describeValue, is } from '@lambdaware/shared';
 
 export type DynamoDBEventName = 'INSERT' | 'MODIFY' | 'REMOVE';
 export type StreamViewType = 'KEYS_ONLY' | 'NEW_IMAGE' | 'OLD_IMAGE' | 'NEW_AND_OLD_IMAGES';
@@ -61,12 +62,10 @@ export function dynamodbStreamEvent(
   const { region, accountId, nowMs } = common(builder, options);
   const tableName = stringOption(builder, 'tableName', options?.tableName, 'test-table');
   const view = options?.streamViewType ?? 'NEW_AND_OLD_IMAGES';
-  if (!VIEW_TYPES.includes(view)) {
-    throw new EventBuildError(`${builder}: option "streamViewType" must be one of ${VIEW_TYPES.join(', ')}, got ${describe(view)}`);
-  }
+  checkOption(builder, 'streamViewType', view, is.oneOf(VIEW_TYPES));
   const records = toList(changes, DEFAULT_CHANGE).map((change, index): DynamoDBRecord => {
     const at = `${builder}: change at index ${index}`;
-    if (!isPlainObject(change)) throw new EventBuildError(`${at} must be an object { keys, newImage?, oldImage?, eventName? }, got ${describe(change)}`);
+    if (!isPlainObject(change)) throw new EventBuildError(`${at} must be an object { keys, newImage?, oldImage?, eventName? }, got ${describeValue(change)}`);
     if (change.keys === undefined) throw new EventBuildError(`${at} has no "keys"`);
     const Keys = marshallItem(change.keys, `${at}: keys`);
     if (Object.keys(Keys).length === 0) throw new EventBuildError(`${at} has no key attributes in "keys"`);
@@ -77,7 +76,7 @@ export function dynamodbStreamEvent(
       throw new EventBuildError(`${at} has neither "newImage" nor "oldImage"; give "eventName" (INSERT, MODIFY or REMOVE) for a keys-only change`);
     }
     if (!EVENT_NAMES.includes(eventName)) {
-      throw new EventBuildError(`${at}: "eventName" must be one of ${EVENT_NAMES.join(', ')}, got ${describe(eventName)}`);
+      throw new EventBuildError(`${at}: "eventName" must be one of ${EVENT_NAMES.join(', ')}, got ${describeValue(eventName)}`);
     }
     const dynamodb: StreamRecord = {
       ApproximateCreationDateTime: Math.floor(nowMs / 1000),

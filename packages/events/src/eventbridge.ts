@@ -1,6 +1,7 @@
 import type { EventBridgeEvent, SQSEvent } from 'aws-lambda';
 import { type SqsOptions, sqsEvent } from './sqs.js';
-import { type DeepPartial, DEFAULT_ACCOUNT_ID, EventBuildError, common, describe, deepMerge, hex, isPlainObject, uuid } from './util.js';
+import { type DeepPartial, DEFAULT_ACCOUNT_ID, EventBuildError, common, deepMerge, hex, isPlainObject, uuid } from './util.js';
+import { describeValue } from '@lambdaware/shared';
 
 /** Fields of the event to set (deep-merged over the defaults; a key set to `undefined` removes it), plus `now`. */
 export type EventBridgeOverrides<TDetailType extends string = string> = DeepPartial<
@@ -22,7 +23,7 @@ export function eventBridgeEvent<TDetail = Record<string, never>, TDetailType ex
 ): EventBridgeEvent<TDetailType, TDetail> {
   const builder = 'eventBridgeEvent';
   if (overrides !== undefined && !isPlainObject(overrides as unknown)) {
-    throw new EventBuildError(`${builder}: the second argument must be an object of event fields, got ${describe(overrides)}`);
+    throw new EventBuildError(`${builder}: the second argument must be an object of event fields, got ${describeValue(overrides)}`);
   }
   const { now, ...fields } = overrides ?? {};
   const { region, accountId, nowMs } = common(builder, {
@@ -70,7 +71,7 @@ export interface S3EventBridgeObject {
 export function s3EventBridgeEvent(object: S3EventBridgeObject, overrides?: EventBridgeOverrides): EventBridgeEvent<string, Record<string, unknown>> {
   const builder = 's3EventBridgeEvent';
   if (!isPlainObject(object) || typeof object.bucket !== 'string' || object.bucket === '' || typeof object.key !== 'string' || object.key === '') {
-    throw new EventBuildError(`${builder}: the first argument must be { bucket, key, ... } with non-empty strings, got ${describe(object)}`);
+    throw new EventBuildError(`${builder}: the first argument must be { bucket, key, ... } with non-empty strings, got ${describeValue(object)}`);
   }
   const detailType = object.detailType ?? 'Object Created';
   const deleted = detailType === 'Object Deleted';

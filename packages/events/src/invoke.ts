@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { lambdaContext, type LambdaContextOptions } from './context.js';
-import { EventBuildError, describe } from './util.js';
+import { EventBuildError } from './util.js';
+import { describeValue } from '@lambdaware/shared';
 
 /** Any Lambda handler, a Middy one included: `(event, context) => result`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -32,7 +33,7 @@ export async function invoke<H extends AnyHandler>(
   event: HandlerEvent<H>,
   context: Context | LambdaContextOptions = {},
 ): Promise<HandlerResult<H>> {
-  if (typeof handler !== 'function') throw new EventBuildError(`invoke: handler must be a function, got ${describe(handler)}`);
+  if (typeof handler !== 'function') throw new EventBuildError(`invoke: handler must be a function, got ${describeValue(handler)}`);
   const lambda = isContext(context) ? context : lambdaContext(context);
   return (await handler(event, lambda as HandlerContext<H>)) as HandlerResult<H>;
 }

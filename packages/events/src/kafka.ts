@@ -7,7 +7,6 @@ import {
   applyOverride,
   bytesOf,
   common,
-  describe,
   isBytes,
   isPlainObject,
   payloadBytes,
@@ -15,7 +14,10 @@ import {
   toList,
   DEFAULT_PAYLOAD,
   uuid,
+  checkOption,
+  optionError,
 } from './util.js';
+import { describeValue, is } from '@lambdaware/shared';
 
 export interface KafkaOptions extends CommonOptions {
   /** Topic of every record (default `test-topic`). */
@@ -42,7 +44,7 @@ const signedBytes = (bytes: Buffer): number[] => [...bytes].map((b) => (b > 127 
 const bytesOfText = (builder: string, name: string, value: unknown): Buffer => {
   if (typeof value === 'string') return Buffer.from(value, 'utf8');
   if (isBytes(value)) return bytesOf(value);
-  throw new EventBuildError(`${builder}: ${name} must be a string or bytes, got ${describe(value)}`);
+  throw new EventBuildError(`${builder}: ${name} must be a string or bytes, got ${describeValue(value)}`);
 };
 
 /**
@@ -60,19 +62,19 @@ export function kafkaEvent(payloads?: Payload | readonly Payload[], options?: Ka
   const topic = stringOption(builder, 'topic', options?.topic, 'test-topic');
   const cluster = stringOption(builder, 'clusterName', options?.clusterName, 'test-cluster');
   const first = options?.offset ?? 0;
-  if (!Number.isSafeInteger(first) || first < 0) throw new EventBuildError(`${builder}: option "offset" must be a non-negative integer, got ${describe(first)}`);
+  checkOption(builder, 'offset', first, is.integer(0));
   const selfManaged = options?.selfManaged ?? false;
-  if (typeof selfManaged !== 'boolean') throw new EventBuildError(`${builder}: option "selfManaged" must be a boolean, got ${describe(selfManaged)}`);
+  checkOption(builder, 'selfManaged', selfManaged, is.boolean);
   const partitionOf = (index: number): number => {
     const p = typeof options?.partition === 'function' ? options.partition(index) : (options?.partition ?? 0);
     if (!Number.isSafeInteger(p) || p < 0) {
-      throw new EventBuildError(`${builder}: option "partition" gave ${describe(p)} for index ${index}; it must be a non-negative integer`);
+      throw optionError(builder, 'partition', { problem: `gave ${describeValue(p)} for index ${index}; it must be an integer >= 0` });
     }
     return p;
   };
   const headersOption = options?.headers;
   if (headersOption !== undefined && !isPlainObject(headersOption)) {
-    throw new EventBuildError(`${builder}: option "headers" must be an object of name to string or bytes, got ${describe(headersOption)}`);
+    throw optionError(builder, 'headers', { expected: 'an object of name to string or bytes', value: headersOption });
   }
   const headers = Object.entries(headersOption ?? {}).map(([name, value]) => ({ [name]: signedBytes(bytesOfText(builder, `header "${name}"`, value)) }));
   const next = new Map<number, number>();

@@ -3,17 +3,17 @@ import {
   type CommonOptions,
   type Payload,
   type RecordOverride,
-  EventBuildError,
   applyOverride,
   common,
-  describe,
   digits,
   payloadBytes,
   stringOption,
   toList,
   DEFAULT_PAYLOAD,
   uuid,
+  optionError,
 } from './util.js';
+import { describeValue } from '@lambdaware/shared';
 
 export interface KinesisOptions extends CommonOptions {
   /** Stream name in `eventSourceARN` (default `test-stream`). */
@@ -54,7 +54,7 @@ export function kinesisEvent(payloads?: Payload | readonly Payload[], options?: 
     if (typeof partitionKeyOption === 'string') return partitionKeyOption;
     const key = partitionKeyOption(index);
     if (typeof key !== 'string' || key === '') {
-      throw new EventBuildError(`${builder}: option "partitionKey" returned ${describe(key)} for index ${index}; it must return a non-empty string`);
+      throw optionError(builder, 'partitionKey', { problem: `returned ${describeValue(key)} for index ${index}; it must return a non-empty string` });
     }
     return key;
   };

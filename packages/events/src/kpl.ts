@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type Payload, EventBuildError, describe, payloadBytes, toList, DEFAULT_PAYLOAD, uuid } from './util.js';
+import { type Payload, payloadBytes, toList, DEFAULT_PAYLOAD, uuid, optionError } from './util.js';
+import { describeValue } from '@lambdaware/shared';
 
 export interface KplOptions {
   /** Partition key of every user record, or a function of the index (default: one new uuid for the aggregate). */
@@ -39,7 +40,7 @@ export function kplAggregate(payloads?: Payload | readonly Payload[], options?: 
   list.forEach((payload, index) => {
     const key = fixed ?? (options!.partitionKey as (index: number) => string)(index);
     if (typeof key !== 'string' || key === '') {
-      throw new EventBuildError(`${builder}: option "partitionKey" gave ${describe(key)} for index ${index}; it must be a non-empty string`);
+      throw optionError(builder, 'partitionKey', { problem: `gave ${describeValue(key)} for index ${index}; it must be a non-empty string` });
     }
     let keyIndex = keys.indexOf(key);
     if (keyIndex < 0) keyIndex = keys.push(key) - 1;

@@ -6,12 +6,12 @@ import {
   applyOverride,
   base64,
   common,
-  describe,
   hex,
   isPlainObject,
   isoTime,
   stringOption,
 } from './util.js';
+import { describeValue } from '@lambdaware/shared';
 
 /** One S3 object notification. */
 export interface S3Notification {
@@ -59,14 +59,14 @@ export function s3Event(objects?: S3Notification | readonly S3Notification[], op
   const list: unknown[] = objects === undefined ? [DEFAULT_OBJECT] : Array.isArray(objects) ? [...objects] : [objects];
   const records = list.map((object, index): S3EventRecord => {
     const at = `${builder}: object at index ${index}`;
-    if (!isPlainObject(object)) throw new EventBuildError(`${at} must be an object { bucket, key, size?, eventName? }, got ${describe(object)}`);
+    if (!isPlainObject(object)) throw new EventBuildError(`${at} must be an object { bucket, key, size?, eventName? }, got ${describeValue(object)}`);
     const { bucket, key, size, eventName = 'ObjectCreated:Put', eTag, versionId } = object as unknown as S3Notification;
-    if (typeof bucket !== 'string' || bucket === '') throw new EventBuildError(`${at}: "bucket" must be a non-empty string, got ${describe(bucket)}`);
-    if (typeof key !== 'string' || key === '') throw new EventBuildError(`${at}: "key" must be a non-empty string, got ${describe(key)}`);
+    if (typeof bucket !== 'string' || bucket === '') throw new EventBuildError(`${at}: "bucket" must be a non-empty string, got ${describeValue(bucket)}`);
+    if (typeof key !== 'string' || key === '') throw new EventBuildError(`${at}: "key" must be a non-empty string, got ${describeValue(key)}`);
     if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
-      throw new EventBuildError(`${at}: "size" must be a non-negative integer, got ${describe(size)}`);
+      throw new EventBuildError(`${at}: "size" must be a non-negative integer, got ${describeValue(size)}`);
     }
-    if (typeof eventName !== 'string' || eventName === '') throw new EventBuildError(`${at}: "eventName" must be a string, got ${describe(eventName)}`);
+    if (typeof eventName !== 'string' || eventName === '') throw new EventBuildError(`${at}: "eventName" must be a string, got ${describeValue(eventName)}`);
     const removed = eventName.startsWith('ObjectRemoved');
     const record: S3EventRecord = {
       eventVersion: '2.1',

@@ -9,7 +9,6 @@ import {
   base64,
   bytesOf,
   common,
-  describe,
   digits,
   hex,
   isBytes,
@@ -20,7 +19,10 @@ import {
   toList,
   DEFAULT_PAYLOAD,
   uuid,
+  checkOption,
+  optionError,
 } from './util.js';
+import { describeValue, is } from '@lambdaware/shared';
 
 /** An SNS message attribute: a string, a number (Type Number), bytes (Binary), a string array (String.Array) or `{ Type, Value }`. */
 export type SnsAttributeInput = string | number | bigint | Uint8Array | readonly unknown[] | { Type: string; Value: string };
@@ -48,7 +50,7 @@ function stringArray(builder: string, name: string, list: readonly unknown[]): s
     const ok = item === null || typeof item === 'string' || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item));
     if (!ok) {
       throw new EventBuildError(
-        `${builder}: message attribute "${name}" [${i}] is ${describe(item)}; an SNS String.Array holds strings, finite numbers, booleans and null`,
+        `${builder}: message attribute "${name}" [${i}] is ${describeValue(item)}; an SNS String.Array holds strings, finite numbers, booleans and null`,
       );
     }
   }
@@ -58,7 +60,7 @@ function stringArray(builder: string, name: string, list: readonly unknown[]): s
 function snsMessageAttributes(builder: string, input: unknown): SNSMessageAttributes {
   if (input === undefined) return {};
   if (!isPlainObject(input)) {
-    throw new EventBuildError(`${builder}: option "messageAttributes" must be an object, got ${describe(input)}`);
+    throw optionError(builder, 'messageAttributes', { expected: 'an object', value: input });
   }
   const out: SNSMessageAttributes = {};
   for (const [name, value] of Object.entries(input)) {
@@ -74,7 +76,7 @@ function snsMessageAttributes(builder: string, input: unknown): SNSMessageAttrib
       out[name] = { Type: value.Type, Value: value.Value };
     } else {
       throw new EventBuildError(
-        `${builder}: message attribute "${name}" must be a string, number, bytes, an array or { Type, Value }, got ${describe(value)}`,
+        `${builder}: message attribute "${name}" must be a string, number, bytes, an array or { Type, Value }, got ${describeValue(value)}`,
       );
     }
   }
@@ -215,7 +217,7 @@ function sqsAttributesFromSns(attributes: SNSMessageAttributes): SQSMessageAttri
 export function snsOverSqsEvent(payloads?: Payload | readonly Payload[], options?: SnsOverSqsOptions): SQSEvent {
   const builder = 'snsOverSqsEvent';
   const raw = options?.raw ?? false;
-  if (typeof raw !== 'boolean') throw new EventBuildError(`${builder}: option "raw" must be a boolean, got ${describe(raw)}`);
+  checkOption(builder, 'raw', raw, is.boolean);
   const messages = toList(payloads, DEFAULT_PAYLOAD as Payload).map((payload, index) => payloadText(builder, payload, index));
   const queueName = stringOption(builder, 'queueName', options?.queueName, 'test-queue');
   const fifo = options?.fifo === true || queueName.endsWith('.fifo');

@@ -8,7 +8,6 @@ import {
   base64,
   bytesOf,
   common,
-  describe,
   digits,
   isBytes,
   isPlainObject,
@@ -19,7 +18,10 @@ import {
   toList,
   DEFAULT_PAYLOAD,
   uuid,
+  checkOption,
+  optionError,
 } from './util.js';
+import { describeValue, is } from '@lambdaware/shared';
 
 /** A message attribute: a string, a number (dataType Number), bytes (Binary), or a full SQS attribute. */
 export type SqsAttributeInput = string | number | bigint | Uint8Array | SQSMessageAttribute;
@@ -50,7 +52,7 @@ let fifoSequence = BigInt(digits(20));
 export function sqsMessageAttributes(builder: string, input: unknown): SQSMessageAttributes {
   if (input === undefined) return {};
   if (!isPlainObject(input)) {
-    throw new EventBuildError(`${builder}: option "messageAttributes" must be an object, got ${describe(input)}`);
+    throw optionError(builder, 'messageAttributes', { expected: 'an object', value: input });
   }
   const out: SQSMessageAttributes = {};
   for (const [name, value] of Object.entries(input)) {
@@ -65,7 +67,7 @@ export function sqsMessageAttributes(builder: string, input: unknown): SQSMessag
     else if (isPlainObject(value) && typeof value.dataType === 'string') out[name] = { ...list, ...(value as unknown as SQSMessageAttribute) };
     else {
       throw new EventBuildError(
-        `${builder}: message attribute "${name}" must be a string, number, bytes or { dataType, stringValue | binaryValue }, got ${describe(value)}`,
+        `${builder}: message attribute "${name}" must be a string, number, bytes or { dataType, stringValue | binaryValue }, got ${describeValue(value)}`,
       );
     }
   }
@@ -113,22 +115,18 @@ export interface SqsRecordsInput {
 export function buildSqsRecords({ builder, bodies, options, senderId, defaultAttributes }: SqsRecordsInput): SQSRecord[] {
   const { region, accountId, nowMs } = common(builder, options);
   const fifoOption = options?.fifo;
-  if (fifoOption !== undefined && typeof fifoOption !== 'boolean') {
-    throw new EventBuildError(`${builder}: option "fifo" must be a boolean, got ${describe(fifoOption)}`);
-  }
+  if (fifoOption !== undefined) checkOption(builder, 'fifo', fifoOption, is.boolean);
   let queueName = stringOption(builder, 'queueName', options?.queueName, fifoOption ? 'test-queue.fifo' : 'test-queue');
   const fifo = fifoOption === true || queueName.endsWith('.fifo');
   if (fifoOption === false && fifo) {
-    throw new EventBuildError(`${builder}: option "queueName" "${queueName}" names a FIFO queue but option "fifo" is false`);
+    throw optionError(builder, 'queueName', { problem: `"${queueName}" names a FIFO queue but option "fifo" is false` });
   }
   if (fifo && !queueName.endsWith('.fifo')) queueName += '.fifo';
   const groupOption = options?.messageGroupId;
   const messageGroupId =
     groupOption === undefined && !fifo ? undefined : stringOption(builder, 'messageGroupId', groupOption, 'default');
   const receiveCount = options?.receiveCount ?? 1;
-  if (!Number.isInteger(receiveCount) || receiveCount < 1) {
-    throw new EventBuildError(`${builder}: option "receiveCount" must be an integer >= 1, got ${describe(receiveCount)}`);
-  }
+  checkOption(builder, 'receiveCount', receiveCount, is.integer(1));
   const messageAttributes =
     options?.messageAttributes === undefined && defaultAttributes
       ? defaultAttributes

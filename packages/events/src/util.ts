@@ -1,11 +1,28 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { type OptionRule, is, type OptionsErrorInit, describeValue, markOptionsError, thrownMessage, nameErrorClass, optionsErrorFields } from '@lambdaware/shared';
 
-/** Thrown when a builder is given input it cannot turn into a realistic event. */
+/**
+ * Thrown when a builder is given input it cannot turn into a realistic event. A bad option is one made by
+ * `EventBuildError.forOption()`: also the shared OptionsError of @lambdaware/shared (`option`, `expected`, `given`;
+ * `instanceof OptionsError` holds), in its message format (`sqsEvent(): option "fifo" must be true or false, got 1`).
+ */
 export class EventBuildError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'EventBuildError';
+  static forOption(init: Omit<OptionsErrorInit, 'package'>): EventBuildError {
+    const fields = optionsErrorFields({ package: '@lambdaware/events', ...init });
+    const error = new EventBuildError(fields.message);
+    markOptionsError(error, fields);
+    return error;
   }
+}
+nameErrorClass(EventBuildError, 'EventBuildError');
+
+/** The error for a bad option of `builder`: a wrong value (`expected` + `value`) or another `problem`. */
+export const optionError = (builder: string, option: string, mistake: { expected: string; value: unknown } | { problem: string }): EventBuildError =>
+  EventBuildError.forOption({ fn: builder, option, ...mistake });
+
+/** Throws unless the option passes the rule (one of @lambdaware/shared's `is` rules). */
+export function checkOption(builder: string, option: string, value: unknown, rule: OptionRule): void {
+  if (!rule.test(value)) throw optionError(builder, option, { expected: rule.expected, value });
 }
 
 /**
@@ -40,6 +57,7 @@ export interface CommonOptions {
 
 export const DEFAULT_REGION = 'us-east-1';
 export const DEFAULT_ACCOUNT_ID = '123456789012';
+const ACCOUNT_ID = is.custom('a 12-digit string', (v) => typeof v === 'string' && /^\d{12}$/.test(v));
 
 export interface Common {
   region: string;
@@ -56,21 +74,15 @@ export const MAX_NOW_MS = 8.64e15 - 86_400_000;
 export function common(builder: string, options: CommonOptions | undefined): Common {
   const region = options?.region ?? DEFAULT_REGION;
   const accountId = options?.accountId ?? DEFAULT_ACCOUNT_ID;
-  if (typeof region !== 'string' || region === '') {
-    throw new EventBuildError(`${builder}: option "region" must be a non-empty string, got ${describe(region)}`);
-  }
-  if (typeof accountId !== 'string' || !/^\d{12}$/.test(accountId)) {
-    throw new EventBuildError(`${builder}: option "accountId" must be a 12-digit string, got ${describe(accountId)}`);
-  }
+  checkOption(builder, 'region', region, is.string());
+  checkOption(builder, 'accountId', accountId, ACCOUNT_ID);
   const now = options?.now;
   let nowMs: number;
   if (now === undefined) nowMs = Date.now();
   else if (now instanceof Date) nowMs = now.getTime();
   else nowMs = now;
   if (typeof nowMs !== 'number' || !Number.isFinite(nowMs) || Math.abs(nowMs) > MAX_NOW_MS) {
-    throw new EventBuildError(
-      `${builder}: option "now" must be a valid Date or epoch milliseconds within the Date range (±${MAX_NOW_MS}), got ${describe(now)}`,
-    );
+    throw optionError(builder, 'now', { expected: `a valid Date or epoch milliseconds within the Date range (±${MAX_NOW_MS})`, value: now });
   }
   return { region, accountId, nowMs };
 }
@@ -78,25 +90,8 @@ export function common(builder: string, options: CommonOptions | undefined): Com
 /** Checks an option is a string (or absent) and returns it or the default. */
 export function stringOption(builder: string, name: string, value: unknown, fallback: string): string {
   if (value === undefined) return fallback;
-  if (typeof value !== 'string' || value === '') {
-    throw new EventBuildError(`${builder}: option "${name}" must be a non-empty string, got ${describe(value)}`);
-  }
-  return value;
-}
-
-/** A value in an error message; never throws (String() is only applied to primitives). */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  if (value instanceof Uint8Array) return 'bytes';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'object') {
-    if (Object.getPrototypeOf(value) === null) return 'an object (null prototype)';
-    const name: unknown = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    return `an object (${typeof name === 'string' ? name : 'unknown class'})`;
-  }
-  return `${typeof value} ${String(value)}`;
+  checkOption(builder, name, value, is.string());
+  return value as string;
 }
 
 /** The payload of the one record a builder makes when it is given none. */
@@ -140,11 +135,11 @@ export function payloadText(builder: string, payload: unknown, index: number): s
   try {
     text = JSON.stringify(payload);
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = thrownMessage(cause);
     throw new EventBuildError(`${builder}: payload at index ${index} cannot be JSON-encoded: ${reason}`, { cause });
   }
   if (text === undefined) {
-    throw new EventBuildError(`${builder}: payload at index ${index} is ${describe(payload)}, which has no JSON form`);
+    throw new EventBuildError(`${builder}: payload at index ${index} is ${describeValue(payload)}, which has no JSON form`);
   }
   return text;
 }
@@ -181,16 +176,12 @@ export function applyOverride<R>(builder: string, record: R, index: number, over
   if (typeof override === 'function') {
     const result: unknown = (override as (record: R, index: number) => R)(record, index);
     if (!isPlainObject(result)) {
-      throw new EventBuildError(
-        `${builder}: option "record" function returned ${describe(result)} for the record at index ${index}; it must return the record`,
-      );
+      throw optionError(builder, 'record', { problem: `function returned ${describeValue(result)} for the record at index ${index}; it must return the record` });
     }
     return result as R;
   }
   if (!isPlainObject(override)) {
-    throw new EventBuildError(
-      `${builder}: option "record" must be an object to deep-merge into each record or a function (record, index) => record, got ${describe(override)}`,
-    );
+    throw optionError(builder, 'record', { expected: 'an object to deep-merge into each record or a function (record, index) => record', value: override });
   }
   return deepMerge(record, override);
 }

@@ -68,7 +68,7 @@ describe('lambdaContext', () => {
   });
 
   it('names a bad option', () => {
-    expect(() => lambdaContext({ timeoutMs: 0 })).toThrow('lambdaContext: option "timeoutMs" must be a positive number of milliseconds, got number 0');
+    expect(() => lambdaContext({ timeoutMs: 0 })).toThrow('lambdaContext(): option "timeoutMs" must be a positive number of milliseconds, got 0');
     expect(() => lambdaContext({ timeoutMs: '3000' as never })).toThrow(/option "timeoutMs"/);
     expect(() => lambdaContext({ memoryLimitInMB: 'lots' })).toThrow(/option "memoryLimitInMB" must be a whole number of MB/);
   });

@@ -134,7 +134,7 @@ describe('dynamodbStreamEvent', () => {
       [[{ keys: { id: 1 }, newImage: { s: new Set() } }], /newImage\.s is an empty Set/],
       [[{ keys: { id: 1 }, newImage: { s: new Set(['a', 1]) } }], /newImage\.s is a Set mixing kinds/],
       [[{ keys: { id: 1 }, newImage: { l: [1, undefined] } }], /newImage\.l\[1\] is undefined/],
-      [[{ keys: { id: 1 }, newImage: { f: () => 1 } }], /newImage\.f is function/],
+      [[{ keys: { id: 1 }, newImage: { f: () => 1 } }], /newImage\.f is a function/],
       [[{ keys: { id: 1 }, newImage: {}, eventName: 'UPSERT' }], /"eventName" must be one of INSERT, MODIFY, REMOVE, got "UPSERT"/],
       [['nope'], /change at index 0 must be an object/],
     ])('%#', (changes, message) => {
@@ -143,7 +143,7 @@ describe('dynamodbStreamEvent', () => {
 
     it('names a bad stream view type', () => {
       expect(() => dynamodbStreamEvent({ keys: { id: 1 }, newImage: {} }, { streamViewType: 'ALL' as never })).toThrow(
-        /option "streamViewType" must be one of KEYS_ONLY, NEW_IMAGE, OLD_IMAGE, NEW_AND_OLD_IMAGES/,
+        /option "streamViewType" must be "KEYS_ONLY", "NEW_IMAGE", "OLD_IMAGE" or "NEW_AND_OLD_IMAGES", got "ALL"/,
       );
     });
   });

@@ -59,7 +59,7 @@ describe('kinesisEvent', () => {
     const [a, b] = kinesisEvent([1, 2]).Records;
     expect(a!.kinesis.partitionKey).not.toBe(b!.kinesis.partitionKey);
     expect(() => kinesisEvent([1, 2], { partitionKey: (i) => (i ? '' : 'k') })).toThrow(
-      'kinesisEvent: option "partitionKey" returned "" for index 1; it must return a non-empty string',
+      'kinesisEvent(): option "partitionKey" returned "" for index 1; it must return a non-empty string',
     );
   });
 

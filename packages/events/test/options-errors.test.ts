@@ -9,6 +9,7 @@ import {
   snsOverSqsEvent,
   sqsEvent,
 } from '@lambdaware/events';
+import { OptionsError } from '@lambdaware/shared';
 
 /** The error a call throws (the test fails when it does not throw). */
 const thrown = (fn: () => unknown): Error => {
@@ -41,13 +42,24 @@ describe('string options of every builder are checked before use (EventBuildErro
     for (const value of unprintable()) {
       const error = thrown(() => build(value));
       expect(error).toBeInstanceOf(EventBuildError);
-      expect(error.message).toContain(`${builder}: option "${option}"`);
+      expect(error.message).toContain(`${builder}(): option "${option}"`);
     }
+  });
+
+  it('a bad option is also the shared OptionsError, with the option, what was expected and what was given', () => {
+    const error = thrown(() => sqsEvent('x', { receiveCount: 0 }));
+    expect(error).toBeInstanceOf(EventBuildError);
+    expect(error).toBeInstanceOf(OptionsError);
+    expect(error).toMatchObject({ name: 'EventBuildError', package: '@lambdaware/events', fn: 'sqsEvent', option: 'receiveCount', expected: 'an integer >= 1', given: '0' });
+    // bad input that is not an option stays a plain EventBuildError
+    const input = thrown(() => sqsEvent([undefined, undefined]));
+    expect(input).toBeInstanceOf(EventBuildError);
+    expect(input).not.toBeInstanceOf(OptionsError);
   });
 
   it('snsOverSqsEvent({ queueName: 42 }) names the option and the value (was a TypeError from queueName.endsWith)', () => {
     expect(thrown(() => snsOverSqsEvent([], { queueName: 42 as unknown as string })).message).toBe(
-      'snsOverSqsEvent: option "queueName" must be a non-empty string, got number 42',
+      'snsOverSqsEvent(): option "queueName" must be a non-empty string, got 42',
     );
     // a string queue name still decides FIFO, raw or not
     expect(snsOverSqsEvent([{ a: 1 }], { queueName: 'orders.fifo' }).Records[0]!.eventSourceARN).toMatch(/:orders\.fifo$/);
@@ -63,7 +75,7 @@ describe('SNS String.Array message attributes', () => {
 
   it('anything else (BigInt, nested array, object, NaN, a hole) is an EventBuildError naming the attribute and index', () => {
     expect(thrown(() => snsEvent([], { messageAttributes: { a: [0n] as unknown as string[] } })).message).toBe(
-      'snsEvent: message attribute "a" [0] is bigint 0; an SNS String.Array holds strings, finite numbers, booleans and null',
+      'snsEvent: message attribute "a" [0] is 0n; an SNS String.Array holds strings, finite numbers, booleans and null',
     );
     // eslint-disable-next-line no-sparse-arrays
     for (const list of [['ok', [1]], [{ a: 1 }], [NaN], ['x', , 'y'], [Object.create(null)]]) {
@@ -88,7 +100,7 @@ describe('option "now" must be a time a Date can hold', () => {
       for (const now of [8.64e15 + 1000, -8.64e15 - 1, 8.64e15, Number.MAX_VALUE]) {
         const error = thrown(() => build(now));
         expect(error).toBeInstanceOf(EventBuildError);
-        expect(error.message).toContain(`${name}: option "now" must be a valid Date or epoch milliseconds within the Date range`);
+        expect(error.message).toContain(`${name}(): option "now" must be a valid Date or epoch milliseconds within the Date range`);
       }
       // the edges of what is accepted still build valid timestamps
       expect(() => build(8.64e15 - 86_400_000)).not.toThrow();

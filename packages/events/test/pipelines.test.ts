@@ -104,7 +104,7 @@ describe('kafkaEvent', () => {
     expect(event.eventSource).toBe('SelfManagedKafka');
     expect('eventSourceArn' in event).toBe(false);
     parse(KafkaSelfManagedEventSchema, event);
-    expect(() => kafkaEvent('v', { partition: -1 })).toThrow('option "partition" gave number -1 for index 0');
+    expect(() => kafkaEvent('v', { partition: -1 })).toThrow('kafkaEvent(): option "partition" gave -1 for index 0');
     expect(() => kafkaEvent('v', { headers: { h: 5 as never } })).toThrow('header "h" must be a string or bytes');
   });
 });

@@ -115,7 +115,7 @@ describe('snsOverSqsEvent', () => {
   });
 
   it('rejects a non-boolean raw option', () => {
-    expect(() => snsOverSqsEvent('m', { raw: 'yes' as never })).toThrow('snsOverSqsEvent: option "raw" must be a boolean, got "yes"');
+    expect(() => snsOverSqsEvent('m', { raw: 'yes' as never })).toThrow('snsOverSqsEvent(): option "raw" must be true or false, got "yes"');
   });
 });
 

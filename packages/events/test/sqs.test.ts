@@ -148,7 +148,7 @@ describe('sqsEvent', () => {
     it('rejects an override that is neither object nor function, and a function returning no record', () => {
       expect(() => sqsEvent('a', { record: 'x' as never })).toThrow(/option "record" must be an object to deep-merge/);
       expect(() => sqsEvent(['a', 'b'], { record: (r, i) => (i === 1 ? (undefined as never) : r) })).toThrow(
-        'sqsEvent: option "record" function returned undefined for the record at index 1; it must return the record',
+        'sqsEvent(): option "record" function returned undefined for the record at index 1; it must return the record',
       );
     });
   });
@@ -165,10 +165,10 @@ describe('sqsEvent', () => {
     });
 
     it('names the option that is wrong', () => {
-      expect(() => sqsEvent('x', { receiveCount: 0 })).toThrow('sqsEvent: option "receiveCount" must be an integer >= 1, got number 0');
+      expect(() => sqsEvent('x', { receiveCount: 0 })).toThrow('sqsEvent(): option "receiveCount" must be an integer >= 1, got 0');
       expect(() => sqsEvent('x', { queueName: '' })).toThrow(/option "queueName" must be a non-empty string/);
       expect(() => sqsEvent('x', { accountId: '12' })).toThrow(/option "accountId" must be a 12-digit string/);
-      expect(() => sqsEvent('x', { fifo: 'yes' as never })).toThrow(/option "fifo" must be a boolean/);
+      expect(() => sqsEvent('x', { fifo: 'yes' as never })).toThrow(/option "fifo" must be true or false/);
       expect(() => sqsEvent('x', { messageAttributes: { a: {} as never } })).toThrow(/message attribute "a" must be/);
       expect(() => sqsEvent('x', { now: Number.NaN })).toThrow(/option "now" must be a valid Date/);
     });

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { type OptionRule, describeValue as describe, is } from '@lambdaware/shared';
+import { type OptionRule, describeValue, is } from '@lambdaware/shared';
 import { loggerChecker } from './errors.js';
 import { GuardedFormatter, InvocationField, LambdaLogFormatter, OwnFields } from './formatter.js';
 import { type LogLevel, levelFromEnv, levelOrThrow } from './levels.js';
@@ -252,7 +252,7 @@ const LOGGER_RULES: Record<(typeof LOGGER_OPTIONS)[number], OptionRule | null> =
 const validateLoggerOptions = (options: LoggerOptions): void => {
   const o = createLoggerOptions.options(options, LOGGER_RULES);
   if (o.level !== undefined && o.logLevel !== undefined && o.level !== o.logLevel) {
-    throw createLoggerOptions.error('level', { problem: `and "logLevel" are the same setting; give one (got ${describe(o.level)} and ${describe(o.logLevel)})` });
+    throw createLoggerOptions.error('level', { problem: `and "logLevel" are the same setting; give one (got ${describeValue(o.level)} and ${describeValue(o.logLevel)})` });
   }
   if (o.logRecordOrder !== undefined && o.logFormatter !== undefined) {
     throw createLoggerOptions.error('logRecordOrder', { problem: 'cannot be given together with option "logFormatter" (as in Powertools): order the keys in your formatter' });

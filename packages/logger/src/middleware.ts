@@ -165,7 +165,7 @@ export const logContext = (options: LogContextOptions = {}): MiddlewareObj => {
     invocations.end();
   };
 
-  return { before: logContextBefore, after: logContextAfter, onError: logContextOnError };
+  return { name: 'logContext', before: logContextBefore, after: logContextAfter, onError: logContextOnError };
 };
 
 const logContextOptions = loggerChecker('logContext');

@@ -61,7 +61,7 @@ nameErrorClass(LambdawareOptionError, 'LambdawareOptionError');
 
 const checker = optionsChecker('@lambdaware/preset', 'lambdaware', (init) => new LambdawareOptionError(init));
 
-/** The concerns, in the order their middlewares are returned (see the README for why this order). */
+/** The concerns, in the order their middlewares are returned (docs/design.md, "Composition order", says why). */
 export const CONCERNS = ['logContext', 'errorLog', 'sentry', 'secrets', 'records'] as const;
 export type Concern = (typeof CONCERNS)[number];
 

@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { describeValue as show } from '@lambdaware/shared';
+import { describeValue } from '@lambdaware/shared';
 import { RecordsError, formatIssues, messageOf } from './errors.js';
-import { RecordProblem, describeValue, isObject } from './sources/common.js';
+import { RecordProblem, describeShape, isObject } from './sources/common.js';
 import {
   DESCRIPTORS,
   DESCRIPTOR_OF_EVENT_SOURCE,
@@ -53,8 +53,8 @@ const classify = (event: unknown): { kind: Descriptor | undefined; list: unknown
       if (kind !== undefined) return { kind, list };
       throw unknownShape(
         eventSource === undefined
-          ? `event.Records[0] is ${describeValue(first)}, with no eventSource`
-          : `event.Records[0].eventSource is ${show(eventSource)}`,
+          ? `event.Records[0] is ${describeShape(first)}, with no eventSource`
+          : `event.Records[0].eventSource is ${describeValue(eventSource)}`,
       );
     }
     for (const d of WITHOUT_RECORDS) {
@@ -62,7 +62,7 @@ const classify = (event: unknown): { kind: Descriptor | undefined; list: unknown
       if (items !== undefined) return { kind: d, list: items };
     }
   }
-  throw unknownShape(`it is ${describeValue(event)}`);
+  throw unknownShape(`it is ${describeShape(event)}`);
 };
 
 /** What an unexpected error thrown while decoding a record says (e.g. a RangeError on absurdly nested input). */
@@ -103,7 +103,7 @@ export const decodeBatch = (event: unknown, o: DecodeOptions): Batch => {
         if (eventSource !== expectedEventSource) {
           throw new RecordProblem(
             'shape',
-            isObject(raw) ? `the record has eventSource ${show(eventSource)} in ${anEvent(kind)}` : `the record is ${describeValue(raw)}`,
+            isObject(raw) ? `the record has eventSource ${describeValue(eventSource)} in ${anEvent(kind)}` : `the record is ${describeShape(raw)}`,
           );
         }
       }

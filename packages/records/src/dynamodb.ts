@@ -1,3 +1,13 @@
+/*
+ * Hand-written, not @aws-sdk/util-dynamodb's unmarshall(), on purpose (issue 16 asked to use it unless a bench says
+ * otherwise). Measured 2026-11-28 (node 20, util-dynamodb 3.996.9, a 9-attribute image with a list of maps, a map,
+ * SS and NS): util-dynamodb 1.23 µs against 1.50 µs here, but it does not do this job:
+ *  - a stream record's `B` / `BS` arrive as base64 strings (JSON); util-dynamodb returns the string, not the bytes;
+ *  - it does not check what it reads (`{ S: 5 }` gives 5, `{ N: "1e400" }` gives Infinity), so the clear errors
+ *    naming the record (index, id) and the attribute path would need a second walk of the same image;
+ *  - it has a peer dependency on @aws-sdk/client-dynamodb (^3.1111.0), which npm installs into every user's app.
+ * A wrapper that converts B/BS and validates walks the image twice and gains nothing; this file is one walk.
+ */
 import type { NumberMode } from './types.js';
 
 /** A DynamoDB attribute value that is not one (thrown inside unmarshalling, turned into a record failure). */

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { OptionsError, nameErrorClass, safeString } from '@lambdaware/shared';
+import { OptionsError, formatIssuePath, nameErrorClass, thrownMessage } from '@lambdaware/shared';
 import type { RecordFailure } from './types.js';
 
 /** At most this many failures are described in full in a message (each reason cut at REASON_MAX characters)... */
@@ -99,22 +99,8 @@ export const describeRecord = (f: Pick<RecordFailure, 'index' | 'id' | 'source'>
 export const formatIssues = (issues: readonly StandardSchemaV1.Issue[]): string =>
   issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('; ');
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** `items[0].qty` (the one path format of @lambdaware/shared). */
+export const formatPath = (path: StandardSchemaV1.Issue['path']): string => formatIssuePath(path);
 
-export const formatPath = (path: StandardSchemaV1.Issue['path']): string => {
-  if (path === undefined || path.length === 0) return '(root)';
-  let out = '';
-  for (const segment of path) {
-    const key = typeof segment === 'object' && segment !== null ? segment.key : segment;
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-};
-
-/** A thrown value's message, never throwing itself. */
-export const messageOf = (error: unknown): string => {
-  if (error instanceof Error) return `${safeString(error.name)}: ${safeString(error.message)}`;
-  return safeString(error);
-};
+/** A thrown value's message, `name: message`, never throwing itself. */
+export const messageOf = (error: unknown): string => thrownMessage(error, true);

@@ -33,7 +33,7 @@ export type SecretsErrorCode =
   | 'InvalidOptions'
   | 'Unknown';
 
-/** One schema issue: where (a dotted path) and what, with the secret's values masked out of the message. */
+/** One schema issue: where (`db.hosts[0]`: the path format of @lambdaware/shared) and what, with the secret's values masked out of the message. */
 export interface SecretsIssue {
   path: string;
   message: string;

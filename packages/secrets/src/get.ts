@@ -11,13 +11,13 @@ import {
   PATHS,
   SCHEMA,
   checkOneClient,
-  invocationBound,
   lazyStore,
   ms,
   secretsChecker,
 } from './options.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
-import type { Bound, SecretStore } from './store.js';
+import { type Bound, invocationBound } from './bound.js';
+import type { SecretStore } from './store.js';
 
 export interface GetSecretValuesOptions {
   /** The client to use (default: one created on first use with the SDK's default config, shared by calls). */

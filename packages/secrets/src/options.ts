@@ -1,7 +1,7 @@
 import { SecretsManagerClient as Client, type SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { type OptionRule, type OptionsChecker, is, optionsChecker } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
-import { type Bound, type SecretStore, defaultClient, storeFor } from './store.js';
+import { type SecretStore, defaultClient, storeFor } from './store.js';
 
 /**
  * What secrets() and getSecretValues() share: the defaults, the option checks (the shared checker of
@@ -16,9 +16,6 @@ export const DEFAULT_FETCH_MARGIN_MS = 500;
 export const DEFAULT_PREFETCH_TIMEOUT_MS = 9000;
 /** getSecretValues' bound without a context. */
 export const DEFAULT_GET_TIMEOUT_MS = 10_000;
-/** The bound of a fetch when the context gives no remaining time. */
-export const UNKNOWN_DEADLINE_MS = 10_000;
-
 /** The options checker of `fn` (`secrets`, `getSecretValues`); `key` is the context key an error is about. */
 export const secretsChecker = (fn: 'secrets' | 'getSecretValues', secretId = '', key?: string): OptionsChecker =>
   optionsChecker('@lambdaware/secrets', fn, (init) => SecretsError.forOption(init, secretId, key));
@@ -47,20 +44,6 @@ export const checkOneClient = (checker: OptionsChecker, options: { client?: unkn
   if (options.client !== undefined && options.clientConfig !== undefined) {
     throw checker.error('client', { problem: 'and option "clientConfig" cannot both be given: give one' });
   }
-};
-
-/** The bound of a wait in an invocation: its remaining time minus the margin. */
-export const invocationBound = (context: { getRemainingTimeInMillis?: () => number } | undefined, margin: number, now = Date.now()): Bound => {
-  let remaining: number | undefined;
-  try {
-    const r = context?.getRemainingTimeInMillis?.();
-    if (typeof r === 'number' && Number.isFinite(r)) remaining = r;
-  } catch {
-    // a context whose getRemainingTimeInMillis throws: no deadline known
-  }
-  // not Lambda's context (a test's, a hand-made one): still bounded, by UNKNOWN_DEADLINE_MS
-  if (remaining === undefined) return { deadline: now + UNKNOWN_DEADLINE_MS, margin: 0, source: `${UNKNOWN_DEADLINE_MS} ms (the context has no getRemainingTimeInMillis)` };
-  return { deadline: now + remaining - margin, margin, source: "the invocation's deadline" };
 };
 
 /** The store behind options: the given client's, a dedicated client's, or the default client's (all lazy). */

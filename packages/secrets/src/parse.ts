@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { getLogSink, registerSecret } from '@lambdaware/shared';
+import { formatIssuePath, getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, scrubValues, type SecretsIssue } from './errors.js';
 import type { RawSecret } from './store.js';
 
@@ -58,11 +58,8 @@ export const decode = (id: string, raw: RawSecret, mode: ParseMode | undefined):
   return value;
 };
 
-const pathOf = (issue: StandardSchemaV1.Issue): string =>
-  (issue.path ?? [])
-    .map((p) => (typeof p === 'object' ? p.key : p))
-    .map((k) => String(k))
-    .join('.') || '(root)';
+/** `db.hosts[0]`: the one path format of @lambdaware/shared. */
+const pathOf = (issue: StandardSchemaV1.Issue): string => formatIssuePath(issue.path);
 
 /** Validates with a Standard Schema (sync or async); a mismatch names the paths, never the values. */
 export const validate = async (id: string, value: unknown, schema: StandardSchemaV1 | undefined): Promise<unknown> => {

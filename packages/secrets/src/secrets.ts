@@ -1,9 +1,8 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { type OptionRule, is, safeString, trackSecretLoad } from '@lambdaware/shared';
-import { SecretsError } from './errors.js';
-import { decode, registerValue, validate, type ParseMode } from './parse.js';
+import { type OptionRule, is } from '@lambdaware/shared';
+import { type ParseMode } from './parse.js';
 import {
   COMMON_RULES,
   DEFAULT_CACHE_TTL_MS,
@@ -14,12 +13,12 @@ import {
   PATHS,
   SCHEMA,
   checkOneClient,
-  invocationBound,
   lazyStore,
   ms,
   secretsChecker,
 } from './options.js';
-import { requestKey, timeoutError, type Bound, type RawSecret, type SecretRequest } from './store.js';
+import { requestKey } from './store.js';
+import { type Binding, SecretsLoader } from './loader.js';
 
 export { DEFAULT_CACHE_TTL_MS };
 
@@ -131,19 +130,6 @@ const SPEC_RULES: Record<Exclude<keyof SecretSpec, typeof valueType>, OptionRule
 };
 const SPEC: OptionRule = is.custom('a secret name or ARN, or { id | env, schema?, parse? }', (v) => ID.test(v) || is.object.test(v));
 
-/** A spec resolved at creation: its request, reader, and the last value it produced. */
-interface Binding {
-  key: string;
-  request: SecretRequest;
-  /** requestKey(request), computed once. */
-  cacheKey: string;
-  parse: ParseMode | undefined;
-  schema: StandardSchemaV1 | undefined;
-  redact: readonly string[] | undefined;
-  notSecret: readonly string[] | undefined;
-  memo: { raw: RawSecret; value: unknown } | undefined;
-}
-
 const bindSpec = (key: string, spec: unknown): Binding => {
   const at = `fetch.${key}`;
   const checker = secretsChecker('secrets', '', key);
@@ -194,104 +180,8 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   const options = { ...defaults, ...opts };
   const fetch: Record<string, unknown> = options.fetch ?? { secret: { env: 'SECRET_ARN' } };
   const bindings = Object.entries(fetch).map(([key, spec]) => bindSpec(key, spec));
-  const requests = bindings.map((b) => b.request);
-  const { cacheTtlMs, batch, fetchMargin, prefetchTimeout } = options;
-  const store = lazyStore(options);
 
-  /**
-   * The values object built from the bindings' memos, shared by the warm invocations while every memo stays the
-   * same; dropped when one changes (a new raw value was parsed), and built again on the next warm invocation.
-   */
-  let current: Record<string, unknown> | undefined;
-
-  /** The value of one binding for a raw secret: memoized per raw value, so a cached secret is parsed once. */
-  const valueOf = async (b: Binding, raw: RawSecret): Promise<unknown> => {
-    if (b.memo?.raw === raw) return b.memo.value;
-    const value = await validate(b.request.id, decode(b.request.id, raw, b.parse), b.schema);
-    registerValue(b.request.id, b.key, value, b);
-    b.memo = { raw, value };
-    current = undefined;
-    return value;
-  };
-
-  /** Warm path: every value cached, fresh and already parsed; no promise, and no allocation while nothing changed. */
-  const cachedValues = (): Record<string, unknown> | undefined => {
-    const s = store();
-    // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read
-    const now = cacheTtlMs === Infinity ? 0 : Date.now();
-    for (const b of bindings) {
-      const raw = s.fresh(b.cacheKey, cacheTtlMs, now);
-      if (raw === undefined || b.memo?.raw !== raw) return undefined;
-    }
-    if (current === undefined) {
-      const values: Record<string, unknown> = {};
-      for (const b of bindings) values[b.key] = b.memo!.value;
-      // frozen: shared by invocations, so a key a handler adds must not reach the next one (it throws instead)
-      current = Object.freeze(values);
-    }
-    return current;
-  };
-
-  const loadValues = async (bound: Bound): Promise<Record<string, unknown>> => {
-    const pending = store().load(requests, cacheTtlMs, batch, bound);
-    const settled = await Promise.allSettled(pending.map((p, i) => p.then((raw) => valueOf(bindings[i]!, raw))));
-    const values: Record<string, unknown> = {};
-    for (const [i, r] of settled.entries()) {
-      const key = bindings[i]!.key;
-      if (r.status === 'rejected') {
-        const e = r.reason;
-        throw e instanceof SecretsError ? e.withKey(key) : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e });
-      }
-      values[key] = r.value;
-    }
-    return values;
-  };
-
-  // Cold start: the fetches start now and overlap the rest of init. A failure is kept (not an unhandled
-  // rejection) and thrown by the first `before`.
-  // Bounded by prefetchTimeout (init has no invocation deadline yet); the first invocation waits for it no longer
-  // than its own bound. Tracked, so that a line written before it settles (the cold-start event line) can wait.
-  let prefetched: Promise<Record<string, unknown>> | undefined;
-  if (options.prefetch) {
-    prefetched = loadValues({ deadline: Date.now() + prefetchTimeout, margin: 0, source: `the prefetch's bound (prefetchTimeout ${prefetchTimeout} ms)` });
-    prefetched.catch(() => undefined);
-    trackSecretLoad(prefetched);
-  }
-
-  /** A load in `before`, bounded by the invocation and tracked. */
-  const loadInInvocation = (context: LambdaContext): Promise<Record<string, unknown>> => {
-    const load = loadValues(invocationBound(context, fetchMargin));
-    trackSecretLoad(load);
-    return load;
-  };
-
-  /** The prefetch, waited for no longer than this invocation's bound (it goes on, and is shared, until its own). */
-  const awaitPrefetch = (first: Promise<Record<string, unknown>>, context: LambdaContext): Promise<Record<string, unknown>> => {
-    const bound = invocationBound(context, fetchMargin);
-    const now = Date.now();
-    if (bound.deadline === Infinity) return first;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const ids = bindings.map((b) => b.request.id).join(', ');
-        // the next invocation makes new calls rather than waiting on the prefetch's again
-        store().abandon(requests);
-        const error = timeoutError(ids, bound, now);
-        reject(bindings.length === 1 ? error.withKey(bindings[0]!.key) : error);
-      }, Math.max(0, bound.deadline - now));
-      first.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          // the prefetch gave up at its own bound (init hung): this invocation fetches again, within its bound
-          if (e instanceof SecretsError && e.code === 'Timeout') loadValues(bound).then(resolve, reject);
-          else reject(e);
-        },
-      );
-    });
-  };
+  const source = new SecretsLoader(bindings, lazyStore(options), options);
 
   /** One descriptor, reused: `context.secrets` is non-enumerable (logging the context does not print it). */
   const descriptor: PropertyDescriptor = { value: undefined, enumerable: false, writable: true, configurable: true };
@@ -302,18 +192,8 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
     descriptor.value = undefined;
   };
 
-  const fetchingBefore = async (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> => {
-    let values: Record<string, unknown> | undefined;
-    if (prefetched !== undefined) {
-      const first = prefetched;
-      prefetched = undefined;
-      const prefetchedValues = await awaitPrefetch(first, request.context);
-      // with a TTL of 0 the prefetch is this (first) invocation's fetch; otherwise the cache decides, which
-      // matters when init ran long before the first invocation (provisioned concurrency)
-      if (cacheTtlMs === 0) values = prefetchedValues;
-    }
-    values ??= cachedValues() ?? (await loadInInvocation(request.context));
-    put(request.context, values);
+  const fetchAndPut = async (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> => {
+    put(request.context, await source.load(request.context));
   };
 
   /**
@@ -321,16 +201,15 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
    * the fetching path's promise otherwise. A failure is always a rejected promise, never a synchronous throw.
    */
   const secretsBefore = (request: Request<unknown, any, Error, LambdaContext & { secrets: SecretValues<F> }>): Promise<void> | undefined => {
-    if (prefetched !== undefined) return fetchingBefore(request);
     try {
-      const values = cachedValues();
-      if (values === undefined) return fetchingBefore(request);
-      put(request.context, values);
+      const cached = source.cached();
+      if (cached === undefined) return fetchAndPut(request);
+      put(request.context, cached);
       return undefined;
     } catch (e) {
       return Promise.reject(e);
     }
   };
 
-  return { before: secretsBefore };
+  return { name: 'secrets', before: secretsBefore };
 };

@@ -168,7 +168,7 @@ describe('the prefetch at creation', () => {
 
 describe('a context that gives no remaining time', () => {
   it('still bounds the fetch (10 s), and says so', async () => {
-    const { invocationBound } = await import('../src/options.js');
+    const { invocationBound } = await import('../src/bound.js');
     const now = 1_000_000;
     expect(invocationBound({}, 500, now)).toEqual({ deadline: now + 10_000, margin: 0, source: '10000 ms (the context has no getRemainingTimeInMillis)' });
     expect(invocationBound({ getRemainingTimeInMillis: () => { throw new Error('x'); } }, 500, now).deadline).toBe(now + 10_000);

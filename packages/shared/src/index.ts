@@ -11,15 +11,12 @@ export {
   clearSecrets,
   hasSecrets,
   redactString,
-  redactDeep,
-  redactErrorInPlace,
-  redactJsonText,
-  redactThrown,
-  trackSecretLoad,
-  pendingSecrets,
 } from './redaction.js';
+export { redactDeep, redactErrorInPlace, redactThrown } from './redact-deep.js';
+export { redactJsonText } from './redact-json.js';
+export { trackSecretLoad, pendingSecrets } from './secret-loads.js';
 export { safeJsonReplacer, safeStringify } from './json.js';
-export { safeString, describeValue } from './describe.js';
+export { safeString, describeValue, thrownMessage, formatIssuePath, type IssuePathSegment } from './describe.js';
 export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
 export { ownErrorValues, collectErrorValues } from './error-values.js';
 export {

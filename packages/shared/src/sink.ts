@@ -1,5 +1,6 @@
 import { KEYS } from './keys.js';
-import { redactDeep, redactString } from './redaction.js';
+import { redactString } from './redaction.js';
+import { redactDeep } from './redact-deep.js';
 import { safeStringify } from './json.js';
 
 export type SinkLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { OptionsError, WHOLE_OPTIONS, is, isOptionsError, markOptionsError, nameErrorClass, optionsChecker, optionsErrorFields } from '@lambdaware/shared';
+import { OptionsError, formatIssuePath, thrownMessage, WHOLE_OPTIONS, is, isOptionsError, markOptionsError, nameErrorClass, optionsChecker, optionsErrorFields } from '@lambdaware/shared';
 
 const thrown = (fn: () => unknown): Error => {
   try {
@@ -139,5 +139,27 @@ describe('optionsChecker', () => {
     const e = thrown(() => plain.check('x', 'y', is.boolean));
     expect(e.constructor).toBe(OptionsError);
     expect(e.name).toBe('OptionsError');
+  });
+});
+
+describe('thrownMessage and formatIssuePath', () => {
+  it('the message of any thrown value, never throwing', () => {
+    expect(thrownMessage(new TypeError('bad'))).toBe('bad');
+    expect(thrownMessage(new TypeError('bad'), true)).toBe('TypeError: bad');
+    expect(thrownMessage('plain')).toBe('plain');
+    expect(thrownMessage(undefined)).toBe('undefined');
+    expect(thrownMessage(Object.create(null))).toBe('[object Object]');
+    const hostile = new Error('x');
+    Object.defineProperty(hostile, 'message', { get: () => { throw new Error('no'); } });
+    expect(typeof thrownMessage(hostile)).toBe('string');
+  });
+
+  it('paths as JavaScript reaches them: identifiers dotted, indexes and other keys in brackets', () => {
+    expect(formatIssuePath(['items', 0, { key: 'qty' }])).toBe('items[0].qty');
+    expect(formatIssuePath(['headers', 'content-type'])).toBe('headers["content-type"]');
+    expect(formatIssuePath([0])).toBe('[0]');
+    expect(formatIssuePath([])).toBe('(root)');
+    expect(formatIssuePath(undefined)).toBe('(root)');
+    expect(formatIssuePath([Symbol('s')])).toBe('["Symbol(s)"]');
   });
 });

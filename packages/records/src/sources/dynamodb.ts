@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { describeValue as show } from '@lambdaware/shared';
+import { describeValue } from '@lambdaware/shared';
 import { AttributeValueError, isAttributeMap, unmarshallMap } from '../dynamodb.js';
 import type { DynamoDBChangeRecord } from '../types.js';
 import { type Descriptor, type Entry, type Obj, RecordProblem, isObject, str } from './common.js';
@@ -32,7 +32,7 @@ const decode = (raw: unknown, index: number, o: Parameters<Descriptor['decode']>
   if (id === undefined) throw new RecordProblem('shape', 'the record has no dynamodb.SequenceNumber');
   const eventName = r.eventName;
   if (eventName !== 'INSERT' && eventName !== 'MODIFY' && eventName !== 'REMOVE') {
-    throw new RecordProblem('shape', `the record has eventName ${show(eventName)} (expected INSERT, MODIFY or REMOVE)`);
+    throw new RecordProblem('shape', `the record has eventName ${describeValue(eventName)} (expected INSERT, MODIFY or REMOVE)`);
   }
   // Keys are always attribute values in a stream record: plain values mean @middy/event-normalizer unmarshalled them.
   const inPlace = isObject(d.Keys) && Object.keys(d.Keys).length > 0 && !isAttributeMap(d.Keys);

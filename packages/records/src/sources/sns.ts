@@ -1,6 +1,5 @@
 import type { SNSEventRecord } from 'aws-lambda';
 import { safeString } from '@lambdaware/shared';
-import type { S3ObjectRecord, SnsMessageRecord } from '../types.js';
 import { type Descriptor, type Entry, EventBridgeFound, type Obj, RecordProblem, S3List, isObject, readMessage, s3Entry, str } from './common.js';
 
 declare module '../types.js' {

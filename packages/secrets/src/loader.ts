@@ -1,0 +1,170 @@
+import type { Request } from '@middy/core';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { safeString, trackSecretLoad } from '@lambdaware/shared';
+import { SecretsError } from './errors.js';
+import { decode, registerValue, validate, type ParseMode } from './parse.js';
+import { type Bound, invocationBound, timeoutError } from './bound.js';
+import type { RawSecret, SecretRequest, SecretStore } from './store.js';
+
+/** Lambda's context type as Middy sees it. */
+type LambdaContext = Request['context'];
+
+/** A spec resolved at creation: its request, reader, and the last value it produced. */
+export interface Binding {
+  key: string;
+  request: SecretRequest;
+  /** requestKey(request), computed once. */
+  cacheKey: string;
+  parse: ParseMode | undefined;
+  schema: StandardSchemaV1 | undefined;
+  redact: readonly string[] | undefined;
+  notSecret: readonly string[] | undefined;
+  memo: { raw: RawSecret; value: unknown } | undefined;
+}
+
+export interface SecretValuesOptions {
+  cacheTtlMs: number;
+  batch: boolean;
+  fetchMargin: number;
+  prefetch: boolean;
+  prefetchTimeout: number;
+}
+
+type Values = Record<string, unknown>;
+
+/**
+ * The values of one secrets() middleware: fetched through the store, parsed, validated and registered, memoized per
+ * raw value; the prefetch starts at creation when `prefetch` is on.
+ */
+export class SecretsLoader {
+  readonly #bindings: Binding[];
+  readonly #requests: SecretRequest[];
+  readonly #store: () => SecretStore;
+  readonly #options: SecretValuesOptions;
+  /** options.cacheTtlMs, read on every warm invocation. */
+  readonly #ttl: number;
+  /**
+   * The values object built from the bindings' memos, shared by the warm invocations while every memo stays the
+   * same; dropped when one changes (a new raw value was parsed), and built again on the next warm invocation.
+   */
+  #current: Values | undefined;
+  /** The prefetch started at creation, until the first invocation takes it. */
+  #prefetched: Promise<Values> | undefined;
+
+  constructor(bindings: Binding[], store: () => SecretStore, options: SecretValuesOptions) {
+    this.#bindings = bindings;
+    this.#requests = bindings.map((b) => b.request);
+    this.#store = store;
+    this.#options = options;
+    this.#ttl = options.cacheTtlMs;
+    // Cold start: the fetches start now and overlap the rest of init. A failure is kept (not an unhandled
+    // rejection) and thrown by the first `before`.
+    // Bounded by prefetchTimeout (init has no invocation deadline yet); the first invocation waits for it no longer
+    // than its own bound. Tracked, so that a line written before it settles (the cold-start event line) can wait.
+    if (options.prefetch) {
+      const { prefetchTimeout } = options;
+      const prefetched = this.#loadValues({ deadline: Date.now() + prefetchTimeout, margin: 0, source: `the prefetch's bound (prefetchTimeout ${prefetchTimeout} ms)` });
+      prefetched.catch(() => undefined);
+      trackSecretLoad(prefetched);
+      this.#prefetched = prefetched;
+    }
+  }
+
+  /**
+   * Warm path: every value cached, fresh and already parsed, or undefined (also while the prefetch is not taken yet);
+   * no promise, no allocation while nothing changed.
+   */
+  cached(): Values | undefined {
+    if (this.#prefetched !== undefined) return undefined;
+    const s = this.#store();
+    const ttl = this.#ttl;
+    // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read
+    const now = ttl === Infinity ? 0 : Date.now();
+    for (const b of this.#bindings) {
+      const raw = s.fresh(b.cacheKey, ttl, now);
+      if (raw === undefined || b.memo?.raw !== raw) return undefined;
+    }
+    if (this.#current === undefined) {
+      const values: Values = {};
+      for (const b of this.#bindings) values[b.key] = b.memo!.value;
+      // frozen: shared by invocations, so a key a handler adds must not reach the next one (it throws instead)
+      this.#current = Object.freeze(values);
+    }
+    return this.#current;
+  }
+
+  /** The values for this invocation: the prefetch's, the cached ones, or fetched, within the invocation's bound. */
+  async load(context: LambdaContext): Promise<Values> {
+    const first = this.#prefetched;
+    if (first !== undefined) {
+      this.#prefetched = undefined;
+      const prefetchedValues = await this.#awaitPrefetch(first, context);
+      // with a TTL of 0 the prefetch is this (first) invocation's fetch; otherwise the cache decides, which
+      // matters when init ran long before the first invocation (provisioned concurrency)
+      if (this.#options.cacheTtlMs === 0) return prefetchedValues;
+    }
+    return this.cached() ?? (await this.#loadInInvocation(context));
+  }
+
+  /** The value of one binding for a raw secret: memoized per raw value, so a cached secret is parsed once. */
+  async #valueOf(b: Binding, raw: RawSecret): Promise<unknown> {
+    if (b.memo?.raw === raw) return b.memo.value;
+    const value = await validate(b.request.id, decode(b.request.id, raw, b.parse), b.schema);
+    registerValue(b.request.id, b.key, value, b);
+    b.memo = { raw, value };
+    this.#current = undefined;
+    return value;
+  }
+
+  async #loadValues(bound: Bound): Promise<Values> {
+    const bindings = this.#bindings;
+    const pending = this.#store().load(this.#requests, this.#options.cacheTtlMs, this.#options.batch, bound);
+    const settled = await Promise.allSettled(pending.map((p, i) => p.then((raw) => this.#valueOf(bindings[i]!, raw))));
+    const values: Values = {};
+    for (const [i, r] of settled.entries()) {
+      const key = bindings[i]!.key;
+      if (r.status === 'rejected') {
+        const e = r.reason;
+        throw e instanceof SecretsError ? e.withKey(key) : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e });
+      }
+      values[key] = r.value;
+    }
+    return values;
+  }
+
+  /** A load in `before`, bounded by the invocation and tracked. */
+  #loadInInvocation(context: LambdaContext): Promise<Values> {
+    const load = this.#loadValues(invocationBound(context, this.#options.fetchMargin));
+    trackSecretLoad(load);
+    return load;
+  }
+
+  /** The prefetch, waited for no longer than this invocation's bound (it goes on, and is shared, until its own). */
+  #awaitPrefetch(first: Promise<Values>, context: LambdaContext): Promise<Values> {
+    const bound = invocationBound(context, this.#options.fetchMargin);
+    const now = Date.now();
+    if (bound.deadline === Infinity) return first;
+    const bindings = this.#bindings;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const ids = bindings.map((b) => b.request.id).join(', ');
+        // the next invocation makes new calls rather than waiting on the prefetch's again
+        this.#store().abandon(this.#requests);
+        const error = timeoutError(ids, bound, now);
+        reject(bindings.length === 1 ? error.withKey(bindings[0]!.key) : error);
+      }, Math.max(0, bound.deadline - now));
+      first.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          // the prefetch gave up at its own bound (init hung): this invocation fetches again, within its bound
+          if (e instanceof SecretsError && e.code === 'Timeout') this.#loadValues(bound).then(resolve, reject);
+          else reject(e);
+        },
+      );
+    });
+  }
+}
