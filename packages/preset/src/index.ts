@@ -25,7 +25,10 @@ export interface LambdawareOptions<
   logContext?: LogContextOptions | boolean;
   /** @lambdaware/errors errorLog(). Default: on. */
   errorLog?: ErrorLogOptions | boolean;
-  /** @lambdaware/sentry sentry(). Default: on (it reports only when a DSN is set: SENTRY_DSN or `dsn`). */
+  /**
+   * @lambdaware/sentry sentry(). Default: on (it reports through the app's own Sentry client when the app called
+   * Sentry.init, else only when a DSN is set: SENTRY_DSN or `dsn`).
+   */
   sentry?: SentryOptions | boolean;
   /** @lambdaware/secrets secrets(). Default: off; `true` binds `context.secrets.secret` from SECRET_ARN. */
   secrets?: K;
@@ -88,7 +91,7 @@ const optionsOf = (options: Record<string, unknown>, name: Concern, onByDefault:
  * in `before`, after logContext/errorLog/sentry are set up, so it is reported and logged like a handler failure.
  *
  * Each concern takes its own options, `true` (its defaults) or `false` (left out). Defaults: logContext, errorLog,
- * sentry (reports only with a DSN) and records on; secrets off (`true` binds `context.secrets.secret` from the
+ * sentry (reports through the app's Sentry client, or with a DSN) and records on; secrets off (`true` binds `context.secrets.secret` from the
  * secret named by SECRET_ARN). The handler's `context.records` and `context.secrets` are typed from the options.
  */
 export function lambdaware<
