@@ -20,6 +20,7 @@ export {
 } from './redaction.js';
 export { safeJsonReplacer, safeStringify } from './json.js';
 export { safeString, describeValue } from './describe.js';
+export { thrownMessage } from './thrown.js';
 export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
 export { ownErrorValues, collectErrorValues } from './error-values.js';
 export {
