@@ -16,7 +16,7 @@ import type { Client, DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, 
 import { type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
 import { boundEvent } from './bound-event.js';
 import { createGetModule, nodeContexts, serverName } from './node-context.js';
-import { redactDeep } from '@lambdaware/shared';
+import { redactDeep, thrownMessage } from '@lambdaware/shared';
 import type { InvocationData } from './context.js';
 
 /** What became of one event. */
@@ -311,10 +311,10 @@ export class Reporter {
     try {
       const event = build(fullHint);
       this.process(event, fullHint, data, extras)
-        .then(done, (e: unknown) => done({ delivered: false, reason: e instanceof Error ? e.message : String(e) }))
+        .then(done, (e: unknown) => done({ delivered: false, reason: thrownMessage(e) }))
         .finally(() => this.abandoned.delete(eventId));
     } catch (e) {
-      done({ delivered: false, reason: `event not built: ${e instanceof Error ? e.message : String(e)}` });
+      done({ delivered: false, reason: `event not built: ${thrownMessage(e)}` });
     }
     return {
       eventId,

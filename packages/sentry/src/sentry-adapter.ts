@@ -18,6 +18,7 @@
 // `event_id` and `mechanism` in the hint), Client `getDsn`, `getOptions`, `on`.
 import type * as SentryCoreModule from '@sentry/core';
 import type { ErrorEvent, EventHint } from '@sentry/core';
+import { thrownMessage } from '@lambdaware/shared';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The light path: @sentry/core's building blocks, loaded on the first failure to report (never without a DSN).
@@ -180,7 +181,7 @@ export const appClientProblem = (app: AppSentry): string | undefined => {
     if (options.enabled === false) return "the app's Sentry client is disabled (enabled: false, or closed with Sentry.close())";
     if (typeof app.client.on !== 'function') return "the app's Sentry client has no hooks (client.on)";
   } catch (e) {
-    return `the app's Sentry client could not be read (${e instanceof Error ? e.message : String(e)})`;
+    return `the app's Sentry client could not be read (${thrownMessage(e)})`;
   }
   return undefined;
 };
