@@ -10,6 +10,9 @@
 // between them are those `ServerRuntimeClient` runs for an event (`_prepareEvent`, `prepareEvent`, the scope data,
 // `beforeSend`), in the same order. `Client` (with scopes, hooks, integrations, sessions, spans) is 45 KB of a
 // bundle; these are 15 KB.
+//
+// Over 300 lines on purpose: the light client is one class (transport, event preparation, tracking of each
+// capture) whose steps follow ServerRuntimeClient's in order; every method is short.
 import { Agent as HttpAgent, request as httpRequest, type Agent, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Client, DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';

@@ -1,4 +1,5 @@
 // The ONE file that knows Sentry's SDK beyond its documented API. Everything else in this package goes through it.
+// (Over 300 lines on purpose: the project's rule keeps every use of another library's internals in one adapter file.)
 // Its contract test (test/adapter-contract.test.ts) runs it against the lowest and the highest supported
 // @sentry/core (10.53.0 and 11.x, npm aliases) and an app on Sentry 9.
 //
@@ -219,6 +220,53 @@ export interface WatchOptions {
 }
 
 /**
+ * Wraps the client's `beforeSend` (its options object is the one the client reads): the app's own function first,
+ * then `finalize` on error events; for an event of ours (`isOurs`), a throw or a null settles it with the reason.
+ */
+const wrapBeforeSend = (
+  opts: ReturnType<AppClient['getOptions']>,
+  isOurs: (eventId: string | undefined) => boolean,
+  settle: (eventId: unknown, outcome: Outcome) => void,
+  finalize: WatchOptions['finalize'],
+): void => {
+  const appBeforeSend = opts.beforeSend;
+  const after = (id: string | undefined, mine: boolean, result: unknown): unknown => {
+    if (result === null) {
+      if (mine) settle(id, { delivered: false, reason: "dropped by the app's beforeSend (it returned null)" });
+      return null;
+    }
+    if (!isObject(result)) return result;
+    try {
+      return finalize(result as ErrorEvent);
+    } catch {
+      return result; // masking or bounding failed on an odd event: the app's event as its beforeSend left it
+    }
+  };
+  const threw = (id: string | undefined, mine: boolean, e: unknown): null => {
+    if (!mine) throw e;
+    settle(id, { delivered: false, reason: `the app's beforeSend threw ${describeThrow(e)}` });
+    return null;
+  };
+  opts.beforeSend = function lambdawareBeforeSend(this: unknown, event: ErrorEvent, hint: EventHint) {
+    const id = event.event_id;
+    const mine = isOurs(id);
+    let result: unknown;
+    try {
+      result = appBeforeSend === undefined ? event : appBeforeSend.call(this, event, hint);
+    } catch (e) {
+      return threw(id, mine, e);
+    }
+    if (isObject(result) && typeof result.then === 'function') {
+      return (result as PromiseLike<unknown>).then(
+        (r) => after(id, mine, r),
+        (e: unknown) => threw(id, mine, e),
+      );
+    }
+    return after(id, mine, result);
+  };
+};
+
+/**
  * Hooks the client once (a symbol on it): `preprocessEvent` pairs each captured error object with its event id,
  * `afterSendEvent` settles each event with the transport's answer, and the client's `beforeSend` is wrapped: the
  * app's own function runs first, as before, for every event; then `finalize` (masking, the size bound) on error
@@ -259,41 +307,7 @@ export const watchClient = (client: AppClient, options: WatchOptions): ClientWat
   });
 
   const opts = client.getOptions();
-  const appBeforeSend = opts.beforeSend;
-  const after = (id: string | undefined, mine: boolean, result: unknown): unknown => {
-    if (result === null) {
-      if (mine) settle(id, { delivered: false, reason: "dropped by the app's beforeSend (it returned null)" });
-      return null;
-    }
-    if (!isObject(result)) return result;
-    try {
-      return options.finalize(result as ErrorEvent);
-    } catch {
-      return result; // masking or bounding failed on an odd event: the app's event as its beforeSend left it
-    }
-  };
-  const threw = (id: string | undefined, mine: boolean, e: unknown): null => {
-    if (!mine) throw e;
-    settle(id, { delivered: false, reason: `the app's beforeSend threw ${describeThrow(e)}` });
-    return null;
-  };
-  opts.beforeSend = function lambdawareBeforeSend(this: unknown, event: ErrorEvent, hint: EventHint) {
-    const id = event.event_id;
-    const mine = id !== undefined && ours.has(id);
-    let result: unknown;
-    try {
-      result = appBeforeSend === undefined ? event : appBeforeSend.call(this, event, hint);
-    } catch (e) {
-      return threw(id, mine, e);
-    }
-    if (isObject(result) && typeof result.then === 'function') {
-      return (result as PromiseLike<unknown>).then(
-        (r) => after(id, mine, r),
-        (e: unknown) => threw(id, mine, e),
-      );
-    }
-    return after(id, mine, result);
-  };
+  wrapBeforeSend(opts, (id) => id !== undefined && ours.has(id), settle, options.finalize);
 
   const watch: ClientWatch = {
     eventIdOf: (error) => (isObject(error) ? ids.get(error) : undefined),
