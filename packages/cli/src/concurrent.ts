@@ -13,21 +13,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { HandlerLocation } from './handler.js';
+import { functionEnvironment, logStreamName } from './environment.js';
+import { EXIT_CODES, type InvocationResult, type InvokeOptions, type InvokeResult, type Validated } from './options.js';
 import {
-  EXIT_CODES,
-  RIC_ENTRY,
-  functionEnvironment,
-  logStreamName,
-  nodeArguments,
-  traceId,
-  type ExitCode,
-  type InvocationResult,
-  type InvokeOptions,
-  type InvokeResult,
-  type Validated,
-} from './invoke.js';
-import { endLine, initReportLine, peakMemoryMb, reportLine, startLine, timeoutLine, timeoutSeconds, type Report } from './report.js';
-import { RuntimeApi, type LambdaErrorBody, type RuntimeOutcome } from './runtime-api.js';
+  type Report,
+  endLine,
+  exitMessage,
+  initReportLine,
+  parseResponse,
+  peakMemoryMb,
+  reportLine,
+  startLine,
+  summarize,
+  timedOutError,
+  timeoutLine,
+} from './report.js';
+import { RIC_ENTRY, multiModeVariables, nodeArguments } from './ric-adapter.js';
+import { RuntimeApi, type LambdaErrorBody, type RuntimeOutcome, invocationHeaders } from './runtime-api.js';
 
 const REQUEST_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -85,8 +87,6 @@ export async function invokeConcurrently(
 ): Promise<InvokeResult> {
   const { timeout, memory, initTimeout, events } = validated;
   const max = validated.concurrency!;
-  const functionName = options.functionName ?? 'lambdaware-local';
-  const region = options.region ?? 'us-east-1';
   const nodePath = options.nodePath ?? process.execPath;
 
   const api = new RuntimeApi({ multi: true });
@@ -167,9 +167,8 @@ export async function invokeConcurrently(
       cwd: location.taskRoot,
       env: {
         ...childEnv,
-        AWS_LAMBDA_MAX_CONCURRENCY: String(max),
         AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(),
-        _LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET: socketPath,
+        ...multiModeVariables(max, socketPath),
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -209,11 +208,6 @@ export async function invokeConcurrently(
     await new Promise<void>((resolve) => environment.logSocket.close(() => resolve()));
     rmSync(environment.socketPath, { force: true });
   }
-
-  const exitMessage = (requestId: string, code: number | null, signal: NodeJS.Signals | null) =>
-    `RequestId: ${requestId} Error: Runtime exited ${
-      signal ? `with error: signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : code ? `with error: exit status ${code}` : 'without providing a reason'
-    }`;
 
   let initTimer: NodeJS.Timeout | undefined;
   let initFailed = false;
@@ -264,7 +258,7 @@ export async function invokeConcurrently(
         ? initError
         : kind === 'exit'
           ? { errorType: 'Runtime.ExitError', errorMessage: exitMessage(requestId, code, signal) }
-          : { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds(initTimeout)} seconds` };
+          : timedOutError(requestId, initTimeout);
     const report: Report = {
       durationMs,
       billedDurationMs: Math.ceil(durationMs),
@@ -325,14 +319,7 @@ export async function invokeConcurrently(
       api.dispatch({
         requestId,
         body: JSON.stringify(events[index]),
-        headers: {
-          'Lambda-Runtime-Aws-Request-Id': requestId,
-          'Lambda-Runtime-Deadline-Ms': String(Date.now() + Math.round(timeout * 1000)),
-          'Lambda-Runtime-Invoked-Function-Arn': `arn:aws:lambda:${region}:123456789012:function:${functionName}`,
-          'Lambda-Runtime-Trace-Id': traceId(),
-          ...(options.clientContext ? { 'Lambda-Runtime-Client-Context': JSON.stringify(options.clientContext) } : {}),
-          ...(options.identity ? { 'Lambda-Runtime-Cognito-Identity': JSON.stringify(options.identity) } : {}),
-        },
+        headers: invocationHeaders(requestId, timeout, options),
       });
     }
   }
@@ -347,7 +334,7 @@ export async function invokeConcurrently(
     inFlight.delete(requestId);
     api.abandon(requestId);
     const report = reportOf(flight, timeout * 1000, peakMemoryMb(flight.env.child.pid) ?? flight.env.memoryMb, { status: 'timeout' });
-    const error: LambdaErrorBody = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds(timeout)} seconds` };
+    const error: LambdaErrorBody = timedOutError(requestId, timeout);
     emit(endLine(requestId), requestId);
     emit(reportLine(requestId, report), requestId);
     emit(timeoutLine(requestId, timeout), requestId);
@@ -366,15 +353,7 @@ export async function invokeConcurrently(
     emit(reportLine(flight.requestId, report), flight.requestId);
     const base = { requestId: flight.requestId, cold: flight.cold, payload: outcome.body, report };
     if (outcome.kind === 'response') {
-      let response: unknown = outcome.body;
-      if (!outcome.streamed) {
-        try {
-          response = JSON.parse(outcome.body);
-        } catch {
-          // kept as text
-        }
-      }
-      finish(flight.index, { ...base, status: 'success', exitCode: EXIT_CODES.success, response });
+      finish(flight.index, { ...base, status: 'success', exitCode: EXIT_CODES.success, response: parseResponse(outcome.body, outcome.streamed) });
     } else {
       finish(flight.index, { ...base, status: 'error', exitCode: EXIT_CODES.functionError, error: outcome.error });
     }
@@ -416,18 +395,5 @@ export async function invokeConcurrently(
     await api.close();
   }
 
-  const invocations = results as InvocationResult[];
-  const lastResult = invocations.at(-1)!;
-  return {
-    invocations,
-    exitCode: Math.max(...invocations.map((r) => r.exitCode)) as ExitCode,
-    logs: allLines,
-    concurrency: { max, peakInFlight, environments },
-    requestId: lastResult.requestId,
-    status: lastResult.status,
-    payload: lastResult.payload,
-    response: lastResult.response,
-    error: lastResult.error,
-    report: lastResult.report,
-  };
+  return summarize(results as InvocationResult[], allLines, { max, peakInFlight, environments });
 }
