@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { isOptionsError } from '@lambdaware/shared';
+import { isOptionsError, thrownMessage } from '@lambdaware/shared';
 import { InvokeUsageError } from './errors.js';
 import { EVENT_NAMES, loadEvent } from './events.js';
 import { EXIT_CODES, invoke, type ExitCode } from './invoke.js';
@@ -84,7 +84,7 @@ async function commandEvents(values: CommandValues): Promise<unknown[] | undefin
       return JSON.parse(text) as unknown;
     } catch (error) {
       const which = values.payload!.length > 1 ? ` ${index + 1}` : '';
-      throw new InvokeUsageError(`--payload${which}: not valid JSON (${(error as Error).message}): ${text.slice(0, 80)}`);
+      throw new InvokeUsageError(`--payload${which}: not valid JSON (${thrownMessage(error)}): ${text.slice(0, 80)}`);
     }
   });
   const specs = values.event ?? [];

@@ -15,6 +15,7 @@ import {
   snsOverSqsEvent,
   sqsEvent,
 } from '@lambdaware/events';
+import { thrownMessage } from '@lambdaware/shared';
 import { InvokeUsageError } from './errors.js';
 
 export { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, type HttpEventOptions };
@@ -67,7 +68,7 @@ export async function loadEvent(spec: string, payload?: unknown, http: HttpEvent
     try {
       return (builder.build as (payload: unknown) => unknown)(payload ?? DEFAULT_PAYLOADS[name]);
     } catch (error) {
-      throw new InvokeUsageError(`--event ${spec}: ${builder.name}() refused the payload: ${(error as Error).message}`, { cause: error });
+      throw new InvokeUsageError(`--event ${spec}: ${builder.name}() refused the payload: ${thrownMessage(error)}`, { cause: error });
     }
   }
   if (Object.hasOwn(HTTP_EVENT_BUILDERS, spec)) return HTTP_EVENT_BUILDERS[spec as HttpEventName](payload, http);
@@ -83,12 +84,12 @@ export async function loadEvent(spec: string, payload?: unknown, http: HttpEvent
     throw new InvokeUsageError(
       code === 'ENOENT'
         ? `--event "${spec}": no such file, and not an event name (${EVENT_NAMES.join(', ')})`
-        : `--event "${spec}": cannot read ${file}: ${(error as Error).message}`,
+        : `--event "${spec}": cannot read ${file}: ${thrownMessage(error)}`,
     );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvokeUsageError(`--event "${spec}": ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new InvokeUsageError(`--event "${spec}": ${file} is not valid JSON: ${thrownMessage(error)}`);
   }
 }

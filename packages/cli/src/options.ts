@@ -1,5 +1,5 @@
 // invoke()'s options, checked with the shared checker of @lambdaware/shared, and what it returns.
-import { type OptionRule, WHOLE_OPTIONS, is, optionsChecker } from '@lambdaware/shared';
+import { type OptionRule, WHOLE_OPTIONS, is, optionsChecker, thrownMessage } from '@lambdaware/shared';
 import { InvokeOptionsError } from './errors.js';
 import type { Report } from './report.js';
 import type { LambdaErrorBody } from './runtime-api.js';
@@ -133,7 +133,7 @@ const checkEvent = (event: unknown, option: string): void => {
     text = JSON.stringify(event);
     if (text === undefined) throw new Error(`${typeof event} is not JSON`);
   } catch (error) {
-    throw checker.error(option, { problem: `cannot be sent as JSON: ${(error as Error).message}` });
+    throw checker.error(option, { problem: `cannot be sent as JSON: ${thrownMessage(error)}` });
   }
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_REQUEST_BYTES) {

@@ -4,7 +4,7 @@
 import type { Request } from '@middy/core';
 import type { ErrorEvent } from '@sentry/core';
 import { failureOf, setSentryEventId, writeErrorLine } from '@lambdaware/errors';
-import { collectErrorValues, getLogSink, redactDeep } from '@lambdaware/shared';
+import { collectErrorValues, getLogSink, redactDeep, thrownMessage } from '@lambdaware/shared';
 import { boundEvent } from './bound-event.js';
 import { invocationData, remainingTime, type LambdaContextLike } from './context.js';
 import type { Config } from './options.js';
@@ -83,7 +83,7 @@ export const reporterOnce = (state: SentryState): Promise<Reporter | Error> => {
     .then(async (core) => (await import('./reporter.js')).createReporter({ core, dsn: config.dsn!, environment: config.environment, release: config.release, beforeSend: config.beforeSend }))
     .then(
       (reporter) => reporter,
-      (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+      (e: unknown) => (e instanceof Error ? e : new Error(thrownMessage(e))),
     ));
 };
 
