@@ -83,5 +83,18 @@ export function newError(message: string): LambdaError {
  * type stay reachable. The message defaults to the cause's message (or the thrown value as a string).
  */
 export function wrapError(cause: unknown, message?: string): LambdaError {
-  return create(message ?? thrownMessage(cause), { cause }, wrapError);
+  return create(message ?? causeMessage(cause), { cause }, wrapError);
 }
+
+/** The default message of a wrap: the string `message` of an error-like object (`{ message }`), else shared's thrownMessage. */
+const causeMessage = (cause: unknown): string => {
+  if (cause !== null && typeof cause === 'object' && !(cause instanceof Error)) {
+    try {
+      const message = (cause as { message?: unknown }).message;
+      if (typeof message === 'string') return message;
+    } catch {
+      // a throwing getter: the value's text below
+    }
+  }
+  return thrownMessage(cause);
+};

@@ -212,7 +212,6 @@ const WATCH = Symbol.for('lambdaware.sentry.clientWatch');
 /** Outcomes kept for events that settled before anyone asked (the app captured and sent before our onError). */
 const KEEP_SETTLED = 1000;
 
-const describeThrow = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 export interface WatchOptions {
   /** Applied to every error event after the app's own beforeSend (masking, size bound). */
@@ -244,7 +243,7 @@ const wrapBeforeSend = (
   };
   const threw = (id: string | undefined, mine: boolean, e: unknown): null => {
     if (!mine) throw e;
-    settle(id, { delivered: false, reason: `the app's beforeSend threw ${describeThrow(e)}` });
+    settle(id, { delivered: false, reason: `the app's beforeSend threw ${thrownMessage(e, true)}` });
     return null;
   };
   opts.beforeSend = function lambdawareBeforeSend(this: unknown, event: ErrorEvent, hint: EventHint) {

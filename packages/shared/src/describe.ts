@@ -33,3 +33,37 @@ export const describeValue = (value: unknown, max = 60): string => {
   }
   return typeof name === 'string' && name !== '' && name !== 'Object' ? `an object (${name})` : 'an object';
 };
+
+/**
+ * The message of a thrown value, never throwing: an Error's `message` (`name: message` with `withName`), anything
+ * else as `safeString` writes it.
+ */
+export const thrownMessage = (thrown: unknown, withName = false): string => {
+  try {
+    if (thrown instanceof Error) return withName ? `${safeString(thrown.name)}: ${safeString(thrown.message)}` : safeString(thrown.message);
+  } catch {
+    // a throwing name/message getter: described like any other value
+  }
+  return safeString(thrown);
+};
+
+/** One segment of a schema issue's path, as Standard Schema gives it. */
+export type IssuePathSegment = PropertyKey | { readonly key: PropertyKey };
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * A schema issue's path the one way the packages write it, as JavaScript would reach it: `items[0].qty`,
+ * `headers["content-type"]`; `(root)` for an empty or missing path.
+ */
+export const formatIssuePath = (path: readonly IssuePathSegment[] | undefined): string => {
+  if (path === undefined || path.length === 0) return '(root)';
+  let out = '';
+  for (const segment of path) {
+    const key = typeof segment === 'object' && segment !== null ? segment.key : segment;
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && IDENTIFIER.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(safeString(key))}]`;
+  }
+  return out;
+};

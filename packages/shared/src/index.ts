@@ -19,8 +19,7 @@ export {
   pendingSecrets,
 } from './redaction.js';
 export { safeJsonReplacer, safeStringify } from './json.js';
-export { safeString, describeValue } from './describe.js';
-export { thrownMessage } from './thrown.js';
+export { safeString, describeValue, thrownMessage, formatIssuePath, type IssuePathSegment } from './describe.js';
 export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
 export { ownErrorValues, collectErrorValues } from './error-values.js';
 export {
