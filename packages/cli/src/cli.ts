@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isOptionsError, thrownMessage } from '@lambdaware/shared';
 import { InvokeUsageError } from './errors.js';
 import { EVENT_NAMES, loadEvent } from './events.js';
 import { EXIT_CODES, invoke, type ExitCode } from './invoke.js';
@@ -58,6 +59,64 @@ function parseEnv(pairs: string[]): Record<string, string> {
   return env;
 }
 
+/** invoke()'s options that are flags of the command: their names on the command line. */
+const FLAGS: Record<string, string> = { timeout: '--timeout', memory: '--memory', concurrency: '--concurrency', taskRoot: '--task-root' };
+
+/** An option error of invoke() about one of the flags, said with the flag (`--timeout: expected ..., got ...`). */
+function commandLineMessage(error: Error): string {
+  if (!isOptionsError(error) || error.fn !== 'invoke' || FLAGS[error.option] === undefined) return error.message;
+  return `${FLAGS[error.option]}: ${error.expected === undefined ? error.problem : `expected ${error.expected}, got ${error.given}`}`;
+}
+
+/** The values of parseArgs that make the events. */
+interface CommandValues {
+  event?: string[];
+  payload?: string[];
+  repeat?: string;
+  method?: string;
+  path?: string;
+}
+
+/** The events of `--event`/`--payload`/`--repeat` (undefined: none given, invoke() sends `{}` once). */
+async function commandEvents(values: CommandValues): Promise<unknown[] | undefined> {
+  const payloads = (values.payload ?? []).map((text, index) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (error) {
+      const which = values.payload!.length > 1 ? ` ${index + 1}` : '';
+      throw new InvokeUsageError(`--payload${which}: not valid JSON (${thrownMessage(error)}): ${text.slice(0, 80)}`);
+    }
+  });
+  const specs = values.event ?? [];
+  if (payloads.length > 0 && specs.length === 0) {
+    throw new InvokeUsageError(`--payload needs --event <name> (${EVENT_NAMES.join(', ')})`);
+  }
+  if (payloads.length > 1 && payloads.length !== specs.length) {
+    throw new InvokeUsageError(
+      `--payload is given ${payloads.length} times for ${specs.length} --event${specs.length === 1 ? '' : 's'} (${specs.join(', ')}): ` +
+        `give one --payload per --event (the i-th --payload goes with the i-th --event), or a single --payload for all of them`,
+    );
+  }
+  const http = { method: values.method, path: values.path };
+  const events = [];
+  for (const [index, spec] of specs.entries()) {
+    const payload = payloads.length > 1 ? payloads[index] : payloads[0];
+    try {
+      events.push(await loadEvent(spec, payload, http));
+    } catch (error) {
+      if (error instanceof InvokeUsageError && payloads.length > 1) {
+        throw new InvokeUsageError(`--event ${index + 1} ("${spec}") with --payload ${index + 1}: ${error.message}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+  const repeat = parseNumber('--repeat', values.repeat) ?? 1;
+  if (!Number.isInteger(repeat) || repeat < 1) throw new InvokeUsageError(`--repeat: expected a whole number of times, 1 or more, got "${values.repeat}"`);
+  const list = events.length > 0 ? events : [{}];
+  const all = Array.from({ length: repeat }, () => list).flat();
+  return all.length > 1 || events.length > 0 ? all : undefined;
+}
+
 /** Runs `lambdaware <args>`; returns the exit code. */
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<ExitCode> {
   try {
@@ -92,45 +151,11 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     }
     if (handler === undefined) throw new InvokeUsageError('missing <handler-module>[#export], e.g. dist/index.js#handler');
     if (rest.length > 0) throw new InvokeUsageError(`unexpected argument "${rest[0]}"`);
-    const payloads = (values.payload ?? []).map((text, index) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch (error) {
-        const which = values.payload!.length > 1 ? ` ${index + 1}` : '';
-        throw new InvokeUsageError(`--payload${which}: not valid JSON (${(error as Error).message}): ${text.slice(0, 80)}`);
-      }
-    });
-    const specs = values.event ?? [];
-    if (payloads.length > 0 && specs.length === 0) {
-      throw new InvokeUsageError(`--payload needs --event <name> (${EVENT_NAMES.join(', ')})`);
-    }
-    if (payloads.length > 1 && payloads.length !== specs.length) {
-      throw new InvokeUsageError(
-        `--payload is given ${payloads.length} times for ${specs.length} --event${specs.length === 1 ? '' : 's'} (${specs.join(', ')}): ` +
-          `give one --payload per --event (the i-th --payload goes with the i-th --event), or a single --payload for all of them`,
-      );
-    }
-    const http = { method: values.method, path: values.path };
-    const events = [];
-    for (const [index, spec] of specs.entries()) {
-      const payload = payloads.length > 1 ? payloads[index] : payloads[0];
-      try {
-        events.push(await loadEvent(spec, payload, http));
-      } catch (error) {
-        if (error instanceof InvokeUsageError && payloads.length > 1) {
-          throw new InvokeUsageError(`--event ${index + 1} ("${spec}") with --payload ${index + 1}: ${error.message}`, { cause: error });
-        }
-        throw error;
-      }
-    }
-    const repeat = parseNumber('--repeat', values.repeat) ?? 1;
-    if (!Number.isInteger(repeat) || repeat < 1) throw new InvokeUsageError(`--repeat: expected a whole number of times, 1 or more, got "${values.repeat}"`);
-    const list = events.length > 0 ? events : [{}];
-    const all = Array.from({ length: repeat }, () => list).flat();
+    const all = await commandEvents(values);
 
     const result = await invoke({
       handler,
-      events: all.length > 1 || events.length > 0 ? all : undefined,
+      events: all,
       concurrency: parseNumber('--concurrency', values.concurrency),
       timeout: parseNumber('--timeout', values.timeout),
       memory: parseNumber('--memory', values.memory),
@@ -154,9 +179,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
   } catch (error) {
     const known = error instanceof InvokeUsageError || (error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS');
     if (!known) throw error;
-    // invoke() names its options (timeout, memory); on the command line they are --timeout, --memory
-    const message = (error as Error).message.replace(/^(timeout|memory|concurrency):/, '--$1:').replace(/^taskRoot:/, '--task-root:');
-    io.stderr.write(`lambdaware: ${message}\nRun "lambdaware --help" for usage.\n`);
+    io.stderr.write(`lambdaware: ${commandLineMessage(error as Error)}\nRun "lambdaware --help" for usage.\n`);
     return EXIT_CODES.usageError;
   }
 }

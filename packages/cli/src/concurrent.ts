@@ -5,6 +5,9 @@
 // request id of each is kept in an AsyncLocalStorage (awslambda.InvokeStore). The platform, here this module,
 // dispatches up to AWS_LAMBDA_MAX_CONCURRENCY invocations in flight. The runtime's console lines are JSON lines
 // written to the socket named by _LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET (one connection per worker).
+//
+// Over 300 lines on purpose: one class, ConcurrentRun, whose methods (each short) share the run's state (the
+// environment, the invocations in flight, the captures); the variables and the socket protocol are ric-adapter.ts's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
@@ -13,21 +16,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { HandlerLocation } from './handler.js';
+import { functionEnvironment, logStreamName } from './environment.js';
+import { EXIT_CODES, type InvocationResult, type InvokeOptions, type InvokeResult, type Validated } from './options.js';
 import {
-  EXIT_CODES,
-  RIC_ENTRY,
-  functionEnvironment,
-  logStreamName,
-  nodeArguments,
-  traceId,
-  type ExitCode,
-  type InvocationResult,
-  type InvokeOptions,
-  type InvokeResult,
-  type Validated,
-} from './invoke.js';
-import { endLine, initReportLine, peakMemoryMb, reportLine, startLine, timeoutLine, timeoutSeconds, type Report } from './report.js';
-import { RuntimeApi, type LambdaErrorBody, type RuntimeOutcome } from './runtime-api.js';
+  type Report,
+  endLine,
+  exitMessage,
+  initReportLine,
+  parseResponse,
+  peakMemoryMb,
+  reportLine,
+  startLine,
+  summarize,
+  timedOutError,
+  timeoutLine,
+} from './report.js';
+import { RIC_ENTRY, multiModeVariables, nodeArguments } from './ric-adapter.js';
+import { RuntimeApi, type LambdaErrorBody, type RuntimeOutcome, invocationHeaders } from './runtime-api.js';
 
 const REQUEST_ID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 
@@ -77,131 +82,165 @@ function lineReader(stream: Readable | Socket, onLine: (line: string) => void, o
   });
 }
 
-export async function invokeConcurrently(
-  options: InvokeOptions,
-  validated: Validated,
-  location: HandlerLocation,
-  execArgv: string[],
-): Promise<InvokeResult> {
-  const { timeout, memory, initTimeout, events } = validated;
-  const max = validated.concurrency!;
-  const functionName = options.functionName ?? 'lambdaware-local';
-  const region = options.region ?? 'us-east-1';
-  const nodePath = options.nodePath ?? process.execPath;
+/** One run of the events in multi-concurrent mode: its Runtime API, its environment, its invocations in flight. */
+class ConcurrentRun {
+  private readonly api = new RuntimeApi({ multi: true });
+  private readonly max: number;
+  private readonly nodePath: string;
+  private childEnv: Record<string, string> = {};
+  private readonly results: (InvocationResult | undefined)[];
+  private readonly perInvocation = new Map<string, { logs: string[]; functionLines: string[] }>();
+  private readonly allLines: string[] = [];
+  private bytesSeen = 0;
+  private readonly inFlight = new Map<string, InFlight>();
+  private peakInFlight = 0;
+  private environments = 0;
+  private env: Environment | undefined;
+  /** Index of the next event to dispatch. */
+  private next = 0;
+  private done = 0;
+  private finishAll!: () => void;
+  private readonly allDone = new Promise<void>((resolve) => (this.finishAll = resolve));
+  private initTimer: NodeJS.Timeout | undefined;
+  private initFailed = false;
+  private starting = false;
+  /** The init duration of an environment, until its first invocation (the cold start) takes it. */
+  private readonly coldPending = new Map<Environment, number>();
 
-  const api = new RuntimeApi({ multi: true });
-  const address = await api.listen();
-  const childEnv = functionEnvironment(options, location, address, memory);
+  constructor(
+    private readonly options: InvokeOptions,
+    private readonly validated: Validated,
+    private readonly location: HandlerLocation,
+    private readonly execArgv: string[],
+  ) {
+    this.max = validated.concurrency!;
+    this.nodePath = options.nodePath ?? process.execPath;
+    this.results = validated.events.map(() => undefined);
+    this.api.listeners = {
+      onNext: (at) => this.onNext(at),
+      onInitError: (error, at) => this.onInitError(error, at),
+      onOutcome: (outcome) => void this.onOutcome(outcome, this.env ? peakMemoryMb(this.env.child.pid) : undefined),
+    };
+  }
 
-  const results: (InvocationResult | undefined)[] = events.map(() => undefined);
-  const perInvocation = new Map<string, { logs: string[]; functionLines: string[] }>();
-  const allLines: string[] = [];
-  let bytesSeen = 0;
-  const inFlight = new Map<string, InFlight>();
-  let peakInFlight = 0;
-  let environments = 0;
+  async run(): Promise<InvokeResult> {
+    const address = await this.api.listen();
+    this.childEnv = functionEnvironment(this.options, this.location, address, this.validated.memory);
+    try {
+      this.pump();
+      await this.allDone;
+    } finally {
+      clearTimeout(this.initTimer);
+      const last = this.env;
+      this.env = undefined;
+      await this.stopEnvironment(last);
+      await this.api.close();
+    }
+    const { max, peakInFlight, environments } = this;
+    return summarize(this.results as InvocationResult[], this.allLines, { max, peakInFlight, environments });
+  }
 
-  const emit = (line: string, requestId?: string, fromFunction = false) => {
-    allLines.push(line);
+  private emit(line: string, requestId?: string, fromFunction = false): void {
+    this.allLines.push(line);
     if (requestId) {
-      const capture = perInvocation.get(requestId);
+      const capture = this.perInvocation.get(requestId);
       capture?.logs.push(line);
       if (fromFunction) capture?.functionLines.push(line);
     }
-    options.output?.write(line + '\n');
-  };
+    this.options.output?.write(line + '\n');
+  }
+
   /** A function line belongs to the invocation whose request id it names (lines of several are interleaved). */
-  const emitFunctionLine = (line: string) => {
-    const id = line.match(REQUEST_ID)?.find((candidate) => perInvocation.has(candidate));
-    emit(line, id, true);
+  private readonly emitFunctionLine = (line: string): void => {
+    const id = line.match(REQUEST_ID)?.find((candidate) => this.perInvocation.has(candidate));
+    this.emit(line, id, true);
   };
-  async function settle(): Promise<void> {
+
+  private readonly countBytes = (n: number): void => {
+    this.bytesSeen += n;
+  };
+
+  private async settle(): Promise<void> {
     // A worker thread's stdout goes through the runtime's main thread, so its last lines may come just after its
     // response: wait until nothing has come for 5 ms (at most 50 ms), so they are printed before END.
     for (let i = 0; i < 10; i++) {
-      const before = bytesSeen;
+      const before = this.bytesSeen;
       await new Promise((resolve) => setTimeout(resolve, 5));
-      if (bytesSeen === before) break;
+      if (this.bytesSeen === before) break;
     }
     for (const until = performance.now() + 2000; partials.size > 0 && performance.now() < until; ) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 
-  let env: Environment | undefined;
-  let next = 0; // index of the next event to dispatch
-  let done = 0;
-  let finishAll!: () => void;
-  const allDone = new Promise<void>((resolve) => (finishAll = resolve));
+  private finish(index: number, result: Omit<InvocationResult, 'logs' | 'functionLines'>): void {
+    const capture = this.perInvocation.get(result.requestId) ?? { logs: [], functionLines: [] };
+    this.results[index] = { ...result, logs: capture.logs, functionLines: capture.functionLines };
+    this.done++;
+    if (this.done === this.validated.events.length) this.finishAll();
+    else this.pump();
+  }
 
-  const finish = (index: number, result: Omit<InvocationResult, 'logs' | 'functionLines'>) => {
-    const capture = perInvocation.get(result.requestId) ?? { logs: [], functionLines: [] };
-    results[index] = { ...result, logs: capture.logs, functionLines: capture.functionLines };
-    done++;
-    if (done === events.length) finishAll();
-    else pump();
-  };
+  /** END and REPORT of an invocation in flight, then its result. */
+  private end(flight: InFlight, report: Report, result: Omit<InvocationResult, 'logs' | 'functionLines' | 'requestId' | 'cold' | 'report'>): void {
+    this.emit(endLine(flight.requestId), flight.requestId);
+    this.emit(reportLine(flight.requestId, report), flight.requestId);
+    if (result.status === 'timeout') this.emit(timeoutLine(flight.requestId, this.validated.timeout), flight.requestId);
+    this.finish(flight.index, { requestId: flight.requestId, cold: flight.cold, report, ...result });
+  }
 
-  const reportOf = (flight: InFlight, durationMs: number, memoryMb: number, outcome: Pick<Report, 'status' | 'errorType'> = {}): Report => ({
-    durationMs,
-    billedDurationMs: Math.ceil(durationMs + (flight.initDurationMs ?? 0)),
-    memorySizeMb: memory,
-    maxMemoryUsedMb: memoryMb,
-    initDurationMs: flight.initDurationMs,
-    ...outcome,
-  });
+  private reportOf(flight: InFlight, durationMs: number, memoryMb: number, outcome: Pick<Report, 'status' | 'errorType'> = {}): Report {
+    return {
+      durationMs,
+      billedDurationMs: Math.ceil(durationMs + (flight.initDurationMs ?? 0)),
+      memorySizeMb: this.validated.memory,
+      maxMemoryUsedMb: memoryMb,
+      initDurationMs: flight.initDurationMs,
+      ...outcome,
+    };
+  }
 
-  async function startEnvironment(): Promise<Environment> {
-    api.reset();
-    environments++;
+  private async startEnvironment(): Promise<Environment> {
+    this.api.reset();
+    this.environments++;
     const socketPath = join(tmpdir(), `lambdaware-logs-${process.pid}-${randomBytes(6).toString('hex')}.sock`);
     const readers: Promise<void>[] = [];
     const logSocket = createServer((socket) => {
-      readers.push(lineReader(socket, emitFunctionLine, (n) => (bytesSeen += n)));
+      readers.push(lineReader(socket, this.emitFunctionLine, this.countBytes));
     });
     await new Promise<void>((resolve, reject) => {
       logSocket.once('error', reject);
       logSocket.listen(socketPath, () => resolve());
     });
-    const child = spawn(nodePath, [...nodeArguments(memory, execArgv), RIC_ENTRY], {
-      cwd: location.taskRoot,
+    const child = spawn(this.nodePath, [...nodeArguments(this.validated.memory, this.execArgv), RIC_ENTRY], {
+      cwd: this.location.taskRoot,
       env: {
-        ...childEnv,
-        AWS_LAMBDA_MAX_CONCURRENCY: String(max),
+        ...this.childEnv,
         AWS_LAMBDA_LOG_STREAM_NAME: logStreamName(),
-        _LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET: socketPath,
-        ...options.env,
+        ...multiModeVariables(this.max, socketPath),
+        ...this.options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const environment: Environment = {
-      child,
-      spawnedAt: performance.now(),
-      ready: false,
-      exited: false,
-      memoryMb: 0,
-      closed: Promise.resolve(),
-      logSocket,
-      socketPath,
-    };
-    const streams = [child.stdout!, child.stderr!].map((stream) => lineReader(stream, emitFunctionLine, (n) => (bytesSeen += n)));
+    const environment: Environment = { child, spawnedAt: performance.now(), ready: false, exited: false, memoryMb: 0, closed: Promise.resolve(), logSocket, socketPath };
+    const streams = [child.stdout!, child.stderr!].map((stream) => lineReader(stream, this.emitFunctionLine, this.countBytes));
     environment.closed = Promise.all(streams).then(() => Promise.all(readers)).then(() => undefined);
     const sampler = setInterval(() => {
       environment.memoryMb = peakMemoryMb(child.pid) ?? environment.memoryMb;
     }, 100);
     sampler.unref();
     child.on('error', (error) => {
-      emit(`lambdaware: cannot start ${nodePath}: ${error.message}`);
-      onExit(environment, null, null);
+      this.emit(`lambdaware: cannot start ${this.nodePath}: ${error.message}`);
+      this.onExit(environment, null, null);
     });
     child.on('exit', (code, signal) => {
       clearInterval(sampler);
-      onExit(environment, code, signal);
+      this.onExit(environment, code, signal);
     });
     return environment;
   }
 
-  async function stopEnvironment(environment: Environment | undefined): Promise<void> {
+  private async stopEnvironment(environment: Environment | undefined): Promise<void> {
     if (!environment) return;
     if (environment.child.exitCode === null && environment.child.signalCode === null) environment.child.kill('SIGKILL');
     // the log sockets' connections end with the process
@@ -210,42 +249,34 @@ export async function invokeConcurrently(
     rmSync(environment.socketPath, { force: true });
   }
 
-  const exitMessage = (requestId: string, code: number | null, signal: NodeJS.Signals | null) =>
-    `RequestId: ${requestId} Error: Runtime exited ${
-      signal ? `with error: signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : code ? `with error: exit status ${code}` : 'without providing a reason'
-    }`;
-
-  let initTimer: NodeJS.Timeout | undefined;
-  let initFailed = false;
-
-  function onExit(environment: Environment, code: number | null, signal: NodeJS.Signals | null): void {
+  /** The runtime process exited: its invocations in flight fail with Runtime.ExitError (or its init did). */
+  private onExit(environment: Environment, code: number | null, signal: NodeJS.Signals | null): void {
     if (environment.exited) return;
     environment.exited = true;
-    if (environment !== env) return; // already replaced
-    env = undefined;
+    if (environment !== this.env) return; // already replaced
+    this.env = undefined;
     void (async () => {
       await Promise.race([environment.closed, new Promise((resolve) => setTimeout(resolve, 500).unref())]);
-      if (!environment.ready && !initFailed) {
+      if (!environment.ready && !this.initFailed) {
         // died during init: the next event fails with Runtime.ExitError, as in single mode
-        clearTimeout(initTimer);
-        initFail(environment, { errorType: 'Runtime.ExitError', errorMessage: '' }, performance.now(), 'exit', code, signal);
+        clearTimeout(this.initTimer);
+        this.initFail(environment, { errorType: 'Runtime.ExitError', errorMessage: '' }, performance.now(), 'exit', code, signal);
       }
-      initFailed = false;
-      for (const flight of [...inFlight.values()].filter((f) => f.env === environment)) {
+      this.initFailed = false;
+      for (const flight of [...this.inFlight.values()].filter((f) => f.env === environment)) {
         clearTimeout(flight.timer);
-        inFlight.delete(flight.requestId);
+        this.inFlight.delete(flight.requestId);
         const error: LambdaErrorBody = { errorType: 'Runtime.ExitError', errorMessage: exitMessage(flight.requestId, code, signal) };
-        const report = reportOf(flight, performance.now() - flight.startedAt, environment.memoryMb, { status: 'error', errorType: error.errorType });
-        emit(endLine(flight.requestId), flight.requestId);
-        emit(reportLine(flight.requestId, report), flight.requestId);
-        finish(flight.index, { requestId: flight.requestId, status: 'error', exitCode: EXIT_CODES.functionError, cold: flight.cold, payload: JSON.stringify(error), error, report });
+        const report = this.reportOf(flight, performance.now() - flight.startedAt, environment.memoryMb, { status: 'error', errorType: error.errorType });
+        this.end(flight, report, { status: 'error', exitCode: EXIT_CODES.functionError, payload: JSON.stringify(error), error });
       }
-      await stopEnvironment(environment);
-      pump();
+      await this.stopEnvironment(environment);
+      this.pump();
     })();
   }
 
-  function initFail(
+  /** Init failed (an init error, the runtime's exit, the init timeout): the next event fails with it. */
+  private initFail(
     environment: Environment,
     initError: LambdaErrorBody,
     at: number,
@@ -253,10 +284,10 @@ export async function invokeConcurrently(
     code: number | null = null,
     signal: NodeJS.Signals | null = null,
   ): void {
-    initFailed = true;
-    const index = next++;
+    this.initFailed = true;
+    const index = this.next++;
     const requestId = randomUUID();
-    perInvocation.set(requestId, { logs: [], functionLines: [] });
+    this.perInvocation.set(requestId, { logs: [], functionLines: [] });
     const durationMs = at - environment.spawnedAt;
     const status: 'error' | 'timeout' = kind === 'timeout' ? 'timeout' : 'error';
     const error: LambdaErrorBody =
@@ -264,170 +295,121 @@ export async function invokeConcurrently(
         ? initError
         : kind === 'exit'
           ? { errorType: 'Runtime.ExitError', errorMessage: exitMessage(requestId, code, signal) }
-          : { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds(initTimeout)} seconds` };
-    const report: Report = {
-      durationMs,
-      billedDurationMs: Math.ceil(durationMs),
-      memorySizeMb: memory,
-      maxMemoryUsedMb: peakMemoryMb(environment.child.pid) ?? environment.memoryMb,
-      status,
-      errorType: status === 'timeout' ? undefined : error.errorType,
-    };
-    emit(initReportLine(durationMs, status, status === 'timeout' ? undefined : error.errorType), requestId);
-    emit(startLine(requestId), requestId);
-    emit(endLine(requestId), requestId);
-    emit(reportLine(requestId, report), requestId);
-    finish(index, { requestId, status: 'init-error', exitCode: EXIT_CODES.initError, cold: true, payload: JSON.stringify(error), error, report });
+          : timedOutError(requestId, this.validated.initTimeout);
+    const errorType = status === 'timeout' ? undefined : error.errorType;
+    const maxMemoryUsedMb = peakMemoryMb(environment.child.pid) ?? environment.memoryMb;
+    const report: Report = { durationMs, billedDurationMs: Math.ceil(durationMs), memorySizeMb: this.validated.memory, maxMemoryUsedMb, status, errorType };
+    this.emit(initReportLine(durationMs, status, errorType), requestId);
+    this.emit(startLine(requestId), requestId);
+    this.emit(endLine(requestId), requestId);
+    this.emit(reportLine(requestId, report), requestId);
+    this.finish(index, { requestId, status: 'init-error', exitCode: EXIT_CODES.initError, cold: true, payload: JSON.stringify(error), error, report });
   }
 
-  let starting = false;
   /** Dispatches events while fewer than `max` are in flight; starts an environment when there is none. */
-  function pump(): void {
-    if (next >= events.length || starting) return;
-    if (!env) {
-      starting = true;
-      void startEnvironment().then((environment) => {
-        starting = false;
-        env = environment;
-        initTimer = setTimeout(() => {
-          if (environment.ready || environment.exited) return;
-          const at = performance.now();
-          env = undefined;
-          environment.exited = true;
-          initFail(environment, { errorType: 'Sandbox.Timedout', errorMessage: '' }, at, 'timeout');
-          void stopEnvironment(environment).then(() => {
-            initFailed = false;
-            pump();
-          });
-        }, initTimeout * 1000);
-      });
+  private pump(): void {
+    if (this.next >= this.validated.events.length || this.starting) return;
+    if (!this.env) {
+      this.starting = true;
+      void this.startEnvironment().then((environment) => this.initStarted(environment));
       return;
     }
-    if (!env.ready) return;
-    while (next < events.length && inFlight.size < max) {
-      const index = next++;
-      const requestId = randomUUID();
-      perInvocation.set(requestId, { logs: [], functionLines: [] });
-      const environment = env;
-      const flight: InFlight = {
-        index,
-        requestId,
-        startedAt: performance.now(),
-        cold: coldPending.has(environment),
-        initDurationMs: coldPending.get(environment),
-        env: environment,
-        timer: setTimeout(() => onTimeout(requestId), timeout * 1000),
-      };
-      coldPending.delete(environment);
-      inFlight.set(requestId, flight);
-      peakInFlight = Math.max(peakInFlight, inFlight.size);
-      emit(startLine(requestId), requestId);
-      api.dispatch({
-        requestId,
-        body: JSON.stringify(events[index]),
-        headers: {
-          'Lambda-Runtime-Aws-Request-Id': requestId,
-          'Lambda-Runtime-Deadline-Ms': String(Date.now() + Math.round(timeout * 1000)),
-          'Lambda-Runtime-Invoked-Function-Arn': `arn:aws:lambda:${region}:123456789012:function:${functionName}`,
-          'Lambda-Runtime-Trace-Id': traceId(),
-          ...(options.clientContext ? { 'Lambda-Runtime-Client-Context': JSON.stringify(options.clientContext) } : {}),
-          ...(options.identity ? { 'Lambda-Runtime-Cognito-Identity': JSON.stringify(options.identity) } : {}),
-        },
-      });
-    }
+    if (!this.env.ready) return;
+    while (this.next < this.validated.events.length && this.inFlight.size < this.max) this.dispatch(this.env);
   }
-  /** The init duration of an environment, until its first invocation (the cold start) takes it. */
-  const coldPending = new Map<Environment, number>();
 
-  function onTimeout(requestId: string): void {
-    const flight = inFlight.get(requestId);
+  /** The environment is starting: its init is bounded by initTimeout. */
+  private initStarted(environment: Environment): void {
+    this.starting = false;
+    this.env = environment;
+    this.initTimer = setTimeout(() => {
+      if (environment.ready || environment.exited) return;
+      const at = performance.now();
+      this.env = undefined;
+      environment.exited = true;
+      this.initFail(environment, { errorType: 'Sandbox.Timedout', errorMessage: '' }, at, 'timeout');
+      void this.stopEnvironment(environment).then(() => {
+        this.initFailed = false;
+        this.pump();
+      });
+    }, this.validated.initTimeout * 1000);
+  }
+
+  /** Hands the next event to the environment. */
+  private dispatch(environment: Environment): void {
+    const index = this.next++;
+    const requestId = randomUUID();
+    const { timeout } = this.validated;
+    this.perInvocation.set(requestId, { logs: [], functionLines: [] });
+    const flight: InFlight = {
+      index,
+      requestId,
+      startedAt: performance.now(),
+      cold: this.coldPending.has(environment),
+      initDurationMs: this.coldPending.get(environment),
+      env: environment,
+      timer: setTimeout(() => this.onTimeout(requestId), timeout * 1000),
+    };
+    this.coldPending.delete(environment);
+    this.inFlight.set(requestId, flight);
+    this.peakInFlight = Math.max(this.peakInFlight, this.inFlight.size);
+    this.emit(startLine(requestId), requestId);
+    this.api.dispatch({ requestId, body: JSON.stringify(this.validated.events[index]), headers: invocationHeaders(requestId, timeout, this.options) });
+  }
+
+  private onTimeout(requestId: string): void {
+    const flight = this.inFlight.get(requestId);
     if (!flight) return;
     // On Managed Instances the other invocations in flight go on: this one is answered as timed out, its late
     // outcome refused; the environment is not stopped.
-    inFlight.delete(requestId);
-    api.abandon(requestId);
-    const report = reportOf(flight, timeout * 1000, peakMemoryMb(flight.env.child.pid) ?? flight.env.memoryMb, { status: 'timeout' });
-    const error: LambdaErrorBody = { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds(timeout)} seconds` };
-    emit(endLine(requestId), requestId);
-    emit(reportLine(requestId, report), requestId);
-    emit(timeoutLine(requestId, timeout), requestId);
-    finish(flight.index, { requestId, status: 'timeout', exitCode: EXIT_CODES.timeout, cold: flight.cold, payload: JSON.stringify(error), error, report });
+    this.inFlight.delete(requestId);
+    this.api.abandon(requestId);
+    const { timeout } = this.validated;
+    const report = this.reportOf(flight, timeout * 1000, peakMemoryMb(flight.env.child.pid) ?? flight.env.memoryMb, { status: 'timeout' });
+    const error: LambdaErrorBody = timedOutError(requestId, timeout);
+    this.end(flight, report, { status: 'timeout', exitCode: EXIT_CODES.timeout, payload: JSON.stringify(error), error });
   }
 
-  async function onOutcome(outcome: RuntimeOutcome, memoryMb: number | undefined): Promise<void> {
-    const flight = inFlight.get(outcome.requestId);
+  private async onOutcome(outcome: RuntimeOutcome, memoryMb: number | undefined): Promise<void> {
+    const flight = this.inFlight.get(outcome.requestId);
     if (!flight) return;
     clearTimeout(flight.timer);
-    inFlight.delete(outcome.requestId);
+    this.inFlight.delete(outcome.requestId);
     const durationMs = outcome.at - flight.startedAt;
-    await settle();
-    const report = reportOf(flight, durationMs, memoryMb ?? flight.env.memoryMb);
-    emit(endLine(flight.requestId), flight.requestId);
-    emit(reportLine(flight.requestId, report), flight.requestId);
-    const base = { requestId: flight.requestId, cold: flight.cold, payload: outcome.body, report };
+    await this.settle();
+    const report = this.reportOf(flight, durationMs, memoryMb ?? flight.env.memoryMb);
     if (outcome.kind === 'response') {
-      let response: unknown = outcome.body;
-      if (!outcome.streamed) {
-        try {
-          response = JSON.parse(outcome.body);
-        } catch {
-          // kept as text
-        }
-      }
-      finish(flight.index, { ...base, status: 'success', exitCode: EXIT_CODES.success, response });
+      this.end(flight, report, { status: 'success', exitCode: EXIT_CODES.success, payload: outcome.body, response: parseResponse(outcome.body, outcome.streamed) });
     } else {
-      finish(flight.index, { ...base, status: 'error', exitCode: EXIT_CODES.functionError, error: outcome.error });
+      this.end(flight, report, { status: 'error', exitCode: EXIT_CODES.functionError, payload: outcome.body, error: outcome.error });
     }
   }
 
-  api.listeners = {
-    onNext: (at) => {
-      const environment = env;
-      if (!environment || environment.ready) return;
-      // the first /next of an environment ends its init (the other workers' come as they finish theirs)
-      environment.ready = true;
-      clearTimeout(initTimer);
-      coldPending.set(environment, at - environment.spawnedAt);
-      pump();
-    },
-    onInitError: (error, at) => {
-      const environment = env;
-      if (!environment || environment.ready || initFailed) return;
-      clearTimeout(initTimer);
-      env = undefined;
-      environment.exited = true;
-      initFail(environment, error, at, 'init-error');
-      void stopEnvironment(environment).then(() => {
-        initFailed = false;
-        pump();
-      });
-    },
-    onOutcome: (outcome) => void onOutcome(outcome, env ? peakMemoryMb(env.child.pid) : undefined),
-  };
-
-  try {
-    pump();
-    await allDone;
-  } finally {
-    clearTimeout(initTimer);
-    const last = env;
-    env = undefined;
-    await stopEnvironment(last);
-    await api.close();
+  private onNext(at: number): void {
+    const environment = this.env;
+    if (!environment || environment.ready) return;
+    // the first /next of an environment ends its init (the other workers' come as they finish theirs)
+    environment.ready = true;
+    clearTimeout(this.initTimer);
+    this.coldPending.set(environment, at - environment.spawnedAt);
+    this.pump();
   }
 
-  const invocations = results as InvocationResult[];
-  const lastResult = invocations.at(-1)!;
-  return {
-    invocations,
-    exitCode: Math.max(...invocations.map((r) => r.exitCode)) as ExitCode,
-    logs: allLines,
-    concurrency: { max, peakInFlight, environments },
-    requestId: lastResult.requestId,
-    status: lastResult.status,
-    payload: lastResult.payload,
-    response: lastResult.response,
-    error: lastResult.error,
-    report: lastResult.report,
-  };
+  private onInitError(error: LambdaErrorBody, at: number): void {
+    const environment = this.env;
+    if (!environment || environment.ready || this.initFailed) return;
+    clearTimeout(this.initTimer);
+    this.env = undefined;
+    environment.exited = true;
+    this.initFail(environment, error, at, 'init-error');
+    void this.stopEnvironment(environment).then(() => {
+      this.initFailed = false;
+      this.pump();
+    });
+  }
+}
+
+/** Runs the events as Lambda Managed Instances would (see the top of this file). */
+export function invokeConcurrently(options: InvokeOptions, validated: Validated, location: HandlerLocation, execArgv: string[]): Promise<InvokeResult> {
+  return new ConcurrentRun(options, validated, location, execArgv).run();
 }

@@ -1,20 +1,35 @@
-// The events `--event` can name: the record-carrying ones are built by @lambdaware/events, the HTTP ones here
-// from the shapes API Gateway (REST v1, HTTP API v2) and Function URLs send, with the payload as the body.
-import { randomBytes, randomUUID } from 'node:crypto';
+// The events `--event` can name, all built by @lambdaware/events: the record-carrying ones from a payload of
+// records, the HTTP ones (API Gateway REST v1, HTTP API v2, Function URLs) with the payload as the body.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import {
+  type HttpEventOptions,
+  apiGatewayV1Event,
+  apiGatewayV2Event,
+  dynamodbStreamEvent,
+  eventBridgeEvent,
+  functionUrlEvent,
+  kinesisEvent,
+  s3Event,
+  snsEvent,
+  snsOverSqsEvent,
+  sqsEvent,
+} from '@lambdaware/events';
+import { thrownMessage } from '@lambdaware/shared';
 import { InvokeUsageError } from './errors.js';
 
-/** `--event` name → the @lambdaware/events builder it calls. */
+export { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, type HttpEventOptions };
+
+/** `--event` name → the @lambdaware/events builder it calls (its name, for messages, and the function). */
 export const RECORD_EVENT_BUILDERS = {
-  sqs: 'sqsEvent',
-  sns: 'snsEvent',
-  'sns-sqs': 'snsOverSqsEvent',
-  kinesis: 'kinesisEvent',
-  dynamodb: 'dynamodbStreamEvent',
-  eventbridge: 'eventBridgeEvent',
-  s3: 's3Event',
-} as const;
+  sqs: { name: 'sqsEvent', build: sqsEvent },
+  sns: { name: 'snsEvent', build: snsEvent },
+  'sns-sqs': { name: 'snsOverSqsEvent', build: snsOverSqsEvent },
+  kinesis: { name: 'kinesisEvent', build: kinesisEvent },
+  dynamodb: { name: 'dynamodbStreamEvent', build: dynamodbStreamEvent },
+  eventbridge: { name: 'eventBridgeEvent', build: eventBridgeEvent },
+  s3: { name: 's3Event', build: s3Event },
+} as const satisfies Record<string, { name: string; build: (payload: never) => unknown }>;
 
 /** The payload of a named event when `--payload` is not given. */
 export const DEFAULT_PAYLOADS: Record<keyof typeof RECORD_EVENT_BUILDERS, unknown> = {
@@ -27,179 +42,36 @@ export const DEFAULT_PAYLOADS: Record<keyof typeof RECORD_EVENT_BUILDERS, unknow
   s3: { bucket: 'example-bucket', key: 'incoming/hello.json', size: 1024 },
 };
 
-export const HTTP_EVENTS = ['apigw-v1', 'apigw-v2', 'url'] as const;
-export type HttpEventName = (typeof HTTP_EVENTS)[number];
+/** `--event` name → the @lambdaware/events HTTP builder it calls. */
+export const HTTP_EVENT_BUILDERS = {
+  'apigw-v1': apiGatewayV1Event,
+  'apigw-v2': apiGatewayV2Event,
+  url: functionUrlEvent,
+} as const;
+
+export const HTTP_EVENTS = Object.keys(HTTP_EVENT_BUILDERS) as (keyof typeof HTTP_EVENT_BUILDERS)[];
+export type HttpEventName = keyof typeof HTTP_EVENT_BUILDERS;
 export type EventName = keyof typeof RECORD_EVENT_BUILDERS | HttpEventName;
 export const EVENT_NAMES: readonly EventName[] = [
   ...(Object.keys(RECORD_EVENT_BUILDERS) as (keyof typeof RECORD_EVENT_BUILDERS)[]),
   ...HTTP_EVENTS,
 ];
 
-/** Options of the HTTP event builders. */
-export interface HttpEventOptions {
-  /** Default `POST`. */
-  method?: string;
-  /** Default `/`. Its query string, if any, becomes the query parameters. */
-  path?: string;
-  /** Extra request headers (lower-case names are used as given). */
-  headers?: Record<string, string>;
-}
-
-function body(payload: unknown): string | null {
-  if (payload === undefined) return null;
-  return typeof payload === 'string' ? payload : JSON.stringify(payload);
-}
-
-function splitPath(path: string): { rawPath: string; rawQueryString: string; query: Record<string, string[]> } {
-  const url = new URL(path.startsWith('/') ? path : `/${path}`, 'https://localhost');
-  const query: Record<string, string[]> = {};
-  for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
-  return { rawPath: decodeURI(url.pathname), rawQueryString: url.search.slice(1), query };
-}
-
-function clfTime(date: Date): string {
-  // 21/Apr/2020:15:08:21 +0000, the requestContext.time format
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(date.getUTCDate())}/${months[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
-}
-
-function traceHeader(now: number): string {
-  return `Root=1-${Math.floor(now / 1000).toString(16)}-${randomBytes(12).toString('hex')}`;
-}
-
-/** An API Gateway REST API (v1, proxy integration) request event with the payload as its body. */
-export function apiGatewayV1Event(payload?: unknown, options: HttpEventOptions = {}): Record<string, unknown> {
-  const method = (options.method ?? 'POST').toUpperCase();
-  const { rawPath, query } = splitPath(options.path ?? '/');
-  const now = Date.now();
-  const headers: Record<string, string> = {
-    Accept: '*/*',
-    'Content-Type': 'application/json',
-    Host: 'abcdef1234.execute-api.us-east-1.amazonaws.com',
-    'User-Agent': 'lambdaware-invoke',
-    'X-Amzn-Trace-Id': traceHeader(now),
-    'X-Forwarded-For': '127.0.0.1',
-    'X-Forwarded-Port': '443',
-    'X-Forwarded-Proto': 'https',
-    ...options.headers,
-  };
-  const hasQuery = Object.keys(query).length > 0;
-  return {
-    resource: '/{proxy+}',
-    path: rawPath,
-    httpMethod: method,
-    headers,
-    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
-    queryStringParameters: hasQuery ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.at(-1)])) : null,
-    multiValueQueryStringParameters: hasQuery ? query : null,
-    pathParameters: { proxy: rawPath.replace(/^\//, '') },
-    stageVariables: null,
-    requestContext: {
-      accountId: '123456789012',
-      resourceId: 'abc123',
-      stage: 'prod',
-      requestId: randomUUID(),
-      extendedRequestId: randomBytes(10).toString('base64'),
-      requestTime: clfTime(new Date(now)),
-      requestTimeEpoch: now,
-      path: `/prod${rawPath}`,
-      protocol: 'HTTP/1.1',
-      resourcePath: '/{proxy+}',
-      httpMethod: method,
-      apiId: 'abcdef1234',
-      domainName: 'abcdef1234.execute-api.us-east-1.amazonaws.com',
-      domainPrefix: 'abcdef1234',
-      identity: { sourceIp: '127.0.0.1', userAgent: 'lambdaware-invoke', accessKey: null, accountId: null, caller: null, user: null, userArn: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, cognitoAuthenticationType: null, cognitoAuthenticationProvider: null, apiKey: null, apiKeyId: null, clientCert: null },
-      authorizer: null,
-    },
-    body: body(payload),
-    isBase64Encoded: false,
-  };
-}
-
-function v2Event(kind: 'apigw-v2' | 'url', payload: unknown, options: HttpEventOptions): Record<string, unknown> {
-  const method = (options.method ?? 'POST').toUpperCase();
-  const { rawPath, rawQueryString, query } = splitPath(options.path ?? '/');
-  const now = Date.now();
-  const apiId = kind === 'url' ? 'abcdefghijklmnopqrstuvwxyz012345' : 'abcdef1234';
-  const domainName = kind === 'url' ? `${apiId}.lambda-url.us-east-1.on.aws` : `${apiId}.execute-api.us-east-1.amazonaws.com`;
-  const text = body(payload);
-  const headers: Record<string, string> = {
-    accept: '*/*',
-    'content-length': String(text === null ? 0 : Buffer.byteLength(text)),
-    'content-type': 'application/json',
-    host: domainName,
-    'user-agent': 'lambdaware-invoke',
-    'x-amzn-trace-id': traceHeader(now),
-    'x-forwarded-for': '127.0.0.1',
-    'x-forwarded-port': '443',
-    'x-forwarded-proto': 'https',
-    ...options.headers,
-  };
-  const routeKey = kind === 'url' ? '$default' : `${method} ${rawPath}`;
-  const event: Record<string, unknown> = {
-    version: '2.0',
-    routeKey,
-    rawPath,
-    rawQueryString,
-    headers,
-    ...(Object.keys(query).length > 0
-      ? { queryStringParameters: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.join(',')])) }
-      : {}),
-    requestContext: {
-      accountId: kind === 'url' ? 'anonymous' : '123456789012',
-      apiId,
-      domainName,
-      domainPrefix: apiId,
-      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'lambdaware-invoke' },
-      requestId: randomUUID(),
-      routeKey,
-      stage: '$default',
-      time: clfTime(new Date(now)),
-      timeEpoch: now,
-    },
-    ...(text === null ? {} : { body: text }),
-    isBase64Encoded: false,
-  };
-  if (kind === 'url') delete event.routeKey;
-  if (kind === 'url') delete (event.requestContext as Record<string, unknown>).routeKey;
-  return event;
-}
-
-/** An API Gateway HTTP API (payload format 2.0) request event with the payload as its body. */
-export function apiGatewayV2Event(payload?: unknown, options: HttpEventOptions = {}): Record<string, unknown> {
-  return v2Event('apigw-v2', payload, options);
-}
-
-/** A Lambda Function URL request event with the payload as its body. */
-export function functionUrlEvent(payload?: unknown, options: HttpEventOptions = {}): Record<string, unknown> {
-  return v2Event('url', payload, options);
-}
-
-type Builder = (payload: unknown) => unknown;
-
 /**
  * Builds the event `--event <name>` stands for, with `payload` (an array gives several records). A name that is
  * not an event name is read as a JSON file holding the whole event (`-` reads standard input).
  */
 export async function loadEvent(spec: string, payload?: unknown, http: HttpEventOptions = {}, cwd = process.cwd()): Promise<unknown> {
-  if (spec in RECORD_EVENT_BUILDERS) {
-    const builderName = RECORD_EVENT_BUILDERS[spec as keyof typeof RECORD_EVENT_BUILDERS];
-    const events = (await import('@lambdaware/events')) as unknown as Record<string, unknown>;
-    const builder = events[builderName];
-    if (typeof builder !== 'function') {
-      throw new InvokeUsageError(`--event ${spec}: @lambdaware/events has no ${builderName}() export (is it built?)`);
-    }
+  if (Object.hasOwn(RECORD_EVENT_BUILDERS, spec)) {
+    const name = spec as keyof typeof RECORD_EVENT_BUILDERS;
+    const builder = RECORD_EVENT_BUILDERS[name];
     try {
-      return (builder as Builder)(payload ?? DEFAULT_PAYLOADS[spec as keyof typeof RECORD_EVENT_BUILDERS]);
+      return (builder.build as (payload: unknown) => unknown)(payload ?? DEFAULT_PAYLOADS[name]);
     } catch (error) {
-      throw new InvokeUsageError(`--event ${spec}: ${builderName}() refused the payload: ${(error as Error).message}`, { cause: error });
+      throw new InvokeUsageError(`--event ${spec}: ${builder.name}() refused the payload: ${thrownMessage(error)}`, { cause: error });
     }
   }
-  if (spec === 'apigw-v1') return apiGatewayV1Event(payload, http);
-  if (spec === 'apigw-v2') return apiGatewayV2Event(payload, http);
-  if (spec === 'url') return functionUrlEvent(payload, http);
+  if (Object.hasOwn(HTTP_EVENT_BUILDERS, spec)) return HTTP_EVENT_BUILDERS[spec as HttpEventName](payload, http);
   if (payload !== undefined) {
     throw new InvokeUsageError(`--payload goes with an event name (${EVENT_NAMES.join(', ')}), not with the event file "${spec}"`);
   }
@@ -212,12 +84,12 @@ export async function loadEvent(spec: string, payload?: unknown, http: HttpEvent
     throw new InvokeUsageError(
       code === 'ENOENT'
         ? `--event "${spec}": no such file, and not an event name (${EVENT_NAMES.join(', ')})`
-        : `--event "${spec}": cannot read ${file}: ${(error as Error).message}`,
+        : `--event "${spec}": cannot read ${file}: ${thrownMessage(error)}`,
     );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    throw new InvokeUsageError(`--event "${spec}": ${file} is not valid JSON: ${(error as Error).message}`);
+    throw new InvokeUsageError(`--event "${spec}": ${file} is not valid JSON: ${thrownMessage(error)}`);
   }
 }

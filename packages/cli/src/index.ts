@@ -1,6 +1,6 @@
 export { invoke, EXIT_CODES } from './invoke.js';
 export type { ExitCode, InvokeOptions, InvokeResult, InvocationResult, InvocationStatus } from './invoke.js';
-export { InvokeUsageError } from './errors.js';
+export { InvokeOptionsError, InvokeUsageError } from './errors.js';
 export { resolveHandler } from './handler.js';
 export type { HandlerLocation } from './handler.js';
 export { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, loadEvent, EVENT_NAMES } from './events.js';

@@ -1,5 +1,6 @@
 // The platform lines Lambda writes to CloudWatch around each invocation.
 import { readFileSync } from 'node:fs';
+import type { ExitCode, InvocationResult, InvokeResult } from './options.js';
 
 /** The numbers of a REPORT line. */
 export interface Report {
@@ -54,4 +55,43 @@ export function peakMemoryMb(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The error message Lambda gives when the runtime process exited (during init or an invocation). */
+export function exitMessage(requestId: string, code: number | null, signal: NodeJS.Signals | null): string {
+  return `RequestId: ${requestId} Error: Runtime exited ${
+    signal ? `with error: signal: ${signal === 'SIGKILL' ? 'killed' : signal}` : code ? `with error: exit status ${code}` : 'without providing a reason'
+  }`;
+}
+
+/** The error Lambda returns for an invocation (or an init) stopped at its limit of `seconds`. */
+export function timedOutError(requestId: string, seconds: number): { errorType: string; errorMessage: string } {
+  return { errorType: 'Sandbox.Timedout', errorMessage: `RequestId: ${requestId} Error: Task timed out after ${timeoutSeconds(seconds)} seconds` };
+}
+
+/** A response as the function's runtime posted it, parsed when it is JSON (a streamed one, or not JSON: as text). */
+export function parseResponse(body: string, streamed: boolean | undefined): unknown {
+  if (streamed) return body;
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body; // a runtime posting a non-JSON body: kept as text
+  }
+}
+
+/** What invoke() returns: every invocation, the most severe exit code, every line, and the last invocation's fields. */
+export function summarize(invocations: InvocationResult[], logs: string[], concurrency?: InvokeResult['concurrency']): InvokeResult {
+  const last = invocations.at(-1)!;
+  return {
+    invocations,
+    exitCode: Math.max(...invocations.map((r) => r.exitCode)) as ExitCode,
+    logs,
+    ...(concurrency === undefined ? {} : { concurrency }),
+    requestId: last.requestId,
+    status: last.status,
+    payload: last.payload,
+    response: last.response,
+    error: last.error,
+    report: last.report,
+  };
 }

@@ -3,6 +3,7 @@
 // time on GET /next (long poll) and receives the function's response, its error, or an init error.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 
 const PREFIX = '/2018-06-01/runtime';
 /** Lambda's limit for a synchronous response payload. */
@@ -217,4 +218,26 @@ function parseErrorBody(body: string, typeHeader: string | undefined): LambdaErr
     // not JSON: reported below with the raw text as the message
   }
   return { errorType: typeHeader ?? 'Unhandled', errorMessage: body };
+}
+
+/** The headers of an invocation's GET /next response, as Lambda sends them. */
+export function invocationHeaders(
+  requestId: string,
+  timeoutSeconds: number,
+  options: { functionName?: string; region?: string; clientContext?: Record<string, unknown>; identity?: Record<string, unknown> },
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Lambda-Runtime-Aws-Request-Id': requestId,
+    'Lambda-Runtime-Deadline-Ms': String(Date.now() + Math.round(timeoutSeconds * 1000)),
+    'Lambda-Runtime-Invoked-Function-Arn': `arn:aws:lambda:${options.region ?? 'us-east-1'}:123456789012:function:${options.functionName ?? 'lambdaware-local'}`,
+    'Lambda-Runtime-Trace-Id': traceId(),
+  };
+  if (options.clientContext) headers['Lambda-Runtime-Client-Context'] = JSON.stringify(options.clientContext);
+  if (options.identity) headers['Lambda-Runtime-Cognito-Identity'] = JSON.stringify(options.identity);
+  return headers;
+}
+
+/** X-Ray trace header value as Lambda sends it. */
+export function traceId(): string {
+  return `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Parent=${randomBytes(8).toString('hex')};Sampled=0`;
 }

@@ -96,7 +96,7 @@ describe('lambdaware invoke (the bin)', () => {
       [['invoke', fixture('success.mjs'), '--concurrency', '0'], /--concurrency: expected a whole number/],
       [['invoke', fixture('success.mjs'), '--repeat', '0'], /--repeat: expected a whole number of times/],
       [['invoke', 'packages/cli/test/fixtures/typescript/broken.ts'], /broken\.ts:2:25: Expected "\}" but found ";"/],
-      [['invoke', 'packages/cli/test/fixtures/typescript/handler.ts', '--task-root', 'packages'], /--task-root: a TypeScript handler .* is bundled into one file whose directory is the task root/],
+      [['invoke', 'packages/cli/test/fixtures/typescript/handler.ts', '--task-root', 'packages'], /--task-root: cannot be given with a TypeScript handler .* it is bundled into one file whose directory is the task root/],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await run(args);

@@ -77,8 +77,8 @@ describe('invoke({ concurrency }): Lambda Managed Instances', () => {
   });
 
   it('refuses a concurrency that is not a whole number from 1 to 1000', async () => {
-    await expect(invoke({ handler: fixture('concurrent.mjs'), concurrency: 0 })).rejects.toThrow(/^concurrency: expected a whole number/);
-    await expect(invoke({ handler: fixture('concurrent.mjs'), concurrency: 2.5 })).rejects.toThrow(/^concurrency: expected a whole number/);
+    await expect(invoke({ handler: fixture('concurrent.mjs'), concurrency: 0 })).rejects.toThrow(/^invoke\(\): option "concurrency" must be a whole number of invocations in flight, 1 to 1000/);
+    await expect(invoke({ handler: fixture('concurrent.mjs'), concurrency: 2.5 })).rejects.toThrow(/^invoke\(\): option "concurrency" must be a whole number of invocations in flight, 1 to 1000/);
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, InvokeUsageError, invoke, loadEvent, resolveHandler } from '../src/index.js';
+import { OptionsError } from '@lambdaware/shared';
+import { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, InvokeOptionsError, InvokeUsageError, invoke, loadEvent, resolveHandler } from '../src/index.js';
 import { reportLine } from '../src/report.js';
 import { RuntimeApi } from '../src/runtime-api.js';
 import { isTypeScriptHandler, loadEsbuild } from '../src/typescript.js';
@@ -124,14 +125,23 @@ describe('REPORT line and option checks', () => {
 
   it('invoke() rejects bad options before starting anything, naming the option', async () => {
     const handler = fileURL('fixtures/success.mjs');
-    await expect(invoke({ handler, timeout: 0 })).rejects.toThrow(/^timeout: expected seconds/);
-    await expect(invoke({ handler, memory: 100.5 })).rejects.toThrow(/^memory: expected whole MB/);
-    await expect(invoke({ handler, events: [] })).rejects.toThrow(/^events: expected a non-empty array/);
-    await expect(invoke({ handler, event: {}, events: [{}] })).rejects.toThrow(/give one of them/);
-    await expect(invoke({ handler, env: { N: 1 as unknown as string } })).rejects.toThrow(/^env\.N: expected a string value/);
-    await expect(invoke({ handler, events: [{}, () => 1] })).rejects.toThrow(/^event 1: cannot be sent as JSON/);
-    await expect(invoke({ handler, events: [{}, 10n] })).rejects.toThrow(/^event 1: cannot be sent as JSON/);
-    await expect(invoke({ handler, event: 'x'.repeat(6 * 1024 * 1024) })).rejects.toThrow(/^event 0: 6291458 bytes is over Lambda's 6291456-byte limit/);
+    const refused = async (options: object, option: string, message: RegExp) => {
+      const error = await invoke({ handler, ...options }).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(InvokeUsageError);
+      expect(error).toBeInstanceOf(InvokeOptionsError);
+      expect(error).toBeInstanceOf(OptionsError);
+      expect(error).toMatchObject({ package: '@lambdaware/cli', fn: 'invoke', option });
+      expect((error as Error).message).toMatch(message);
+    };
+    await refused({ timeout: 0 }, 'timeout', /^invoke\(\): option "timeout" must be seconds, more than 0 and at most 900 .*, got 0$/);
+    await refused({ memory: 100.5 }, 'memory', /^invoke\(\): option "memory" must be whole MB between 128 and 10240/);
+    await refused({ events: [] }, 'events', /^invoke\(\): option "events" must be a non-empty array of events, got an array of 0$/);
+    await refused({ event: {}, events: [{}] }, 'events', /give one of them/);
+    await refused({ env: { N: 1 } }, 'env.N', /^invoke\(\): option "env.N" must be a string, got 1$/);
+    await refused({ events: [{}, () => 1] }, 'events[1]', /^invoke\(\): option "events\[1\]" cannot be sent as JSON/);
+    await refused({ events: [{}, 10n] }, 'events[1]', /^invoke\(\): option "events\[1\]" cannot be sent as JSON/);
+    await refused({ event: 'x'.repeat(6 * 1024 * 1024) }, 'event', /^invoke\(\): option "event" is 6291458 bytes, over Lambda's 6291456-byte limit/);
+    await refused({ timout: 3 }, 'timout', /^invoke\(\): option "timout" is not an option of invoke\(\)/);
   });
 });
 

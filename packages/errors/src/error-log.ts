@@ -3,7 +3,19 @@ import type { MiddlewareObj, Request } from '@middy/core';
 // writes it here, with `writeErrorLine`: errorLog()'s onError, sentry() when errorLog() is not in the chain (or its
 // `before` had not run), and sentry()'s timeout warning. The failure's state on the Middy request (`failureOf`) is
 // the one carrier of the Sentry event id and says who writes the line; nothing else decides it.
-import { KEYS, type LogSink, type SinkLevel, describeValue as describe, getLogSink, redactThrown, stderrSink } from '@lambdaware/shared';
+import {
+  KEYS,
+  type LogSink,
+  type OptionRule,
+  OptionsError,
+  type SinkLevel,
+  getLogSink,
+  is,
+  nameErrorClass,
+  optionsChecker,
+  redactThrown,
+  stderrSink,
+} from '@lambdaware/shared';
 import { MAX_ERROR_FIELDS_BYTES, MAX_MESSAGE_CHARS, cutString, fitJson } from './bound.js';
 import { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions, type SerializedError, serializeError } from './serialize.js';
 
@@ -22,15 +34,12 @@ export interface ErrorLogOptions extends SerializeOptions {
   respond?: (error: unknown, request: AnyRequest) => unknown;
 }
 
-/** Thrown by `errorLog()` at creation time for an invalid option; `option` names it. */
-export class ErrorLogOptionError extends Error {
-  readonly option: string;
-  constructor(option: string, problem: string) {
-    super(`errorLog(): option "${option}" ${problem}`);
-    this.option = option;
-    Object.defineProperty(this, 'name', { value: 'ErrorLogOptionError', enumerable: false, writable: true, configurable: true });
-  }
-}
+/**
+ * Thrown by `errorLog()` at creation time for an invalid option; `option` names it. The shared OptionsError of
+ * @lambdaware/shared (`option`, `expected`, `given`; `instanceof OptionsError` holds).
+ */
+export class ErrorLogOptionError extends OptionsError {}
+nameErrorClass(ErrorLogOptionError, 'ErrorLogOptionError');
 
 /**
  * With the stderr fallback (no @lambdaware/logger sink installed), the request id is added under this key, the
@@ -169,7 +178,7 @@ export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<unknown, 
     else request.error = redactThrown(error) as Error;
   };
 
-  return { before: errorLogBefore, onError: errorLogOnError };
+  return { name: 'errorLog', before: errorLogBefore, onError: errorLogOnError };
 };
 
 /** The event id on the line: the failure's (one carrier, set by sentry()), placed after type and message. */
@@ -210,32 +219,20 @@ const writeLine = (sink: LogSink, level: SinkLevel, message: string, fields: Rec
   }
 };
 
-const KNOWN = new Set(Object.keys(DEFAULTS));
+const checker = optionsChecker('@lambdaware/errors', 'errorLog', (init) => new ErrorLogOptionError(init));
+
+/** The rule of each option (every key of the defaults). */
+const RULES: Record<keyof typeof DEFAULTS, OptionRule> = {
+  trimNodeInternals: is.boolean,
+  trimNodeModules: is.boolean,
+  maxDepth: is.integer(0),
+  maxErrors: is.integer(0),
+  message: is.custom('a string or a function (error, request) => string', (v) => typeof v === 'string' || typeof v === 'function'),
+  respond: is.function('(error, request) => response | undefined'),
+};
 
 const validate = (options: unknown): ErrorLogOptions => {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ErrorLogOptionError('options', `must be an object, got ${describe(options)}`);
-  }
-  const o = options as Record<string, unknown>;
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new ErrorLogOptionError(key, `is not an option (known: ${[...KNOWN].join(', ')})`);
-  }
-  for (const key of ['trimNodeInternals', 'trimNodeModules'] as const) {
-    if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ErrorLogOptionError(key, `must be a boolean, got ${describe(o[key])}`);
-  }
-  for (const key of ['maxDepth', 'maxErrors'] as const) {
-    const v = o[key];
-    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 0)) {
-      throw new ErrorLogOptionError(key, `must be an integer >= 0, got ${describe(v)}`);
-    }
-  }
-  if (o.message !== undefined && typeof o.message !== 'string' && typeof o.message !== 'function') {
-    throw new ErrorLogOptionError('message', `must be a string or a function (error, request) => string, got ${describe(o.message)}`);
-  }
-  if (o.respond !== undefined && typeof o.respond !== 'function') {
-    throw new ErrorLogOptionError('respond', `must be a function (error, request) => response | undefined, got ${describe(o.respond)}`);
-  }
+  const o = checker.options(options, RULES);
   // Drop keys explicitly set to undefined so that they do not override the defaults.
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ErrorLogOptions;
 };

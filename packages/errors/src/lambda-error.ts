@@ -1,4 +1,4 @@
-import { KEYS, collectErrorValues, ownErrorValues } from '@lambdaware/shared';
+import { KEYS, collectErrorValues, ownErrorValues, thrownMessage } from '@lambdaware/shared';
 
 /**
  * An Error that carries values (`.with(key, value)`) for the error line and Sentry, golambda style.
@@ -83,18 +83,18 @@ export function newError(message: string): LambdaError {
  * type stay reachable. The message defaults to the cause's message (or the thrown value as a string).
  */
 export function wrapError(cause: unknown, message?: string): LambdaError {
-  return create(message ?? describe(cause), { cause }, wrapError);
+  return create(message ?? causeMessage(cause), { cause }, wrapError);
 }
 
-const describe = (value: unknown): string => {
-  try {
-    if (value instanceof Error) return String(value.message);
-    if (typeof value === 'string') return value;
-    if (value !== null && typeof value === 'object' && typeof (value as { message?: unknown }).message === 'string') {
-      return (value as { message: string }).message;
+/** The default message of a wrap: the string `message` of an error-like object (`{ message }`), else shared's thrownMessage. */
+const causeMessage = (cause: unknown): string => {
+  if (cause !== null && typeof cause === 'object' && !(cause instanceof Error)) {
+    try {
+      const message = (cause as { message?: unknown }).message;
+      if (typeof message === 'string') return message;
+    } catch {
+      // a throwing getter: the value's text below
     }
-    return typeof value === 'symbol' ? value.toString() : String(value);
-  } catch {
-    return 'wrapped error';
   }
+  return thrownMessage(cause);
 };

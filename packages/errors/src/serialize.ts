@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: one recursive serializer (serializeValue and toPlain call each other, through nested
+// causes, inner errors and error-valued properties); split in two files, the halves would import each other.
+
 import { types } from 'node:util';
 import { collectErrorValues, redactDeep } from '@lambdaware/shared';
 import { type StackFrame, type StackTrimOptions, stackFrames } from './stack.js';

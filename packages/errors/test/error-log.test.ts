@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context, SQSEvent } from 'aws-lambda';
 import middy, { type MiddlewareObj } from '@middy/core';
-import { clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
+import { OptionsError, clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
 import { ErrorLogOptionError, MAX_ERROR_LINE_BYTES, MAX_MESSAGE_CHARS, errorLog, failureOf, fitJson, jsonBytes, newError, setSentryEventId, wrapError, writeErrorLine } from '@lambdaware/errors';
 
@@ -298,15 +298,15 @@ describe('errorLog() options', () => {
   });
 
   it.each([
-    [{ trimNodeModules: 'yes' }, 'trimNodeModules', 'must be a boolean, got "yes"'],
-    [{ trimNodeInternals: 1 }, 'trimNodeInternals', 'must be a boolean, got 1'],
-    [{ maxDepth: -1 }, 'maxDepth', 'must be an integer >= 0, got -1'],
-    [{ maxErrors: 1.5 }, 'maxErrors', 'must be an integer >= 0, got 1.5'],
-    [{ message: 42 }, 'message', 'must be a string or a function (error, request) => string, got 42'],
-    [{ respond: { statusCode: 500 } }, 'respond', 'must be a function (error, request) => response | undefined, got an object'],
-    [{ respnd: () => undefined }, 'respnd', 'is not an option (known: trimNodeInternals, trimNodeModules, maxDepth, maxErrors, message, respond)'],
-    [null, 'options', 'must be an object, got null'],
-  ])('rejects %j at creation', (options, option, problem) => {
+    [{ trimNodeModules: 'yes' }, 'trimNodeModules', 'errorLog(): option "trimNodeModules" must be true or false, got "yes"'],
+    [{ trimNodeInternals: 1 }, 'trimNodeInternals', 'errorLog(): option "trimNodeInternals" must be true or false, got 1'],
+    [{ maxDepth: -1 }, 'maxDepth', 'errorLog(): option "maxDepth" must be an integer >= 0, got -1'],
+    [{ maxErrors: 1.5 }, 'maxErrors', 'errorLog(): option "maxErrors" must be an integer >= 0, got 1.5'],
+    [{ message: 42 }, 'message', 'errorLog(): option "message" must be a string or a function (error, request) => string, got 42'],
+    [{ respond: { statusCode: 500 } }, 'respond', 'errorLog(): option "respond" must be a function (error, request) => response | undefined, got an object'],
+    [{ respnd: () => undefined }, 'respnd', 'errorLog(): option "respnd" is not an option of errorLog() (options: trimNodeInternals, trimNodeModules, maxDepth, maxErrors, message, respond)'],
+    [null, 'options', 'errorLog(): options must be an object, got null'],
+  ])('rejects %j at creation', (options, option, message) => {
     let error: unknown;
     try {
       errorLog(options as never);
@@ -314,7 +314,8 @@ describe('errorLog() options', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ErrorLogOptionError);
-    expect(error).toMatchObject({ name: 'ErrorLogOptionError', option, message: `errorLog(): option "${option}" ${problem}` });
+    expect(error).toBeInstanceOf(OptionsError);
+    expect(error).toMatchObject({ name: 'ErrorLogOptionError', package: '@lambdaware/errors', fn: 'errorLog', option, message });
   });
 
   it('accepts undefined values as defaults', () => {

@@ -1,4 +1,5 @@
 // The ONE file that knows Sentry's SDK beyond its documented API. Everything else in this package goes through it.
+// (Over 300 lines on purpose: the project's rule keeps every use of another library's internals in one adapter file.)
 // Its contract test (test/adapter-contract.test.ts) runs it against the lowest and the highest supported
 // @sentry/core (10.53.0 and 11.x, npm aliases) and an app on Sentry 9.
 //
@@ -19,6 +20,7 @@
 import type * as SentryCoreModule from '@sentry/core';
 import type * as SentryCoreServerModule from '@sentry/core/server';
 import type { ErrorEvent, EventHint } from '@sentry/core';
+import { thrownMessage } from '@lambdaware/shared';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The light path: @sentry/core's building blocks, loaded on the first failure to report (never without a DSN).
@@ -182,7 +184,7 @@ export const appClientProblem = (app: AppSentry): string | undefined => {
     if (options.enabled === false) return "the app's Sentry client is disabled (enabled: false, or closed with Sentry.close())";
     if (typeof app.client.on !== 'function') return "the app's Sentry client has no hooks (client.on)";
   } catch (e) {
-    return `the app's Sentry client could not be read (${e instanceof Error ? e.message : String(e)})`;
+    return `the app's Sentry client could not be read (${thrownMessage(e)})`;
   }
   return undefined;
 };
@@ -212,12 +214,58 @@ const WATCH = Symbol.for('lambdaware.sentry.clientWatch');
 /** Outcomes kept for events that settled before anyone asked (the app captured and sent before our onError). */
 const KEEP_SETTLED = 1000;
 
-const describeThrow = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 
 export interface WatchOptions {
   /** Applied to every error event after the app's own beforeSend (masking, size bound). */
   finalize: (event: ErrorEvent) => ErrorEvent;
 }
+
+/**
+ * Wraps the client's `beforeSend` (its options object is the one the client reads): the app's own function first,
+ * then `finalize` on error events; for an event of ours (`isOurs`), a throw or a null settles it with the reason.
+ */
+const wrapBeforeSend = (
+  opts: ReturnType<AppClient['getOptions']>,
+  isOurs: (eventId: string | undefined) => boolean,
+  settle: (eventId: unknown, outcome: Outcome) => void,
+  finalize: WatchOptions['finalize'],
+): void => {
+  const appBeforeSend = opts.beforeSend;
+  const after = (id: string | undefined, mine: boolean, result: unknown): unknown => {
+    if (result === null) {
+      if (mine) settle(id, { delivered: false, reason: "dropped by the app's beforeSend (it returned null)" });
+      return null;
+    }
+    if (!isObject(result)) return result;
+    try {
+      return finalize(result as ErrorEvent);
+    } catch {
+      return result; // masking or bounding failed on an odd event: the app's event as its beforeSend left it
+    }
+  };
+  const threw = (id: string | undefined, mine: boolean, e: unknown): null => {
+    if (!mine) throw e;
+    settle(id, { delivered: false, reason: `the app's beforeSend threw ${thrownMessage(e, true)}` });
+    return null;
+  };
+  opts.beforeSend = function lambdawareBeforeSend(this: unknown, event: ErrorEvent, hint: EventHint) {
+    const id = event.event_id;
+    const mine = isOurs(id);
+    let result: unknown;
+    try {
+      result = appBeforeSend === undefined ? event : appBeforeSend.call(this, event, hint);
+    } catch (e) {
+      return threw(id, mine, e);
+    }
+    if (isObject(result) && typeof result.then === 'function') {
+      return (result as PromiseLike<unknown>).then(
+        (r) => after(id, mine, r),
+        (e: unknown) => threw(id, mine, e),
+      );
+    }
+    return after(id, mine, result);
+  };
+};
 
 /**
  * Hooks the client once (a symbol on it): `preprocessEvent` pairs each captured error object with its event id,
@@ -260,41 +308,7 @@ export const watchClient = (client: AppClient, options: WatchOptions): ClientWat
   });
 
   const opts = client.getOptions();
-  const appBeforeSend = opts.beforeSend;
-  const after = (id: string | undefined, mine: boolean, result: unknown): unknown => {
-    if (result === null) {
-      if (mine) settle(id, { delivered: false, reason: "dropped by the app's beforeSend (it returned null)" });
-      return null;
-    }
-    if (!isObject(result)) return result;
-    try {
-      return options.finalize(result as ErrorEvent);
-    } catch {
-      return result; // masking or bounding failed on an odd event: the app's event as its beforeSend left it
-    }
-  };
-  const threw = (id: string | undefined, mine: boolean, e: unknown): null => {
-    if (!mine) throw e;
-    settle(id, { delivered: false, reason: `the app's beforeSend threw ${describeThrow(e)}` });
-    return null;
-  };
-  opts.beforeSend = function lambdawareBeforeSend(this: unknown, event: ErrorEvent, hint: EventHint) {
-    const id = event.event_id;
-    const mine = id !== undefined && ours.has(id);
-    let result: unknown;
-    try {
-      result = appBeforeSend === undefined ? event : appBeforeSend.call(this, event, hint);
-    } catch (e) {
-      return threw(id, mine, e);
-    }
-    if (isObject(result) && typeof result.then === 'function') {
-      return (result as PromiseLike<unknown>).then(
-        (r) => after(id, mine, r),
-        (e: unknown) => threw(id, mine, e),
-      );
-    }
-    return after(id, mine, result);
-  };
+  wrapBeforeSend(opts, (id) => id !== undefined && ours.has(id), settle, options.finalize);
 
   const watch: ClientWatch = {
     eventIdOf: (error) => (isObject(error) ? ids.get(error) : undefined),

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { request } from 'node:http';
 import middy from '@middy/core';
 import { lambdaContext } from '@lambdaware/events';
+import { OptionsError } from '@lambdaware/shared';
 import { startSentryIngest, parseEnvelope } from '@lambdaware/testkit';
 import { SentryOptionsError, cloudWatchLogsUrl, invocationData, sentry } from '@lambdaware/sentry';
 
@@ -32,7 +33,7 @@ describe('options, validated at creation', () => {
   });
 
   test.each([
-    [{ flushTimeout: -1 }, /option "flushTimeout" must be a finite number/],
+    [{ flushTimeout: -1 }, /^sentry\(\): option "flushTimeout" must be a number of milliseconds >= 0, got -1$/],
     [{ flushTimeout: '2000' }, /option "flushTimeout" .* got "2000"/],
     [{ flushMargin: Number.NaN }, /option "flushMargin"/],
     [{ timeoutWarning: 'soon' }, /option "timeoutWarning"/],
@@ -42,6 +43,23 @@ describe('options, validated at creation', () => {
   ])('%p is refused with a message naming the option', (options, message) => {
     delete process.env.SENTRY_DSN;
     expect(() => sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', ...(options as object) })).toThrow(message);
+    expect(() => sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', ...(options as object) })).toThrow(SentryOptionsError);
+  });
+
+  test.each([
+    [null, 'options', 'sentry(): options must be an object, got null'],
+    [{ dsn: 3 }, 'dsn', 'sentry(): option "dsn" must be a string, got 3'],
+    [{ flushTimout: 100 }, 'flushTimout', 'sentry(): option "flushTimout" is not an option of sentry() (options: dsn, enabled, environment, release, flushTimeout, flushMargin, timeoutWarning, tags, shouldReport, beforeSend)'],
+  ])('%p: the shared option error (package, option, what was wrong)', (options, option, message) => {
+    let error: unknown;
+    try {
+      sentry(options as never);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SentryOptionsError);
+    expect(error).toBeInstanceOf(OptionsError);
+    expect(error).toMatchObject({ name: 'SentryOptionsError', package: '@lambdaware/sentry', fn: 'sentry', option, message });
   });
 
   test('a valid DSN with a path prefix and a port is accepted', () => {
@@ -51,7 +69,8 @@ describe('options, validated at creation', () => {
   test('off without a DSN and no app client (and with enabled: false): nothing reported, the error passes through', async () => {
     delete process.env.SENTRY_DSN;
     const forcedOff = sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', enabled: false });
-    expect(Object.keys(forcedOff)).toEqual(['onError']);
+    expect(Object.keys(forcedOff).filter((k) => k !== 'name')).toEqual(['onError']);
+    expect(forcedOff.name).toBe('sentry');
     const offs = [sentry(), forcedOff];
     process.env.SENTRY_DSN = '  ';
     offs.push(sentry());
@@ -64,7 +83,9 @@ describe('options, validated at creation', () => {
   });
 
   test('timeoutWarning adds before/after hooks', () => {
-    expect(Object.keys(sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', timeoutWarning: true })).sort()).toEqual(['after', 'before', 'onError']);
+    const middleware = sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', timeoutWarning: true });
+    expect(Object.keys(middleware).filter((k) => k !== 'name').sort()).toEqual(['after', 'before', 'onError']);
+    expect(middleware.name).toBe('sentry');
   });
 });
 

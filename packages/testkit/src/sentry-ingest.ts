@@ -1,14 +1,10 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import { applyEnv } from './env.js';
+import { type EnvelopeItem, EnvelopeParseError, decodeBody, parseEnvelope } from './envelope.js';
 
-/** One item of an envelope: its header line and its payload (parsed JSON when it is JSON, else the raw bytes). */
-export interface EnvelopeItem {
-  header: Record<string, unknown> & { type?: string; length?: number };
-  payload: unknown;
-}
+export { type EnvelopeItem, EnvelopeParseError, parseEnvelope };
 
 /** One envelope as the ingest received it. */
 export interface ReceivedEnvelope {
@@ -73,11 +69,6 @@ export interface SentryIngest {
   close(): Promise<void>;
 }
 
-/** Thrown when a request body is not a well-formed envelope. */
-export class EnvelopeParseError extends Error {
-  override name = 'EnvelopeParseError';
-}
-
 /**
  * The whole-run secret scan (tests/secret-scan/): when its jest setup file installed the hook
  * `globalThis[Symbol.for('lambdaware.secret-scan.envelope')]`, every envelope received (its decompressed bytes, or
@@ -90,74 +81,112 @@ const recordForScan = (body: Buffer): void => {
 
 const ENVELOPE_PATH = /^\/api\/([^/]+)\/envelope\/?$/;
 
-/** Decodes the body per `content-encoding` (gzip, deflate, br, or none). */
-const decodeBody = (body: Buffer, encoding: string | undefined): Buffer => {
-  switch ((encoding ?? 'identity').trim().toLowerCase()) {
-    case 'identity':
-    case '':
-      return body;
-    case 'gzip':
-    case 'x-gzip':
-      return gunzipSync(body);
-    case 'deflate':
-      return inflateSync(body);
-    case 'br':
-      return brotliDecompressSync(body);
-    default:
-      throw new EnvelopeParseError(`unsupported content-encoding "${encoding}"`);
-  }
+/** The ingest's state, shared by its request handler and its methods. */
+interface Ingest {
+  mode: IngestMode;
+  status: number;
+  statusHeaders: Record<string, string>;
+  readonly keepAlive: boolean;
+  readonly envelopes: ReceivedEnvelope[];
+  readonly events: ReceivedEvent[];
+  readonly waiters: Set<() => void>;
+}
+
+const answer = (ingest: Ingest, res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void => {
+  res.writeHead(code, { 'content-type': 'application/json', ...(ingest.keepAlive ? {} : { connection: 'close' }), ...headers });
+  res.end(JSON.stringify(body));
 };
 
-const parseJsonLine = (bytes: Buffer, what: string): Record<string, unknown> => {
-  const text = bytes.toString('utf8');
+/** Records one request's envelope (or answers 400 when it is none) and answers as the mode says. */
+const receive = (ingest: Ingest, req: IncomingMessage, res: ServerResponse, url: URL, project: string, body: Buffer): void => {
+  let parsed: ReturnType<typeof parseEnvelope>;
   try {
-    const value: unknown = JSON.parse(text);
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not an object');
-    return value as Record<string, unknown>;
+    let decoded: Buffer = body;
+    try {
+      decoded = decodeBody(body, req.headers['content-encoding']);
+    } finally {
+      recordForScan(decoded);
+    }
+    parsed = parseEnvelope(decoded);
   } catch (e) {
-    throw new EnvelopeParseError(`${what} is not a JSON object (${(e as Error).message}): ${text.slice(0, 200)}`);
+    answer(ingest, res, 400, { detail: `bad envelope: ${(e as Error).message}` });
+    return;
   }
+  const answered: number | 'hang' = ingest.mode === 'hang' ? 'hang' : ingest.mode === 'status' ? ingest.status : 200;
+  ingest.envelopes.push({
+    project,
+    query: Object.fromEntries(url.searchParams),
+    requestHeaders: req.headers,
+    header: parsed.header,
+    items: parsed.items,
+    answered,
+    receivedAt: Date.now(),
+    remotePort: req.socket.remotePort,
+  });
+  for (const item of parsed.items) {
+    if (item.header.type === 'event' && item.payload !== null && typeof item.payload === 'object') {
+      ingest.events.push(item.payload as ReceivedEvent);
+    }
+  }
+  for (const wake of [...ingest.waiters]) wake();
+  if (answered === 'hang') return; // accepted, read, never answered
+  if (answered === 200) answer(ingest, res, 200, { id: parsed.header.event_id ?? randomUUID().replaceAll('-', '') });
+  else answer(ingest, res, answered, { detail: `ingest answering ${answered}` }, ingest.statusHeaders);
 };
 
-/**
- * Parses a Sentry envelope: a header line, then items, each a header line and a payload that is either `length`
- * bytes (when the item header has `length`) or the rest of the line.
- */
-export const parseEnvelope = (body: Buffer): { header: Record<string, unknown>; items: EnvelopeItem[] } => {
-  let pos = 0;
-  const readLine = (): Buffer => {
-    const nl = body.indexOf(0x0a, pos);
-    const end = nl === -1 ? body.length : nl;
-    const line = body.subarray(pos, end);
-    pos = nl === -1 ? body.length : nl + 1;
-    return line;
-  };
-  const header = parseJsonLine(readLine(), 'envelope header');
-  const items: EnvelopeItem[] = [];
-  while (pos < body.length) {
-    const headerLine = readLine();
-    if (headerLine.length === 0) continue; // a trailing newline
-    const itemHeader = parseJsonLine(headerLine, `item ${items.length} header`) as EnvelopeItem['header'];
-    let raw: Buffer;
-    if (typeof itemHeader.length === 'number') {
-      if (pos + itemHeader.length > body.length) {
-        throw new EnvelopeParseError(`item ${items.length} declares length ${itemHeader.length} but only ${body.length - pos} bytes follow`);
-      }
-      raw = body.subarray(pos, pos + itemHeader.length);
-      pos += itemHeader.length;
-      if (body[pos] === 0x0a) pos++;
-    } else {
-      raw = readLine();
-    }
-    let payload: unknown = raw;
-    try {
-      payload = JSON.parse(raw.toString('utf8'));
-    } catch {
-      payload = Buffer.from(raw); // an attachment or other binary payload
-    }
-    items.push({ header: itemHeader, payload });
+const onRequest = (ingest: Ingest) => (req: IncomingMessage, res: ServerResponse): void => {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const match = ENVELOPE_PATH.exec(url.pathname);
+  if (req.method !== 'POST' || match === null) {
+    answer(ingest, res, 404, { detail: `no route for ${req.method} ${url.pathname}` });
+    return;
   }
-  return { header, items };
+  const chunks: Buffer[] = [];
+  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('end', () => receive(ingest, req, res, url, match[1], Buffer.concat(chunks)));
+};
+
+/** The first received event matching `predicate`, waiting for it up to `timeoutMs`. */
+const waitForEvent = (ingest: Ingest, timeoutMs: number, predicate: (event: ReceivedEvent) => boolean): Promise<ReceivedEvent> =>
+  new Promise((resolve, reject) => {
+    const check = (): boolean => {
+      const found = ingest.events.find(predicate);
+      if (found === undefined) return false;
+      clearTimeout(timer);
+      ingest.waiters.delete(wake);
+      resolve(found);
+      return true;
+    };
+    const wake = (): void => void check();
+    const timer = setTimeout(() => {
+      ingest.waiters.delete(wake);
+      reject(new Error(`no matching Sentry event within ${timeoutMs} ms (received ${ingest.events.length} event(s) in ${ingest.envelopes.length} envelope(s))`));
+    }, timeoutMs);
+    if (!check()) ingest.waiters.add(wake);
+  });
+
+/** The listening socket of the ingest: on, off ('refuse' mode: connections refused), on again on the same port. */
+const listener = (server: Server) => {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const listen = (port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve((server.address() as { port: number }).port);
+      });
+    });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy(); // so close() does not wait for open connections
+    });
+  return { listen, stop };
 };
 
 /**
@@ -167,94 +196,24 @@ export const parseEnvelope = (body: Buffer): { header: Record<string, unknown>; 
 export const startSentryIngest = async (options: SentryIngestOptions = {}): Promise<SentryIngest> => {
   const project = options.project ?? '1';
   const publicKey = options.publicKey ?? 'public';
-  let mode: IngestMode = options.mode ?? 'ok';
-  let status = options.status ?? 500;
-  let statusHeaders: Record<string, string> = {};
-  const envelopes: ReceivedEnvelope[] = [];
-  const events: ReceivedEvent[] = [];
-  const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
-
-  const answer = (res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void => {
-    res.writeHead(code, { 'content-type': 'application/json', ...(options.keepAlive ? {} : { connection: 'close' }), ...headers });
-    res.end(JSON.stringify(body));
+  const ingest: Ingest = {
+    mode: options.mode ?? 'ok',
+    status: options.status ?? 500,
+    statusHeaders: {},
+    keepAlive: options.keepAlive === true,
+    envelopes: [],
+    events: [],
+    waiters: new Set(),
   };
-
-  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const match = ENVELOPE_PATH.exec(url.pathname);
-    if (req.method !== 'POST' || match === null) {
-      answer(res, 404, { detail: `no route for ${req.method} ${url.pathname}` });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      let parsed: ReturnType<typeof parseEnvelope>;
-      const body = Buffer.concat(chunks);
-      try {
-        let decoded: Buffer = body;
-        try {
-          decoded = decodeBody(body, req.headers['content-encoding']);
-        } finally {
-          recordForScan(decoded);
-        }
-        parsed = parseEnvelope(decoded);
-      } catch (e) {
-        answer(res, 400, { detail: `bad envelope: ${(e as Error).message}` });
-        return;
-      }
-      const answered: number | 'hang' = mode === 'hang' ? 'hang' : mode === 'status' ? status : 200;
-      envelopes.push({
-        project: match[1],
-        query: Object.fromEntries(url.searchParams),
-        requestHeaders: req.headers,
-        header: parsed.header,
-        items: parsed.items,
-        answered,
-        receivedAt: Date.now(),
-        remotePort: req.socket.remotePort,
-      });
-      for (const item of parsed.items) {
-        if (item.header.type === 'event' && item.payload !== null && typeof item.payload === 'object') {
-          events.push(item.payload as ReceivedEvent);
-        }
-      }
-      for (const wake of [...waiters]) wake();
-      if (answered === 'hang') return; // accepted, read, never answered
-      if (answered === 200) answer(res, 200, { id: parsed.header.event_id ?? randomUUID().replaceAll('-', '') });
-      else answer(res, answered, { detail: `ingest answering ${answered}` }, statusHeaders);
-    });
-  };
-
-  const server = createServer(onRequest);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  const listen = (port: number): Promise<number> =>
-    new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve((server.address() as { port: number }).port);
-      });
-    });
-  const stopListening = (): Promise<void> =>
-    new Promise((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      for (const s of sockets) s.destroy(); // so close() does not wait for open connections
-    });
-
+  const server = createServer(onRequest(ingest));
+  const { listen, stop } = listener(server);
   const port = await listen(0);
-  if (mode === 'refuse') await stopListening();
+  if (ingest.mode === 'refuse') await stop();
 
   const setMode = async (next: IngestMode): Promise<void> => {
-    if (next === 'refuse') await stopListening();
+    if (next === 'refuse') await stop();
     else if (!server.listening) await listen(port);
-    mode = next;
+    ingest.mode = next;
   };
 
   const dsn = `http://${publicKey}@127.0.0.1:${port}/${project}`;
@@ -265,35 +224,18 @@ export const startSentryIngest = async (options: SentryIngestOptions = {}): Prom
     dsn,
     port,
     env,
-    envelopes,
-    events,
-    waitForEvent(timeoutMs = 5000, predicate = () => true) {
-      return new Promise((resolve, reject) => {
-        const check = (): boolean => {
-          const found = events.find(predicate);
-          if (found === undefined) return false;
-          clearTimeout(timer);
-          waiters.delete(wake);
-          resolve(found);
-          return true;
-        };
-        const wake = (): void => void check();
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          reject(new Error(`no matching Sentry event within ${timeoutMs} ms (received ${events.length} event(s) in ${envelopes.length} envelope(s))`));
-        }, timeoutMs);
-        if (!check()) waiters.add(wake);
-      });
-    },
+    envelopes: ingest.envelopes,
+    events: ingest.events,
+    waitForEvent: (timeoutMs = 5000, predicate = () => true) => waitForEvent(ingest, timeoutMs, predicate),
     setMode,
     async setStatus(code, headers = {}) {
       if (!Number.isInteger(code) || code < 100 || code > 599) throw new RangeError(`setStatus: ${code} is not an HTTP status code`);
-      status = code;
-      statusHeaders = headers;
+      ingest.status = code;
+      ingest.statusHeaders = headers;
       await setMode('status');
     },
     async close() {
-      await stopListening();
+      await stop();
       restoreEnv();
     },
   };

@@ -1,0 +1,79 @@
+// sentry()'s timeout warning (option `timeoutWarning`): shortly before the deadline, one "possible timeout" event
+// and one error line, since Lambda kills the environment at the deadline and no onError would say anything.
+import type { Request } from '@middy/core';
+import { newError, writeErrorLine } from '@lambdaware/errors';
+import { thrownMessage } from '@lambdaware/shared';
+import { invocationData, remainingTime, type LambdaContextLike } from './context.js';
+import { type Report, type SentryState, boundFor, fromCapture, loadReporter, ownAppEvent, settle, warn, watchApp } from './failure-report.js';
+import { captureMessageWithApp } from './sentry-adapter.js';
+
+/** The `error.type` of the line written when the timeout warning fires. */
+export const TIMEOUT_WARNING_TYPE = 'TimeoutWarning';
+
+/** Private per-request state (the timeout warning timer); a symbol on the request, so nothing is shared. */
+const TIMER = Symbol('lambdaware.sentry.timeoutTimer');
+type RequestWithTimer = Request & { [TIMER]?: NodeJS.Timeout };
+
+/**
+ * The error line of a possible timeout, through the same writer as every error line. Written when the warning
+ * fires, before the Sentry event is flushed, so that a kill during the flush cannot lose it.
+ */
+const writeTimeoutLine = (state: SentryState, request: Request, left: number, eventId: string | undefined): void => {
+  const context = request.context as LambdaContextLike;
+  const message = `possible timeout: ${left} ms left`;
+  const warning = newError(message).with('remainingTimeInMillis', left).with('timeoutWarningMs', state.config.timeoutWarningMs).with('functionName', context.functionName);
+  Object.defineProperty(warning, 'name', { value: TIMEOUT_WARNING_TYPE, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(warning, 'stack', { value: undefined, enumerable: false, configurable: true, writable: true });
+  try {
+    writeErrorLine(request, warning, { failureLine: false, sentryEventId: eventId, message });
+  } catch {
+    // a broken sink must not change the invocation's outcome
+  }
+};
+
+/** The "possible timeout" event, through the app's client or the light reporter; undefined when off. */
+const captureTimeout = async (state: SentryState, context: LambdaContextLike, left: number): Promise<Report | undefined> => {
+  const message = `Possible timeout: ${context.functionName ?? 'function'} has ${left} ms left`;
+  const data = invocationData(context, state.config.tags);
+  const extras = { tags: { timeout_warning: 'true' }, fingerprint: ['lambdaware.sentry.timeout', context.functionName ?? ''] };
+  const app = watchApp(state);
+  if (app !== undefined) {
+    const scope = { tags: { ...data.tags, ...extras.tags }, contexts: data.contexts };
+    return ownAppEvent(app.watch, (eventId) => captureMessageWithApp(app.app, message, scope, extras.fingerprint, eventId));
+  }
+  if (!state.config.enabled) return undefined;
+  const reporter = await loadReporter(state);
+  return reporter === undefined ? undefined : fromCapture(reporter.captureMessage(message, 'warning', data, extras));
+};
+
+const reportTimeout = async (state: SentryState, request: Request, msBefore: number): Promise<void> => {
+  const context = request.context as LambdaContextLike;
+  const left = remainingTime(context) ?? msBefore;
+  const r = await captureTimeout(state, context, left);
+  writeTimeoutLine(state, request, left, r?.eventId);
+  if (r?.eventId === undefined) return;
+  const outcome = await settle(r, boundFor(state.config, context));
+  if (outcome.delivered) warn('Possible timeout reported to Sentry', { sentryEventID: r.eventId, remainingTimeInMillis: left });
+  else if (!outcome.dropped) warn('Possible timeout: the Sentry event was not delivered', { sentryEventID: r.eventId, reason: outcome.reason });
+};
+
+/** Starts the invocation's timer (in `before`). */
+export const startTimeoutWarning = (state: SentryState, request: RequestWithTimer): void => {
+  const left = remainingTime(request.context as LambdaContextLike);
+  if (left === undefined) return;
+  const timer = setTimeout(() => {
+    request[TIMER] = undefined;
+    reportTimeout(state, request, state.config.timeoutWarningMs).catch((e: unknown) => warn('Sentry timeout warning failed', { reason: thrownMessage(e) }));
+  }, Math.max(0, left - state.config.timeoutWarningMs));
+  timer.unref();
+  request[TIMER] = timer;
+};
+
+/** Clears the invocation's timer (in `after` and `onError`). */
+export const clearTimeoutWarning = (request: RequestWithTimer): void => {
+  const timer = request[TIMER];
+  if (timer !== undefined) {
+    clearTimeout(timer);
+    request[TIMER] = undefined;
+  }
+};
