@@ -58,6 +58,7 @@ let work: string;
 let app: string;
 let tarballs: Record<string, string>;
 let test1: Run;
+let cliHelp: Run;
 let ownLibErrors: string[] = [];
 const alone: Record<string, Run> = {};
 
@@ -93,7 +94,8 @@ beforeAll(async () => {
         private: true,
         type: 'module',
         scripts: {},
-        dependencies: { ...internal, '@middy/core': version('@middy/core'), zod: version('zod') },
+        // @sentry/node: the app already has Sentry (its own SDK from the registry, the workspace's version)
+        dependencies: { ...internal, '@middy/core': version('@middy/core'), zod: version('zod'), '@sentry/node': version('@sentry/node') },
         devDependencies: {
           typescript: version('typescript'),
           jest: version('jest'),
@@ -146,6 +148,7 @@ beforeAll(async () => {
   await Promise.all([pool(), pool()]);
   timings.push(`each package alone ${((Date.now() - aloneStarted) / 1000).toFixed(1)} s`);
 
+  cliHelp = await run(node, [join(app, 'node_modules/.bin/lambdaware'), '--help'], app, 60_000);
   test1 = await run(node, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(app, 'node_modules/jest/bin/jest.js'), '--ci', '--colors=false'], app, 120_000);
   step('jest', test1);
 }, 900_000);
@@ -186,4 +189,27 @@ test('the .d.ts files of the packages compile in the new project (skipLibCheck o
 
 test('the handler compiles (strict, NodeNext) and its jest test passes in the new project', () => {
   expect(test1.output).toMatch(/Tests:\s+4 passed, 4 total/);
+});
+
+test('the app on its own Sentry SDK installs one copy of @sentry/core (the sentry package takes a range, not a pin)', () => {
+  const copies: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    const core = join(dir, 'node_modules', '@sentry', 'core', 'package.json');
+    if (existsSync(core)) copies.push(`${dir.slice(app.length) || '/'}: ${(JSON.parse(readFileSync(core, 'utf8')) as { version: string }).version}`);
+    if (depth === 0 || !existsSync(join(dir, 'node_modules'))) return;
+    for (const scope of readdirSync(join(dir, 'node_modules'))) {
+      const base = join(dir, 'node_modules', scope);
+      const names = scope.startsWith('@') ? readdirSync(base).map((n) => join(base, n)) : [base];
+      for (const pkg of names) walk(pkg, depth - 1);
+    }
+  };
+  walk(app, 2);
+  // the version the app's @sentry/node pins, at the top, and no other copy under any package
+  const pinned = (JSON.parse(readFileSync(join(app, 'node_modules/@sentry/node/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@sentry/core'];
+  expect(copies).toEqual([`/: ${pinned}`]);
+});
+
+test('npx lambdaware runs from the installed @lambdaware/cli (its bin is linked at install time)', () => {
+  expect(cliHelp.code).toBe(0);
+  expect(cliHelp.output).toMatch(/lambdaware invoke/);
 });

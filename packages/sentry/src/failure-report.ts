@@ -91,7 +91,7 @@ export const reporterOnce = (state: SentryState): Promise<Reporter | Error> => {
 export const loadReporter = async (state: SentryState): Promise<Reporter | undefined> => {
   const reporter = await reporterOnce(state);
   if (reporter instanceof Error) {
-    warn('Sentry SDK could not be loaded: failures are not reported to Sentry', { reason: reporter.message });
+    warn('Sentry SDK could not be loaded (install the peer @sentry/core, or call Sentry.init of your own Sentry SDK): failures are not reported to Sentry', { reason: reporter.message });
     return undefined;
   }
   return reporter;
