@@ -67,3 +67,6 @@ export const formatIssuePath = (path: readonly IssuePathSegment[] | undefined): 
   }
   return out;
 };
+
+/** A non-null, non-array object (a record read from an event or a thrown value): the one copy of this check. */
+export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

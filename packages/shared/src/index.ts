@@ -16,7 +16,9 @@ export { redactDeep, redactErrorInPlace, redactThrown } from './redact-deep.js';
 export { redactJsonText } from './redact-json.js';
 export { trackSecretLoad, pendingSecrets } from './secret-loads.js';
 export { safeJsonReplacer, safeStringify } from './json.js';
-export { safeString, describeValue, thrownMessage, formatIssuePath, type IssuePathSegment } from './describe.js';
+export { safeString, describeValue, thrownMessage, formatIssuePath, isObject, type IssuePathSegment } from './describe.js';
+export { MAX_LINE_BYTES, MAX_MESSAGE_CHARS, truncationMarker, utf8Length, jsonBytes, cutString, cutToBytes, fitJson } from './bound.js';
+export { NO_CLOCK_MS, type Deadline, type WaitOutcome, remainingTimeOf, deadlineOf, deadlineIn, boundedWait } from './deadline.js';
 export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
 export { ownErrorValues, collectErrorValues } from './error-values.js';
 export {
@@ -34,3 +36,4 @@ export {
   optionsChecker,
   optionsErrorFields,
 } from './options.js';
+export { type RecentLine, setRecentLines, recentLinesOf } from './recent-lines.js';

@@ -17,4 +17,9 @@ export const KEYS = {
   pendingSecrets: Symbol.for('lambdaware.pendingSecrets'),
   /** error: the values attached with `.with(key, value)` on that error alone (a plain object). */
   errorValues: Symbol.for('lambdaware.errorValues'),
+  /**
+   * request (Middy): the invocation's recent log lines, written by @lambdaware/logger (`setRecentLines`), read by
+   * @lambdaware/sentry to attach them to the failure's event as breadcrumbs (`recentLinesOf`). See recent-lines.ts.
+   */
+  recentLines: Symbol.for('lambdaware.recentLines'),
 } as const;
