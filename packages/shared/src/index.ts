@@ -19,7 +19,7 @@ export { safeJsonReplacer, safeStringify } from './json.js';
 export { safeString, describeValue, thrownMessage, formatIssuePath, isObject, type IssuePathSegment } from './describe.js';
 export { MAX_LINE_BYTES, MAX_MESSAGE_CHARS, truncationMarker, utf8Length, jsonBytes, cutString, cutToBytes, fitJson } from './bound.js';
 export { NO_CLOCK_MS, type Deadline, type WaitOutcome, remainingTimeOf, deadlineOf, deadlineIn, boundedWait } from './deadline.js';
-export { type LogSink, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
+export { type LogSink, type SinkDetail, type SinkLevel, setLogSink, getLogSink, stderrSink } from './sink.js';
 export { ownErrorValues, collectErrorValues } from './error-values.js';
 export {
   OptionsError,

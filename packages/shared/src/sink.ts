@@ -11,7 +11,17 @@ export type SinkLevel = 'debug' | 'info' | 'warn' | 'error';
  * LOG_LEVEL; without it the fallback writes one JSON line to stderr (redacted).
  */
 export interface LogSink {
-  log(level: SinkLevel, message: string, fields?: Record<string, unknown>): void;
+  /**
+   * One line. `detail.error`: the thrown value itself, when the line is a failure's error line (errors'
+   * writeErrorLine passes it), so a sink that writes its own error shape (a team's Powertools Logger, which writes
+   * `error.{name,location,message,stack}`) can; `fields.error` holds lambdaware's serialized shape.
+   */
+  log(level: SinkLevel, message: string, fields?: Record<string, unknown>, detail?: SinkDetail): void;
+}
+
+/** What a line is about, beyond its fields (see LogSink.log). */
+export interface SinkDetail {
+  error?: unknown;
 }
 
 export const setLogSink = (sink: LogSink | undefined): void => {
