@@ -40,8 +40,8 @@ const LINE = line();
 const LINE_WITH_SECRET = { ...line(), auth: `Bearer ${TEXT_SECRETS[0]}` };
 
 // ---- the text masking used before (redactJsonText over the serialized line) -----------------------------------
-const escape = (s) => JSON.stringify(s).slice(1, -1);
-const oldForms = [...new Set(TEXT_SECRETS.flatMap((s) => [escape(s), escape(escape(s))]))].sort((a, b) => b.length - a.length);
+const jsonEscape = (s) => JSON.stringify(s).slice(1, -1);
+const oldForms = [...new Set(TEXT_SECRETS.flatMap((s) => [jsonEscape(s), jsonEscape(jsonEscape(s))]))].sort((a, b) => b.length - a.length);
 const oldRedactJsonText = (text) => {
   let out = text;
   for (const form of oldForms) if (out.includes(form)) out = out.split(form).join('****');

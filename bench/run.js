@@ -23,21 +23,20 @@ import { startSecretsManager, startSentryIngest } from '../packages/testkit/dist
 import { EXPECTED, FAIL_INDEX, STACKS, contextFor, errorEvent, requestId, stackEnv, successEvent } from './lib/workload.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = join(HERE, '..');
 const BUILD = join(HERE, '.build', `run-${process.pid}`); // per run: a quick run and a full run may overlap
 const CHILD = join(HERE, 'lib', 'child.js');
 
 // ---- options --------------------------------------------------------------------------------------------------------
 const args = process.argv.slice(2);
 const flag = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-const valueOf = (name) => flag(name)?.split('=').slice(1).join('=');
+const optionValue = (name) => flag(name)?.split('=').slice(1).join('=');
 const QUICK = flag('quick') !== undefined;
 const unknown = args.filter((a) => !/^--(quick|json=.+|stacks=.+)$/.test(a));
 if (unknown.length > 0) {
   console.error(`bench: unknown argument(s) ${unknown.join(' ')} (known: --quick, --json=<file>, --stacks=<a,b>)`);
   process.exit(2);
 }
-const wanted = valueOf('stacks')?.split(',') ?? STACKS;
+const wanted = optionValue('stacks')?.split(',') ?? STACKS;
 for (const s of wanted) {
   if (!STACKS.includes(s)) {
     console.error(`bench: --stacks: unknown stack "${s}" (stacks: ${STACKS.join(', ')})`);
@@ -469,11 +468,11 @@ for (const [s, why] of Object.entries(results.excluded)) log(`left out: ${s}: ${
 
 results.durationS = +((performance.now() - started) / 1000).toFixed(1);
 results.machine.loadavgAtEnd = loadavg().map((l) => +l.toFixed(2));
-const jsonOut = valueOf('json') ?? (QUICK ? undefined : join(HERE, 'results', 'latest.json'));
+const jsonOut = optionValue('json') ?? (QUICK ? undefined : join(HERE, 'results', 'latest.json'));
 if (jsonOut) {
   mkdirSync(dirname(jsonOut), { recursive: true });
   writeFileSync(jsonOut, `${JSON.stringify(results, null, 2)}\n`);
-  if (!QUICK && valueOf('json') === undefined) {
+  if (!QUICK && optionValue('json') === undefined) {
     writeFileSync(join(HERE, 'results', 'latest.md'), `${results.markdown}\n`);
     updateReadme(results);
   }

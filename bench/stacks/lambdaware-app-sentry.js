@@ -8,7 +8,7 @@ import { logger } from '@lambdaware/logger';
 
 export const createHandler = () => {
   Sentry.init({ dsn: process.env.SENTRY_DSN });
-  const work = async (event, context) => {
+  const work = async (_event, context) => {
     const { apiKey } = context.secrets.benchSecret;
     if (typeof apiKey !== 'string') throw new Error(`secret ${process.env.SECRET_ID} has no apiKey`);
     const messages = [];

@@ -7,7 +7,7 @@ import { lambdaware } from '@lambdaware/preset';
 import { logger } from '@lambdaware/logger';
 
 export const createHandler = () => {
-  const work = async (event, context) => {
+  const work = async (_event, context) => {
     const { apiKey } = context.secrets.benchSecret;
     if (typeof apiKey !== 'string') throw new Error(`secret ${process.env.SECRET_ID} has no apiKey`);
     const messages = [];

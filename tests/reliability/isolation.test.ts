@@ -65,7 +65,7 @@ test(`${INVOCATIONS} interleaved invocations: no log field, context value or Sen
       return undefined;
     },
   };
-  const handler = middy(async (event: unknown, context: any) => {
+  const handler = middy(async (_event: unknown, context: any) => {
     const payload = context.records[0].payload as { marker: string; n: number; fail?: boolean };
     const { marker } = payload;
     // a context value from an earlier invocation would show up here
