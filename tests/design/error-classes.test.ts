@@ -96,6 +96,7 @@ describe('error classes follow the one naming rule', () => {
     };
     const of = (cls: ErrorClass) => problemsOf({ pkg: 'x', exportName: cls.name, cls });
     expect(of(named(class OrderNotFoundError extends Error {}))).toEqual([]);
+    // biome-ignore lint/suspicious/noShadowRestrictedNames: the rule's own test names a class after a global on purpose
     expect(of(named(class AggregateError extends Error {}))).toEqual([expect.stringContaining('name of a global')]);
     expect(of(named(class RecordFailure extends Error {}))).toEqual([expect.stringContaining('not <What>Error')]);
     expect(of(class UnnamedError extends Error {})).toEqual(['new UnnamedError(...).name is "Error", not "UnnamedError"']);
