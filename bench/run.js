@@ -1,18 +1,22 @@
 // lambdaware against the stacks users would pick instead, in one interleaved run.
 //
-//   npm run bench                 full run (< 8 min on 2 cores); writes bench/results/latest.json
+//   npm run bench                 full run (< 10 min on 2 cores); writes bench/results/latest.json, latest.md and the
+//                                 README's latest-run section
 //   npm run bench -- --quick      smoke run (< 1 min): every step, few repetitions; writes nothing unless --json
 //   options: --json=<file> (write the results there too), --stacks=raw,lambdaware (a subset; raw is always kept)
 //
-// Stacks (bench/stacks/*.js, each exporting createHandler()): raw, middy-official, powertools-first, lambdaware.
+// Stacks (bench/stacks/*.js, each exporting createHandler()): raw, middy-official, powertools-first, lambdaware,
+// lambdaware-app-sentry, lambdaware-no-sentry (the same work with no Sentry at all: the error path's floor).
 // Workload (bench/lib/workload.js): an SQS batch of 10 JSON bodies, result = messages joined with ':', one JSON info
 // line with the request id per success, one secret JSON fetched through the AWS SDK v3 from a local Secrets Manager
 // endpoint and cached, and on error one error line plus the event delivered to a local Sentry ingest before the
 // invocation ends. Each stack is verified to do all of that before it is measured, and left out if it does not.
 //
-// Steps: bundles (esbuild, minified, @aws-sdk external / all bundled) -> warm workers (one process per stack,
-// verified, then rounds alternating stacks: success batches, error batches) -> cold starts (fresh processes,
-// rounds alternating stacks and modes: node_modules, bundle with @aws-sdk external, bundle with all bundled).
+// Steps: bundles (esbuild, minified, @aws-sdk external / all bundled) and the sizes of the parts (lib/sizes.js) ->
+// warm workers (one process per stack, verified, then rounds alternating stacks: success batches, error batches; RSS
+// at the end) -> cold starts (fresh processes, rounds alternating stacks and modes: node_modules, bundle with
+// @aws-sdk external, bundle with all bundled) -> soak (raw and lambdaware, --expose-gc: heap after GC every 10,000
+// of 100,000 invocations) -> the table and the targets (lib/targets.js).
 import { fork, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, statSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,9 +24,12 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { startSecretsManager, startSentryIngest } from '../packages/testkit/dist/index.js';
-import { EXPECTED, FAIL_INDEX, STACKS, contextFor, errorEvent, requestId, stackEnv, successEvent } from './lib/workload.js';
+import { concernTable, measureSizes } from './lib/sizes.js';
+import { evaluateTargets } from './lib/targets.js';
+import { EXPECTED, FAIL_INDEX, STACKS, contextFor, errorEvent, reportsToSentry, requestId, stackEnv, successEvent } from './lib/workload.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = join(HERE, '..');
 const BUILD = join(HERE, '.build', `run-${process.pid}`); // per run: a quick run and a full run may overlap
 const CHILD = join(HERE, 'lib', 'child.js');
 
@@ -46,8 +53,9 @@ for (const s of wanted) {
 const stacks = STACKS.filter((s) => s === 'raw' || wanted.includes(s));
 
 const P = QUICK
-  ? { rounds: 2, successPerRound: 400, errorPerRound: 40, warmupSuccess: 200, warmupError: 20, cold: 2 }
-  : { rounds: 12, successPerRound: 2000, errorPerRound: 250, warmupSuccess: 1000, warmupError: 50, cold: 15 };
+  ? { rounds: 2, successPerRound: 400, errorPerRound: 40, warmupSuccess: 200, warmupError: 20, cold: 2, soak: 4000, soakEvery: 400, soakErrorEvery: 100 }
+  : { rounds: 12, successPerRound: 2000, errorPerRound: 250, warmupSuccess: 1000, warmupError: 50, cold: 15, soak: 100_000, soakEvery: 10_000, soakErrorEvery: 100 };
+const SOAK_STACKS = ['raw', 'lambdaware'];
 
 const MODES = [
   { key: 'node_modules', label: 'node_modules' },
@@ -95,8 +103,10 @@ const results = {
   stacks,
   excluded: {},
   bundles: {},
+  sizes: {},
   warm: {},
   cold: {},
+  soak: {},
 };
 
 const cleanup = async () => {
@@ -142,10 +152,13 @@ for (const stack of stacks) {
   }
 }
 
+log(`[${elapsed()}] sizes: the preset (sources auto-detected / named), records({ source: 'sqs' }) alone, each concern alone`);
+results.sizes = await measureSizes({ root: ROOT, buildDir: BUILD });
+
 // ---- 2. warm workers, verified --------------------------------------------------------------------------------------
-const startWorker = (stack) =>
+const startWorker = (stack, execArgv = []) =>
   new Promise((resolve, reject) => {
-    const child = fork(CHILD, ['warm', entryOf(stack, 'node_modules')], { env: envOf(stack), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(CHILD, ['warm', entryOf(stack, 'node_modules')], { env: envOf(stack), execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     const pending = new Map();
     let seq = 0;
     child.on('message', (msg) => {
@@ -212,7 +225,10 @@ const verify = async (worker, tag) => {
   // Delivered before the invocation ended: the ingest (this process) answered the SDK's request before the worker
   // reported back, so the event is already here; no waiting.
   const delivered = ingest.events.filter((e) => JSON.stringify(e).includes(ids.err));
-  if (delivered.length !== 1) problems.push(`sentry: ${delivered.length} events for the failed invocation reached the ingest before it ended (expected 1)`);
+  const expected = reportsToSentry(stack) ? 1 : 0;
+  if (delivered.length !== expected) {
+    problems.push(`sentry: ${delivered.length} events for the failed invocation reached the ingest before it ended (expected ${expected})`);
+  }
   const fetches = fetchesOf(`bench/${stack}`);
   if (fetches !== 1) problems.push(`secret: fetched ${fetches} times for 3 invocations (expected 1: cached)`);
   return problems;
@@ -231,7 +247,7 @@ for (const [i, stack] of stacks.entries()) {
       log(`  ${stack}: LEFT OUT, it did not do the workload:\n    - ${problems.join('\n    - ')}`);
       continue;
     }
-    log(`  ${stack}: verified (result, 1 info line / 1 error line with the request id, 1 secret fetch, Sentry event delivered)`);
+    log(`  ${stack}: verified (result, 1 info line / 1 error line with the request id, 1 secret fetch, ${reportsToSentry(stack) ? 'Sentry event delivered' : 'no Sentry'})`);
     workers.push(worker);
   } catch (e) {
     worker?.stop();
@@ -272,7 +288,8 @@ for (let r = 0; r < P.rounds; r++) {
       const delivered = ingest.events.length - before;
       if (res.wrong > 0) problemsDuringWarm.push(`${w.stack} ${kind}: ${res.wrong} of ${n} invocations gave the wrong outcome`);
       if (res.lines !== n) problemsDuringWarm.push(`${w.stack} ${kind}: ${res.lines} lines for ${n} invocations (expected ${n})`);
-      if (kind === 'error' && delivered !== n) problemsDuringWarm.push(`${w.stack} error: ${delivered} Sentry events delivered for ${n} failures`);
+      const expected = kind === 'error' && reportsToSentry(w.stack) ? n : 0;
+      if (delivered !== expected) problemsDuringWarm.push(`${w.stack} ${kind}: ${delivered} Sentry events delivered for ${n} invocations (expected ${expected})`);
       if (fetchesOf(`bench/${w.stack}`) !== fetchesBefore) problemsDuringWarm.push(`${w.stack} ${kind}: fetched the secret again while warm`);
       warm[kind][w.stack].push(res);
     }
@@ -281,9 +298,12 @@ for (let r = 0; r < P.rounds; r++) {
     ingest.events.length = 0;
   }
 }
+// RSS at the end of the warm run: what the process holds after every round (no GC forced).
+const rssAtEnd = {};
+for (const w of workers) rssAtEnd[w.stack] = (await w.call({ cmd: 'memory' })).rssMB;
 for (const w of workers) w.stop();
 for (const s of measured) {
-  results.warm[s] = {};
+  results.warm[s] = { rssAtEndMB: rssAtEnd[s] };
   for (const kind of ['success', 'error']) {
     const rs = warm[kind][s];
     results.warm[s][kind] = {
@@ -321,8 +341,9 @@ const coldOnce = (stack, mode) =>
 for (const s of measured) results.cold[s] = {};
 const coldRuns = {};
 for (const s of measured) for (const m of MODES) coldRuns[`${s}|${m.key}`] = [];
-// One process of each stack first, not counted (the file system cache), then P.cold counted rounds.
-for (let r = -1; r < P.cold; r++) {
+// One process of each stack first, not counted (the file system cache), then P.cold counted rounds (--quick: no
+// uncounted round; its numbers are not read).
+for (let r = QUICK ? 0 : -1; r < P.cold; r++) {
   log(`[${elapsed()}] cold round ${r < 0 ? 'warm-up (not counted)' : `${r + 1}/${P.cold}`}`);
   for (const m of rotate(MODES, Math.max(0, r))) {
     for (const s of rotate(measured, Math.max(0, r))) {
@@ -349,9 +370,35 @@ for (const s of measured) {
     };
   }
 }
+// ---- 5. soak: heap after GC over many invocations ----------------------------------------------------------------
+for (const stack of SOAK_STACKS.filter((s) => measured.includes(s))) {
+  log(`[${elapsed()}] soak ${stack}: ${P.soak} invocations (1 in ${P.soakErrorEvery} failing), heap after GC every ${P.soakEvery}`);
+  const w = await startWorker(stack, ['--expose-gc']);
+  const res = await w.call({ cmd: 'soak', n: P.soak, every: P.soakEvery, errorEvery: P.soakErrorEvery, tag: tag++ });
+  w.stop();
+  ingest.envelopes.length = 0;
+  ingest.events.length = 0;
+  if (res.wrong > 0) problemsDuringWarm.push(`${stack} soak: ${res.wrong} of ${P.soak} invocations gave the wrong outcome`);
+  const first = res.samples[0];
+  const last = res.samples.at(-1);
+  // least-squares slope of heapUsed over invocations, in bytes per invocation
+  const xs = res.samples.map((x) => x.invocations);
+  const ys = res.samples.map((x) => x.heapUsedMB * 2 ** 20);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const slope = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  results.soak[stack] = {
+    invocations: P.soak,
+    samples: res.samples.map((x) => ({ invocations: x.invocations, heapUsedMB: +x.heapUsedMB.toFixed(3) })),
+    firstMB: first.heapUsedMB,
+    lastMB: last.heapUsedMB,
+    growthMB: last.heapUsedMB - first.heapUsedMB,
+    slopeBytesPerInvocation: slope,
+  };
+}
 await cleanup();
 
-// ---- 5. the table -----------------------------------------------------------------------------------------------------
+// ---- 6. the table -----------------------------------------------------------------------------------------------------
 const ROWS = [];
 for (const m of MODES) {
   const g = `cold start, ${m.label}`;
@@ -371,6 +418,9 @@ for (const [kind, n] of [
   ROWS.push({ group: g, label: 'p99', get: (s) => results.warm[s][kind].p99Us });
   ROWS.push({ group: g, label: 'CPU', get: (s) => results.warm[s][kind].cpuUs });
 }
+ROWS.push({ group: 'memory (MB)', label: 'RSS, end of the warm run', get: (s) => (results.warm[s].rssAtEndMB === undefined ? undefined : { median: results.warm[s].rssAtEndMB }) });
+ROWS.push({ group: `soak, heap after GC (MB; ${P.soak} invocations, 1 in ${P.soakErrorEvery} failing)`, label: `after the first ${P.soakEvery}`, get: (s) => results.soak[s] && { median: results.soak[s].firstMB } });
+ROWS.push({ group: `soak, heap after GC (MB; ${P.soak} invocations, 1 in ${P.soakErrorEvery} failing)`, label: 'at the end', get: (s) => results.soak[s] && { median: results.soak[s].lastMB } });
 ROWS.push({ group: 'bundle (esbuild --minify, KB)', label: '@aws-sdk external', get: (s) => ({ median: results.bundles[s]['sdk-external'].kb }) });
 ROWS.push({ group: 'bundle (esbuild --minify, KB)', label: 'all bundled', get: (s) => ({ median: results.bundles[s]['all-bundled'].kb }) });
 
@@ -409,32 +459,23 @@ for (const row of ROWS) {
   log(`  ${''.padEnd(28)}${cells.map((c) => c.ratios.padEnd(W)).join('')}`);
 }
 
-// ---- 6. targets for lambdaware ---------------------------------------------------------------------------------------
-const targets = [];
-const target = (name, value, limit, unit, pass) => targets.push({ name, value, limit, unit, pass: value !== undefined && limit !== undefined && pass });
-if (measured.includes('lambdaware')) {
-  const m = (s, get) => (measured.includes(s) ? get(s) : undefined);
-  const ws = (s) => m(s, (x) => results.warm[x].success.meanUs.median);
-  const we = (s) => m(s, (x) => results.warm[x].error.meanUs.median);
-  const cw = (s, mode) => m(s, (x) => results.cold[x][mode].wallMs?.median);
-  const rss = (s, mode) => m(s, (x) => results.cold[x][mode].maxRssMB?.median);
-  const lw = 'lambdaware';
-  target('warm success mean <= raw + 10 µs', ws(lw), ws('raw') + 10, 'µs', ws(lw) <= ws('raw') + 10);
-  if (baseline) target('warm error mean <= 0.3 x middy-official', we(lw), 0.3 * we(baseline), 'µs', we(lw) <= 0.3 * we(baseline));
-  for (const mode of ['sdk-external', 'all-bundled']) {
-    target(`cold start bundled (${mode}) total wall <= 1.3 x raw`, cw(lw, mode), 1.3 * cw('raw', mode), 'ms', cw(lw, mode) <= 1.3 * cw('raw', mode));
-  }
-  if (baseline) {
-    target('cold start node_modules total wall <= 0.4 x middy-official', cw(lw, 'node_modules'), 0.4 * cw(baseline, 'node_modules'), 'ms', cw(lw, 'node_modules') <= 0.4 * cw(baseline, 'node_modules'));
-  }
-  const kb = results.bundles[lw]['sdk-external'].kb;
-  target('bundle (@aws-sdk external) <= 120 KB', kb, 120, 'KB', kb <= 120);
-  for (const mode of ['node_modules', 'sdk-external']) {
-    target(`max RSS (${mode}) <= 1.2 x raw`, rss(lw, mode), 1.2 * rss('raw', mode), 'MB', rss(lw, mode) <= 1.2 * rss('raw', mode));
-  }
-  log('');
-  log('targets for lambdaware (same run)');
-  for (const t of targets) log(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.name.padEnd(62)} ${fmt(t.value)} ${t.unit} (limit ${fmt(t.limit)})`);
+// ---- 7. targets for lambdaware ---------------------------------------------------------------------------------------
+const targets = evaluateTargets(results, measured);
+const { presetAuto, presetNamed, recordsSqs, concerns } = results.sizes;
+const sizeOf = (x) => (x?.kb === undefined ? `n/a (${x?.error ?? 'not measured'})` : `${x.kb} KB`);
+log('');
+log('sizes (esbuild --minify, @aws-sdk external)');
+log(`  preset, every source auto-detected   ${sizeOf(presetAuto)}`);
+log(`  preset, source named                 ${sizeOf(presetNamed)}`);
+log(`  records({ source: 'sqs' }) alone     ${sizeOf(recordsSqs)} (${recordsSqs?.entry})`);
+for (const c of concerns) {
+  log(`  ${c.package.padEnd(36)} ${c.kb === undefined ? `n/a (${c.error})` : `${c.kb} KB: own ${c.ownKb}, shared ${c.sharedKb}, other lambdaware ${c.otherLambdawareKb}, third-party ${c.thirdPartyKb}`}`);
+}
+log('');
+log('targets for lambdaware (same run)');
+for (const t of targets) {
+  const value = t.status === 'n/a' ? '' : ` ${fmt(t.value)} ${t.unit} (limit ${fmt(t.limit)} ${t.unit})`;
+  log(`  ${t.status.padEnd(4)}  ${t.name}${value}${t.note ? `; ${t.note}` : ''}`);
 }
 results.targets = targets;
 
@@ -451,9 +492,14 @@ for (const row of ROWS) {
   md.push(`| ${row.label} | ${measured.map((s) => { const c = cellOf(row, s); return `${c.value}<br>${c.ratios.replace(' raw', '×r').replace(' middy', '×m').replace(/x/g, '')}`; }).join(' | ')} |`);
 }
 md.push('');
-md.push('| target for lambdaware | value | limit | |');
-md.push('|---|---:|---:|---|');
-for (const t of targets) md.push(`| ${t.name} | ${fmt(t.value)} ${t.unit} | ${fmt(t.limit)} ${t.unit} | ${t.pass ? 'PASS' : '**MISS**'} |`);
+md.push('| target for lambdaware | value | limit | | note |');
+md.push('|---|---:|---:|---|---|');
+for (const t of targets) {
+  const cell = (x) => (x === undefined ? 'n/a' : `${fmt(x)} ${t.unit}`);
+  md.push(`| ${t.name} | ${cell(t.value)} | ${cell(t.limit)} | ${t.status === 'MISS' ? '**MISS**' : t.status} | ${t.note ?? ''} |`);
+}
+md.push('');
+md.push(concernTable(concerns));
 results.markdown = md.join('\n');
 
 const bundleTop = (s) =>

@@ -2,7 +2,8 @@
 // start measures is the stack.
 //
 //   node child.js cold <entry>   one cold start: import, createHandler(), first invocation; prints one result line
-//   node child.js warm <entry>   a long-lived worker driven over IPC by run.js (verify, then warm rounds)
+//   node child.js warm <entry>   a long-lived worker driven over IPC by run.js (verify, then warm rounds, then its
+//                                memory; forked with --expose-gc, the soak: heap after GC sampled over many invocations)
 //
 // The stack's stdout and stderr go to a null sink that counts lines (in `verify` they are captured and checked).
 import { readFileSync, writeSync } from 'node:fs';
@@ -137,6 +138,40 @@ const warm = async ({ kind, n, tag }) => {
   };
 };
 
+/**
+ * The soak: n invocations (every `errorEvery`-th one failing), and every `every` invocations the heap after a full
+ * GC (`gc()` twice: the second collects what the first's finalizers released). Needs --expose-gc.
+ */
+const soak = async ({ n, every, errorEvery, tag }) => {
+  if (typeof globalThis.gc !== 'function') throw new Error('soak: the worker was not started with --expose-gc');
+  const samples = [];
+  let wrong = 0;
+  for (let from = 0; from < n; from += CHUNK) {
+    const to = Math.min(n, from + CHUNK);
+    const batch = [];
+    for (let i = from; i < to; i++) {
+      const fails = (i + 1) % errorEvery === 0;
+      batch.push({ fails, event: structuredClone(fails ? input.error : input.success), context: contextFor(requestId(tag, i)) });
+    }
+    for (const [k, { fails, event, context }] of batch.entries()) {
+      try {
+        const r = await handler(event, context);
+        if (fails || r !== input.expected) wrong++;
+      } catch {
+        if (!fails) wrong++;
+      }
+      batch[k] = undefined; // the event goes when its invocation ends, as on Lambda
+      const done = from + k + 1;
+      if (done % every === 0) {
+        globalThis.gc();
+        globalThis.gc();
+        samples.push({ invocations: done, heapUsedMB: process.memoryUsage().heapUsed / 2 ** 20 });
+      }
+    }
+  }
+  return { n, wrong, lines, samples };
+};
+
 process.on('message', async (msg) => {
   try {
     if (msg.cmd === 'verify') {
@@ -146,6 +181,11 @@ process.on('message', async (msg) => {
       process.send({ id: msg.id, value: { ok1, ok2, err } });
     } else if (msg.cmd === 'warm') {
       process.send({ id: msg.id, value: await warm(msg) });
+    } else if (msg.cmd === 'memory') {
+      const m = process.memoryUsage();
+      process.send({ id: msg.id, value: { rssMB: m.rss / 2 ** 20, heapUsedMB: m.heapUsed / 2 ** 20 } });
+    } else if (msg.cmd === 'soak') {
+      process.send({ id: msg.id, value: await soak(msg) });
     } else if (msg.cmd === 'exit') {
       process.exit(0);
     }
