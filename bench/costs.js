@@ -28,7 +28,9 @@ const cached = JSON.parse((await new SecretsManagerClient({}).send(new GetSecret
 const handWork = async (event, context) => {
   const messages = event.Records.map((r) => JSON.parse(r.body).message);
   if (typeof cached.apiKey !== 'string') throw new Error('no secret');
-  process.stdout.write(`${JSON.stringify({ level: 'INFO', message: 'processed', timestamp: new Date().toISOString(), function_request_id: context.awsRequestId, count: messages.length })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 'INFO', message: 'processed', timestamp: new Date().toISOString(), function_request_id: context.awsRequestId, count: messages.length })}\n`,
+  );
   return messages.join(':');
 };
 const loggerWork = async (event) => {
@@ -56,18 +58,40 @@ const steps = [
   ['+ logContext(), logger.info line', middy(loggerWork).use(logContext())],
   ['+ errorLog()', middy(loggerWork).use(logContext()).use(errorLog())],
   ['+ sentry() (DSN set)', middy(loggerWork).use(logContext()).use(errorLog()).use(sentry())],
-  ['+ secrets()', middy(secretsWork).use(logContext()).use(errorLog()).use(sentry()).use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } }))],
+  [
+    '+ secrets()',
+    middy(secretsWork)
+      .use(logContext())
+      .use(errorLog())
+      .use(sentry())
+      .use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } })),
+  ],
   [
     '+ records() (= the lambdaware stack)',
-    middy(fullWork).use(logContext()).use(errorLog()).use(sentry()).use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } })).use(records()),
+    middy(fullWork)
+      .use(logContext())
+      .use(errorLog())
+      .use(sentry())
+      .use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } }))
+      .use(records()),
   ],
   [
     'the same, middy timeoutEarlyInMillis: 0',
-    middy(fullWork, { timeoutEarlyInMillis: 0 }).use(logContext()).use(errorLog()).use(sentry()).use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } })).use(records()),
+    middy(fullWork, { timeoutEarlyInMillis: 0 })
+      .use(logContext())
+      .use(errorLog())
+      .use(sentry())
+      .use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } }))
+      .use(records()),
   ],
   [
     'the same, records({ source: "sqs" })',
-    middy(fullWork, { timeoutEarlyInMillis: 0 }).use(logContext()).use(errorLog()).use(sentry()).use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } })).use(records({ source: 'sqs' })),
+    middy(fullWork, { timeoutEarlyInMillis: 0 })
+      .use(logContext())
+      .use(errorLog())
+      .use(sentry())
+      .use(secrets({ fetch: { benchSecret: { env: 'SECRET_ID' } } }))
+      .use(records({ source: 'sqs' })),
   ],
   ['middy(handler), timeoutEarlyInMillis: 0 (vs middy(handler))', middy(handWork, { timeoutEarlyInMillis: 0 })],
 ];

@@ -54,7 +54,17 @@ const stacks = STACKS.filter((s) => s === 'raw' || wanted.includes(s));
 
 const P = QUICK
   ? { rounds: 2, successPerRound: 400, errorPerRound: 40, warmupSuccess: 200, warmupError: 20, cold: 2, soak: 4000, soakEvery: 400, soakErrorEvery: 100 }
-  : { rounds: 12, successPerRound: 2000, errorPerRound: 250, warmupSuccess: 1000, warmupError: 50, cold: 15, soak: 100_000, soakEvery: 10_000, soakErrorEvery: 100 };
+  : {
+      rounds: 12,
+      successPerRound: 2000,
+      errorPerRound: 250,
+      warmupSuccess: 1000,
+      warmupError: 50,
+      cold: 15,
+      soak: 100_000,
+      soakEvery: 10_000,
+      soakErrorEvery: 100,
+    };
 const SOAK_STACKS = ['raw', 'lambdaware'];
 
 const MODES = [
@@ -82,9 +92,7 @@ const ingest = await startSentryIngest({ keepAlive: true });
 const SECRET_VALUE = { apiKey: `sk-bench-${Math.random().toString(36).slice(2)}`, region: 'us-east-1' };
 for (const s of stacks) secretsManager.setSecret(`bench/${s}`, SECRET_VALUE);
 const fetchesOf = (secretId) =>
-  secretsManager.calls.filter(
-    (c) => c.body.SecretId === secretId || (Array.isArray(c.body.SecretIdList) && c.body.SecretIdList.includes(secretId)),
-  ).length;
+  secretsManager.calls.filter((c) => c.body.SecretId === secretId || (Array.isArray(c.body.SecretIdList) && c.body.SecretIdList.includes(secretId))).length;
 
 mkdirSync(BUILD, { recursive: true });
 const inputFile = join(BUILD, 'input.json');
@@ -114,7 +122,9 @@ const cleanup = async () => {
 };
 
 // ---- 1. bundles -----------------------------------------------------------------------------------------------------
-log(`lambdaware bench${QUICK ? ' --quick' : ''}: ${process.version}, ${results.machine.nproc} x ${results.machine.cpu}, load average ${results.machine.loadavgAtStart.join(' ')}`);
+log(
+  `lambdaware bench${QUICK ? ' --quick' : ''}: ${process.version}, ${results.machine.nproc} x ${results.machine.cpu}, load average ${results.machine.loadavgAtStart.join(' ')}`,
+);
 log(`[${elapsed()}] bundling (esbuild, minified, node22 ESM)`);
 const entryOf = (stack, mode) => (mode === 'node_modules' ? join(HERE, 'stacks', `${stack}.js`) : join(BUILD, `${stack}.${mode}.mjs`));
 for (const stack of stacks) {
@@ -206,7 +216,8 @@ const verify = async (worker, tag) => {
         problems.push(`${what}: a line is not JSON: ${l.slice(0, 120)}`);
       }
     }
-    for (const [i, l] of parsed.entries()) if (!JSON.stringify(l).includes(id)) problems.push(`${what}: line ${i} has no request id: ${JSON.stringify(l).slice(0, 160)}`);
+    for (const [i, l] of parsed.entries())
+      if (!JSON.stringify(l).includes(id)) problems.push(`${what}: line ${i} has no request id: ${JSON.stringify(l).slice(0, 160)}`);
     const atLevel = parsed.filter((l) => levelOf(l) === level);
     if (atLevel.length !== 1) problems.push(`${what}: ${atLevel.length} ${level} lines (expected 1) in ${parsed.length} lines`);
     if (parsed.length !== 1) problems.push(`${what}: ${parsed.length} lines written (expected exactly 1)`);
@@ -247,7 +258,9 @@ for (const [i, stack] of stacks.entries()) {
       log(`  ${stack}: LEFT OUT, it did not do the workload:\n    - ${problems.join('\n    - ')}`);
       continue;
     }
-    log(`  ${stack}: verified (result, 1 info line / 1 error line with the request id, 1 secret fetch, ${reportsToSentry(stack) ? 'Sentry event delivered' : 'no Sentry'})`);
+    log(
+      `  ${stack}: verified (result, 1 info line / 1 error line with the request id, 1 secret fetch, ${reportsToSentry(stack) ? 'Sentry event delivered' : 'no Sentry'})`,
+    );
     workers.push(worker);
   } catch (e) {
     worker?.stop();
@@ -289,7 +302,8 @@ for (let r = 0; r < P.rounds; r++) {
       if (res.wrong > 0) problemsDuringWarm.push(`${w.stack} ${kind}: ${res.wrong} of ${n} invocations gave the wrong outcome`);
       if (res.lines !== n) problemsDuringWarm.push(`${w.stack} ${kind}: ${res.lines} lines for ${n} invocations (expected ${n})`);
       const expected = kind === 'error' && reportsToSentry(w.stack) ? n : 0;
-      if (delivered !== expected) problemsDuringWarm.push(`${w.stack} ${kind}: ${delivered} Sentry events delivered for ${n} invocations (expected ${expected})`);
+      if (delivered !== expected)
+        problemsDuringWarm.push(`${w.stack} ${kind}: ${delivered} Sentry events delivered for ${n} invocations (expected ${expected})`);
       if (fetchesOf(`bench/${w.stack}`) !== fetchesBefore) problemsDuringWarm.push(`${w.stack} ${kind}: fetched the secret again while warm`);
       warm[kind][w.stack].push(res);
     }
@@ -418,9 +432,21 @@ for (const [kind, n] of [
   ROWS.push({ group: g, label: 'p99', get: (s) => results.warm[s][kind].p99Us });
   ROWS.push({ group: g, label: 'CPU', get: (s) => results.warm[s][kind].cpuUs });
 }
-ROWS.push({ group: 'memory (MB)', label: 'RSS, end of the warm run', get: (s) => (results.warm[s].rssAtEndMB === undefined ? undefined : { median: results.warm[s].rssAtEndMB }) });
-ROWS.push({ group: `soak, heap after GC (MB; ${P.soak} invocations, 1 in ${P.soakErrorEvery} failing)`, label: `after the first ${P.soakEvery}`, get: (s) => results.soak[s] && { median: results.soak[s].firstMB } });
-ROWS.push({ group: `soak, heap after GC (MB; ${P.soak} invocations, 1 in ${P.soakErrorEvery} failing)`, label: 'at the end', get: (s) => results.soak[s] && { median: results.soak[s].lastMB } });
+ROWS.push({
+  group: 'memory (MB)',
+  label: 'RSS, end of the warm run',
+  get: (s) => (results.warm[s].rssAtEndMB === undefined ? undefined : { median: results.warm[s].rssAtEndMB }),
+});
+ROWS.push({
+  group: `soak, heap after GC (MB; ${P.soak} invocations, 1 in ${P.soakErrorEvery} failing)`,
+  label: `after the first ${P.soakEvery}`,
+  get: (s) => results.soak[s] && { median: results.soak[s].firstMB },
+});
+ROWS.push({
+  group: `soak, heap after GC (MB; ${P.soak} invocations, 1 in ${P.soakErrorEvery} failing)`,
+  label: 'at the end',
+  get: (s) => results.soak[s] && { median: results.soak[s].lastMB },
+});
 ROWS.push({ group: 'bundle (esbuild --minify, KB)', label: '@aws-sdk external', get: (s) => ({ median: results.bundles[s]['sdk-external'].kb }) });
 ROWS.push({ group: 'bundle (esbuild --minify, KB)', label: 'all bundled', get: (s) => ({ median: results.bundles[s]['all-bundled'].kb }) });
 
@@ -469,7 +495,9 @@ log(`  preset, every source auto-detected   ${sizeOf(presetAuto)}`);
 log(`  preset, source named                 ${sizeOf(presetNamed)}`);
 log(`  records({ source: 'sqs' }) alone     ${sizeOf(recordsSqs)} (${recordsSqs?.entry})`);
 for (const c of concerns) {
-  log(`  ${c.package.padEnd(36)} ${c.kb === undefined ? `n/a (${c.error})` : `${c.kb} KB: own ${c.ownKb}, shared ${c.sharedKb}, other lambdaware ${c.otherLambdawareKb}, third-party ${c.thirdPartyKb}`}`);
+  log(
+    `  ${c.package.padEnd(36)} ${c.kb === undefined ? `n/a (${c.error})` : `${c.kb} KB: own ${c.ownKb}, shared ${c.sharedKb}, other lambdaware ${c.otherLambdawareKb}, third-party ${c.thirdPartyKb}`}`,
+  );
 }
 log('');
 log('targets for lambdaware (same run)');
@@ -489,7 +517,14 @@ for (const row of ROWS) {
     group = row.group;
     md.push(`| **${group}** |${measured.map(() => ' ').join('|')}|`);
   }
-  md.push(`| ${row.label} | ${measured.map((s) => { const c = cellOf(row, s); return `${c.value}<br>${c.ratios.replace(' raw', '×r').replace(' middy', '×m').replace(/x/g, '')}`; }).join(' | ')} |`);
+  md.push(
+    `| ${row.label} | ${measured
+      .map((s) => {
+        const c = cellOf(row, s);
+        return `${c.value}<br>${c.ratios.replace(' raw', '×r').replace(' middy', '×m').replace(/x/g, '')}`;
+      })
+      .join(' | ')} |`,
+  );
 }
 md.push('');
 md.push('| target for lambdaware | value | limit | | note |');

@@ -77,7 +77,10 @@ export const measureSizes = async ({ root, buildDir }) => {
 
   const presetHasSqs = exportsOf(root, 'preset').includes('./sqs');
   const presetNamed = presetHasSqs
-    ? { ...(await tryBundle({ root, buildDir, name: 'preset-sqs', code: stack.replace("from '@lambdaware/preset'", "from '@lambdaware/preset/sqs'") })), entry: '@lambdaware/preset/sqs' }
+    ? {
+        ...(await tryBundle({ root, buildDir, name: 'preset-sqs', code: stack.replace("from '@lambdaware/preset'", "from '@lambdaware/preset/sqs'") })),
+        entry: '@lambdaware/preset/sqs',
+      }
     : { kb: undefined, entry: undefined, error: 'n/a: packages/preset exports no ./sqs' };
 
   const recordsEntry = exportsOf(root, 'records').includes('./sqs') ? '@lambdaware/records/sqs' : '@lambdaware/records';
@@ -129,16 +132,26 @@ export const measureSizes = async ({ root, buildDir }) => {
       largestThirdParty: largest,
     });
   }
-  return { presetAuto: { ...presetAuto, byPackage: undefined }, presetNamed: { ...presetNamed, byPackage: undefined }, recordsSqs: { ...recordsSqs, byPackage: undefined }, concerns };
+  return {
+    presetAuto: { ...presetAuto, byPackage: undefined },
+    presetNamed: { ...presetNamed, byPackage: undefined },
+    recordsSqs: { ...recordsSqs, byPackage: undefined },
+    concerns,
+  };
 };
 
 /** The concern table in Markdown. */
 export const concernTable = (concerns) => {
-  const md = ['| package entry alone (KB, minified, @aws-sdk external) | total | its own code | @lambdaware/shared | other @lambdaware | third-party (largest) |'];
+  const md = [
+    '| package entry alone (KB, minified, @aws-sdk external) | total | its own code | @lambdaware/shared | other @lambdaware | third-party (largest) |',
+  ];
   md.push('|---|---:|---:|---:|---:|---|');
   for (const c of concerns) {
     if (c.kb === undefined) md.push(`| \`${c.package}\` | n/a (${c.error}) | | | | |`);
-    else md.push(`| \`${c.package}\` | ${c.kb} | ${c.ownKb} | ${c.sharedKb} | ${c.otherLambdawareKb} | ${c.thirdPartyKb} (${c.largestThirdParty.join(', ') || '-'}) |`);
+    else
+      md.push(
+        `| \`${c.package}\` | ${c.kb} | ${c.ownKb} | ${c.sharedKb} | ${c.otherLambdawareKb} | ${c.thirdPartyKb} (${c.largestThirdParty.join(', ') || '-'}) |`,
+      );
   }
   return md.join('\n');
 };

@@ -28,7 +28,13 @@ export const evaluateTargets = (results, measured) => {
   };
 
   target('warm success mean <= raw + 10 µs', warmMean(lw, 'success'), plus(10, warmMean('raw', 'success')), 'µs', missing(lw, 'raw'));
-  target('warm error mean <= 0.5 x middy-official', warmMean(lw, 'error'), times(0.5, warmMean('middy-official', 'error')), 'µs', missing(lw, 'middy-official'));
+  target(
+    'warm error mean <= 0.5 x middy-official',
+    warmMean(lw, 'error'),
+    times(0.5, warmMean('middy-official', 'error')),
+    'µs',
+    missing(lw, 'middy-official'),
+  );
   target(
     'warm error mean <= lambdaware-no-sentry + 600 µs',
     warmMean(lw, 'error'),
@@ -42,11 +48,23 @@ export const evaluateTargets = (results, measured) => {
   ]) {
     target(`cold start total wall (${label}) <= 1.2 x raw`, coldWall(lw, mode), times(1.2, coldWall('raw', mode)), 'ms', missing(lw, 'raw'));
   }
-  target('cold start total wall (node_modules) <= 1.3 x raw', coldWall(lw, 'node_modules'), times(1.3, coldWall('raw', 'node_modules')), 'ms', missing(lw, 'raw'));
+  target(
+    'cold start total wall (node_modules) <= 1.3 x raw',
+    coldWall(lw, 'node_modules'),
+    times(1.3, coldWall('raw', 'node_modules')),
+    'ms',
+    missing(lw, 'raw'),
+  );
 
   const { presetAuto, presetNamed, recordsSqs } = results.sizes;
   target('preset bundle (@aws-sdk external), every source auto-detected <= 120 KB', presetAuto?.kb, 120, 'KB', presetAuto?.error);
-  target(`preset bundle (@aws-sdk external), source named (${presetNamed?.entry ?? '@lambdaware/preset/sqs'}) <= 90 KB`, presetNamed?.kb, 90, 'KB', presetNamed?.error);
+  target(
+    `preset bundle (@aws-sdk external), source named (${presetNamed?.entry ?? '@lambdaware/preset/sqs'}) <= 90 KB`,
+    presetNamed?.kb,
+    90,
+    'KB',
+    presetNamed?.error,
+  );
   target(`records({ source: 'sqs' }) alone, from ${recordsSqs?.entry ?? '@lambdaware/records/sqs'} <= 20 KB`, recordsSqs?.kb, 20, 'KB', recordsSqs?.error);
 
   target('RSS at the end of the warm run <= 1.15 x raw', rssAtEnd(lw), times(1.15, rssAtEnd('raw')), 'MB', missing(lw, 'raw'));

@@ -82,7 +82,16 @@ describe('npm run bench -- --quick', () => {
     if (presetNamed.kb === undefined) expect(presetNamed.error).toContain('n/a');
     else expect(presetNamed.kb).toBeGreaterThan(1);
     const concernNames = concerns.map((c: { package: string }) => c.package);
-    expect(concernNames).toEqual(expect.arrayContaining(['@lambdaware/records', '@lambdaware/logger', '@lambdaware/errors', '@lambdaware/sentry', '@lambdaware/secrets', '@lambdaware/shared']));
+    expect(concernNames).toEqual(
+      expect.arrayContaining([
+        '@lambdaware/records',
+        '@lambdaware/logger',
+        '@lambdaware/errors',
+        '@lambdaware/sentry',
+        '@lambdaware/secrets',
+        '@lambdaware/shared',
+      ]),
+    );
     for (const c of concerns) {
       expect(c.kb).toBeGreaterThan(1);
       expect(c.ownKb + c.sharedKb + c.otherLambdawareKb + c.thirdPartyKb).toBeLessThanOrEqual(c.kb + 0.5);
