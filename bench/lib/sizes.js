@@ -81,7 +81,7 @@ export const measureSizes = async ({ root, buildDir }) => {
         ...(await tryBundle({ root, buildDir, name: 'preset-sqs', code: stack.replace("from '@lambdaware/preset'", "from '@lambdaware/preset/sqs'") })),
         entry: '@lambdaware/preset/sqs',
       }
-    : { kb: undefined, entry: undefined, error: 'n/a: packages/preset exports no ./sqs' };
+    : { kb: undefined, entry: undefined, error: 'packages/preset exports no ./sqs' };
 
   const recordsEntry = exportsOf(root, 'records').includes('./sqs') ? '@lambdaware/records/sqs' : '@lambdaware/records';
   const recordsSqs = {
