@@ -1,5 +1,6 @@
-// HTTP request events, as API Gateway (REST API v1 proxy integration, HTTP API payload format 2.0) and Lambda
-// Function URLs send them, with a payload as the body. The CLI's `--event apigw-v1|apigw-v2|url` builds them here.
+// HTTP request events, as API Gateway (REST API v1 proxy integration, HTTP API payload format 2.0), Lambda Function
+// URLs, ALB and VPC Lattice (v1, v2) send them, with a payload as the body; each passes the matching schema of
+// @aws-lambda-powertools/parser (test/http.test.ts). The CLI's `--event apigw-v1|apigw-v2|url` builds them here.
 import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Options of the HTTP event builders. */
@@ -10,11 +11,18 @@ export interface HttpEventOptions {
   path?: string;
   /** Extra request headers (lower-case names are used as given). */
   headers?: Record<string, string>;
+  /** The route's path parameters (API Gateway REST and HTTP API). Default: REST `{ proxy }`, HTTP API none. */
+  pathParameters?: Record<string, string>;
+  /** Send the body base64-encoded (`isBase64Encoded: true`), as the services do for a binary content type. */
+  base64?: boolean;
 }
 
-function body(payload: unknown): string | null {
+/** The body as sent: JSON for an object, a string as it is, base64 with `base64: true`; null without a payload. */
+function body(payload: unknown, base64 = false): string | null {
   if (payload === undefined) return null;
-  return typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const text = typeof payload === 'string' ? payload : payload instanceof Uint8Array ? undefined : JSON.stringify(payload);
+  if (text === undefined) return Buffer.from(payload as Uint8Array).toString(base64 ? 'base64' : 'utf8');
+  return base64 ? Buffer.from(text).toString('base64') : text;
 }
 
 function splitPath(path: string): { rawPath: string; rawQueryString: string; query: Record<string, string[]> } {
@@ -60,7 +68,7 @@ export function apiGatewayV1Event(payload?: unknown, options: HttpEventOptions =
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])),
     queryStringParameters: hasQuery ? Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.at(-1)])) : null,
     multiValueQueryStringParameters: hasQuery ? query : null,
-    pathParameters: { proxy: rawPath.replace(/^\//, '') },
+    pathParameters: options.pathParameters ?? { proxy: rawPath.replace(/^\//, '') },
     stageVariables: null,
     requestContext: {
       accountId: '123456789012',
@@ -80,8 +88,8 @@ export function apiGatewayV1Event(payload?: unknown, options: HttpEventOptions =
       identity: { sourceIp: '127.0.0.1', userAgent: 'lambdaware-invoke', accessKey: null, accountId: null, caller: null, user: null, userArn: null, cognitoIdentityId: null, cognitoIdentityPoolId: null, cognitoAuthenticationType: null, cognitoAuthenticationProvider: null, apiKey: null, apiKeyId: null, clientCert: null },
       authorizer: null,
     },
-    body: body(payload),
-    isBase64Encoded: false,
+    body: body(payload, options.base64),
+    isBase64Encoded: options.base64 === true,
   };
 }
 
@@ -91,10 +99,10 @@ function v2Event(kind: 'apigw-v2' | 'url', payload: unknown, options: HttpEventO
   const now = Date.now();
   const apiId = kind === 'url' ? 'abcdefghijklmnopqrstuvwxyz012345' : 'abcdef1234';
   const domainName = kind === 'url' ? `${apiId}.lambda-url.us-east-1.on.aws` : `${apiId}.execute-api.us-east-1.amazonaws.com`;
-  const text = body(payload);
+  const text = body(payload, options.base64);
   const headers: Record<string, string> = {
     accept: '*/*',
-    'content-length': String(text === null ? 0 : Buffer.byteLength(text)),
+    'content-length': String(text === null ? 0 : options.base64 ? Buffer.from(text, 'base64').length : Buffer.byteLength(text)),
     'content-type': 'application/json',
     host: domainName,
     'user-agent': 'lambdaware-invoke',
@@ -104,6 +112,7 @@ function v2Event(kind: 'apigw-v2' | 'url', payload: unknown, options: HttpEventO
     'x-forwarded-proto': 'https',
     ...options.headers,
   };
+  // A Function URL has one route, `$default` (as AWS documents its payload and Powertools' schema requires).
   const routeKey = kind === 'url' ? '$default' : `${method} ${rawPath}`;
   const event: Record<string, unknown> = {
     version: '2.0',
@@ -114,6 +123,7 @@ function v2Event(kind: 'apigw-v2' | 'url', payload: unknown, options: HttpEventO
     ...(Object.keys(query).length > 0
       ? { queryStringParameters: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.join(',')])) }
       : {}),
+    ...(options.pathParameters === undefined ? {} : { pathParameters: options.pathParameters }),
     requestContext: {
       accountId: kind === 'url' ? 'anonymous' : '123456789012',
       apiId,
@@ -127,10 +137,8 @@ function v2Event(kind: 'apigw-v2' | 'url', payload: unknown, options: HttpEventO
       timeEpoch: now,
     },
     ...(text === null ? {} : { body: text }),
-    isBase64Encoded: false,
+    isBase64Encoded: options.base64 === true,
   };
-  if (kind === 'url') delete event.routeKey;
-  if (kind === 'url') delete (event.requestContext as Record<string, unknown>).routeKey;
   return event;
 }
 
@@ -142,4 +150,115 @@ export function apiGatewayV2Event(payload?: unknown, options: HttpEventOptions =
 /** A Lambda Function URL request event with the payload as its body. */
 export function functionUrlEvent(payload?: unknown, options: HttpEventOptions = {}): Record<string, unknown> {
   return v2Event('url', payload, options);
+}
+
+/** Options of `albEvent()`. */
+export interface AlbEventOptions extends Omit<HttpEventOptions, 'pathParameters'> {
+  /** The target group's multi-value headers mode: `multiValueHeaders` and `multiValueQueryStringParameters` only. */
+  multiValue?: boolean;
+}
+
+/**
+ * An Application Load Balancer request event (Lambda target) with the payload as its body. As ALB sends them: the
+ * query string still URL-encoded, `body` `""` without a payload, lower-case header names.
+ */
+export function albEvent(payload?: unknown, options: AlbEventOptions = {}): Record<string, unknown> {
+  const method = (options.method ?? 'POST').toUpperCase();
+  const path = options.path ?? '/';
+  const at = path.indexOf('?');
+  const rawPath = at === -1 ? path : path.slice(0, at);
+  const query: Record<string, string[]> = {};
+  // ALB does not decode the query string: keys and values are given as the client sent them.
+  if (at !== -1) {
+    for (const pair of path.slice(at + 1).split('&')) {
+      if (pair === '') continue;
+      const eq = pair.indexOf('=');
+      (query[eq === -1 ? pair : pair.slice(0, eq)] ??= []).push(eq === -1 ? '' : pair.slice(eq + 1));
+    }
+  }
+  const headers: Record<string, string> = {
+    accept: '*/*',
+    'content-type': 'application/json',
+    host: 'lambda-alb-123578498.us-east-1.elb.amazonaws.com',
+    'user-agent': 'lambdaware-invoke',
+    'x-amzn-trace-id': traceHeader(Date.now()),
+    'x-forwarded-for': '127.0.0.1',
+    'x-forwarded-port': '443',
+    'x-forwarded-proto': 'https',
+    ...options.headers,
+  };
+  const text = body(payload, options.base64);
+  const event: Record<string, unknown> = {
+    requestContext: { elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/lambda-target/49e9d65c45c6791a' } },
+    httpMethod: method,
+    path: rawPath,
+  };
+  if (options.multiValue === true) {
+    event.multiValueQueryStringParameters = query;
+    event.multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]]));
+  } else {
+    event.queryStringParameters = Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.at(-1)]));
+    event.headers = headers;
+  }
+  event.body = text ?? '';
+  event.isBase64Encoded = options.base64 === true;
+  return event;
+}
+
+/** Options of the VPC Lattice builders. */
+export type VpcLatticeEventOptions = Omit<HttpEventOptions, 'pathParameters'>;
+
+function latticeParts(payload: unknown, options: VpcLatticeEventOptions) {
+  const { rawPath, query } = splitPath(options.path ?? '/');
+  const headers: Record<string, string> = {
+    accept: '*/*',
+    'content-type': 'application/json',
+    host: 'orders-0a40eebed65f8d69c.7d67968.vpc-lattice-svcs.us-east-1.on.aws',
+    'user-agent': 'lambdaware-invoke',
+    'x-forwarded-for': '10.0.0.12',
+    ...options.headers,
+  };
+  return {
+    method: (options.method ?? 'POST').toUpperCase(),
+    rawPath,
+    // One value per key, as Powertools' schemas have it (the last of a repeated key).
+    query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, v.at(-1) as string])),
+    headers,
+    text: body(payload, options.base64),
+  };
+}
+
+/** A VPC Lattice request event, payload version 1 (snake_case keys), with the payload as its body. */
+export function vpcLatticeEvent(payload?: unknown, options: VpcLatticeEventOptions = {}): Record<string, unknown> {
+  const p = latticeParts(payload, options);
+  return {
+    raw_path: p.rawPath,
+    method: p.method,
+    headers: p.headers,
+    query_string_parameters: p.query,
+    body: p.text ?? '',
+    is_base64_encoded: options.base64 === true,
+  };
+}
+
+/** A VPC Lattice request event, payload version 2.0, with the payload as its body. */
+export function vpcLatticeV2Event(payload?: unknown, options: VpcLatticeEventOptions = {}): Record<string, unknown> {
+  const p = latticeParts(payload, options);
+  return {
+    version: '2.0',
+    path: p.rawPath,
+    method: p.method,
+    headers: p.headers,
+    ...(Object.keys(p.query).length > 0 ? { queryStringParameters: p.query } : {}),
+    ...(p.text === null ? {} : { body: p.text }),
+    isBase64Encoded: options.base64 === true,
+    requestContext: {
+      serviceNetworkArn: 'arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-0bf3f2882e9cc805a',
+      serviceArn: 'arn:aws:vpc-lattice:us-east-1:123456789012:service/svc-0a40eebed65f8d69c',
+      targetGroupArn: 'arn:aws:vpc-lattice:us-east-1:123456789012:targetgroup/tg-6d0ecf831eec9f09',
+      identity: { sourceVpcArn: 'arn:aws:ec2:us-east-1:123456789012:vpc/vpc-0b8276c84697e7339', type: 'AWS_IAM', principal: 'arn:aws:iam::123456789012:role/caller' },
+      region: 'us-east-1',
+      timeEpoch: `${Date.now()}000`,
+    },
+  };
 }
