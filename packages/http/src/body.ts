@@ -105,6 +105,6 @@ export const readBody = (raw: string | undefined, base64: boolean, header: strin
   try {
     return { ok: true, body: JSON.parse(text), contentType: given };
   } catch (e) {
-    return { ok: false, refusal: { status: 400, message: `The request body is not valid JSON (${(e as Error).message})` } };
+    return { ok: false, refusal: { status: 400, message: `not valid JSON (${(e as Error).message})` } };
   }
 };
