@@ -14,9 +14,12 @@ export interface RawRequest {
   method: string;
   /** The request path, without the query string. */
   rawPath: string;
-  /** Lower-cased names; repeated headers joined with `, ` (cookies with `; `). */
-  headers: Record<string, string>;
-  query: QueryValues;
+  /** The content-type header, found without reading every header. */
+  contentType: string | undefined;
+  /** Lower-cased names; repeated headers joined with `, ` (cookies with `; `). Read on demand (not every handler does). */
+  readHeaders(): Record<string, string>;
+  /** Read on demand, as the headers. */
+  readQuery(): QueryValues;
   /** Path parameters of the route (API Gateway); `{}` for the others. */
   path: Record<string, string>;
   body: string | undefined;
@@ -120,6 +123,22 @@ const headersOf = (single: unknown, multi: unknown): Record<string, string> => {
   return out;
 };
 
+/** The content-type header of a header map (single- or multi-value), any case; repeated values joined. */
+const findHeader = (map: unknown): string | undefined => {
+  if (!isObject(map)) return undefined;
+  let v = map['content-type'];
+  if (v === undefined) {
+    for (const key of Object.keys(map)) {
+      if (key.length === 12 && key.toLowerCase() === 'content-type') {
+        v = map[key];
+        break;
+      }
+    }
+  }
+  if (typeof v === 'string') return v;
+  return Array.isArray(v) && v.length > 0 ? v.map(String).join(', ') : undefined;
+};
+
 const stringMap = (v: unknown): Record<string, string> => {
   const out: Record<string, string> = {};
   if (isObject(v)) for (const [k, x] of Object.entries(v)) if (typeof x === 'string') put(out, k, x);
@@ -139,8 +158,9 @@ export const readRequest = (e: Ev, source: HttpSource): RawRequest => {
         source,
         method: String(e.httpMethod),
         rawPath: String(e.path ?? '/'),
-        headers: headersOf(e.headers, e.multiValueHeaders),
-        query: queryOf(e.queryStringParameters, e.multiValueQueryStringParameters, source === 'alb'),
+        contentType: findHeader(e.multiValueHeaders) ?? findHeader(e.headers),
+        readHeaders: () => headersOf(e.headers, e.multiValueHeaders),
+        readQuery: () => queryOf(e.queryStringParameters, e.multiValueQueryStringParameters, source === 'alb'),
         path: stringMap(e.pathParameters),
         body: bodyOf(e.body),
         isBase64Encoded: e.isBase64Encoded === true,
@@ -149,17 +169,22 @@ export const readRequest = (e: Ev, source: HttpSource): RawRequest => {
     }
     case 'apigw-v2':
     case 'function-url': {
-      const headers = headersOf(e.headers, undefined);
-      // Payload 2.0 moves the Cookie header into `cookies`.
-      if (Array.isArray(e.cookies) && e.cookies.length > 0 && headers.cookie === undefined) headers.cookie = e.cookies.join('; ');
+      const readHeaders = (): Record<string, string> => {
+        const headers = headersOf(e.headers, undefined);
+        // Payload 2.0 moves the Cookie header into `cookies`.
+        if (Array.isArray(e.cookies) && e.cookies.length > 0 && headers.cookie === undefined) headers.cookie = e.cookies.join('; ');
+        return headers;
+      };
       const http = rc.http as Ev;
       return {
         source,
         method: String(http.method),
         rawPath: String(e.rawPath ?? http.path ?? '/'),
-        headers,
+        contentType: findHeader(e.headers),
+        readHeaders,
         // rawQueryString keeps repeated keys apart (queryStringParameters joins them with commas).
-        query: typeof e.rawQueryString === 'string' ? parseQueryString(e.rawQueryString) : queryOf(splitCommas(e.queryStringParameters), undefined, false),
+        readQuery: () =>
+          typeof e.rawQueryString === 'string' ? parseQueryString(e.rawQueryString) : queryOf(splitCommas(e.queryStringParameters), undefined, false),
         path: stringMap(e.pathParameters),
         body: bodyOf(e.body),
         isBase64Encoded: e.isBase64Encoded === true,
@@ -175,8 +200,9 @@ export const readRequest = (e: Ev, source: HttpSource): RawRequest => {
         source,
         method: String(e.method),
         rawPath: at === -1 ? rawPath : rawPath.slice(0, at),
-        headers: headersOf(e.headers, undefined),
-        query: queryOf(v1 ? e.query_string_parameters : e.queryStringParameters, undefined, false),
+        contentType: findHeader(e.headers),
+        readHeaders: () => headersOf(e.headers, undefined),
+        readQuery: () => queryOf(v1 ? e.query_string_parameters : e.queryStringParameters, undefined, false),
         path: {},
         body: bodyOf(e.body),
         isBase64Encoded: (v1 ? e.is_base64_encoded : e.isBase64Encoded) === true,

@@ -78,6 +78,7 @@ const checker = optionsChecker('@lambdaware/http', 'http', (init) => new HttpOpt
 
 interface Resolved {
   schemas: (readonly [Part, StandardSchemaV1])[];
+  validates: Record<Part, boolean>;
   maxBodyBytes: number;
   defaultContentType: string | false;
   clientErrors: ClientErrorMode;
@@ -87,6 +88,7 @@ const resolve = (options: unknown): Resolved => {
   const o = checker.options(options, RULES) as HttpOptions;
   return {
     schemas: PARTS.filter((p) => o[p] !== undefined).map((p) => [p, o[p] as unknown as StandardSchemaV1] as const),
+    validates: { path: o.path !== undefined, query: o.query !== undefined, headers: o.headers !== undefined, body: o.body !== undefined },
     maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
     defaultContentType: o.defaultContentType ?? 'application/json',
     clientErrors: o.clientErrors ?? 'warn',
@@ -98,6 +100,22 @@ const describeEvent = (event: unknown): string => {
   if (typeof event !== 'object' || event === null) return `${event === null ? 'null' : typeof event}`;
   const keys = Object.keys(event);
   return `an object with keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', ...' : ''}`;
+};
+
+/** A property read on first access (then a plain value), enumerable so that JSON and spreading see it. */
+const lazy = <K extends 'query' | 'headers'>(target: HttpRequest, key: K, read: () => HttpRequest[K]): void => {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = read();
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+    set(value: HttpRequest[K]) {
+      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    },
+  });
 };
 
 type Request = { event: unknown; context: Context & { request?: unknown }; response: unknown; error: unknown };
@@ -118,7 +136,7 @@ export const http = <
   options?: HttpOptions<B, Q, P, H>,
 ): MiddlewareObj<unknown, any, Error, HttpContext<RequestOf<B, Q, P, H>>> => {
   const o = resolve(options);
-  const bodyOptions = { maxBodyBytes: o.maxBodyBytes, defaultContentType: o.defaultContentType, strict: o.schemas.some(([p]) => p === 'body') };
+  const bodyOptions = { maxBodyBytes: o.maxBodyBytes, defaultContentType: o.defaultContentType, strict: o.validates.body };
   const answers = new WeakMap<object, Record<string, unknown>>();
 
   /** The answer of a bad request (or, in report mode, the error that carries it). */
@@ -140,15 +158,16 @@ export const http = <
 
   const finish = (request: Request, raw: RawRequest, parts: Parts, issues: RequestIssue[]): Record<string, unknown> | undefined => {
     if (issues.length > 0) return refuse(raw, 400, clientErrorBody('Invalid request', issues));
-    const value: HttpRequest = {
-      body: parts.body,
-      query: parts.query as QueryValues,
-      path: parts.path as Record<string, string>,
-      headers: parts.headers as Record<string, string>,
-      method: raw.method,
-      rawPath: raw.rawPath,
-      source: raw.source,
-    };
+    const value = { body: parts.body } as HttpRequest;
+    // The query and headers without a schema are read when the handler first reads them (most do not).
+    if (parts.query === undefined) lazy(value, 'query', raw.readQuery);
+    else value.query = parts.query as QueryValues;
+    value.path = parts.path as Record<string, string>;
+    if (parts.headers === undefined) lazy(value, 'headers', raw.readHeaders);
+    else value.headers = parts.headers as Record<string, string>;
+    value.method = raw.method;
+    value.rawPath = raw.rawPath;
+    value.source = raw.source;
     // Not enumerable, as context.secrets: a context printed whole does not print the request's headers.
     Object.defineProperty(request.context, 'request', { value, enumerable: false, writable: true, configurable: true });
     return undefined;
@@ -162,13 +181,18 @@ export const http = <
       );
     }
     const raw = readRequest(request.event as Record<string, unknown>, source);
-    const read = readBody(raw.body, raw.isBase64Encoded, raw.headers['content-type'], bodyOptions);
+    const read = readBody(raw.body, raw.isBase64Encoded, raw.contentType, bodyOptions);
     if (!read.ok) {
       const { status, message } = read.refusal;
       const body = status === 400 ? clientErrorBody('Invalid request', [{ part: 'body', path: 'body', message }]) : { message };
       return refuse(raw, status, body);
     }
-    const parts: Parts = { path: raw.path, query: raw.query, headers: raw.headers, body: read.body };
+    const parts: Parts = {
+      path: raw.path,
+      query: o.validates.query ? raw.readQuery() : undefined,
+      headers: o.validates.headers ? raw.readHeaders() : undefined,
+      body: read.body,
+    };
     if (o.schemas.length === 0) return finish(request, raw, parts, []);
     const issues = validateParts(parts, o.schemas);
     return issues instanceof Promise ? issues.then((list) => finish(request, raw, parts, list)) : finish(request, raw, parts, issues);

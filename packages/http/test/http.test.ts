@@ -229,4 +229,15 @@ describe('validation of every part, typed on context.request', () => {
     expect(result).toMatchObject({ has: true });
     expect(result!.keys).not.toContain('request');
   });
+
+  it('query and headers without a schema are read on first access, once; they can be replaced', async () => {
+    const handler = echo(http()).handler(async (_e: unknown, context: any) => {
+      const first = context.request.query;
+      const same = context.request.query === first && context.request.headers === context.request.headers;
+      context.request.headers = { replaced: 'yes' };
+      return { first, same, headers: context.request.headers, spread: Object.keys({ ...context.request }) };
+    });
+    const { result } = await run(handler, apiGatewayV2Event(good, { path: '/?a=1&a=2' }));
+    expect(result).toEqual({ first: { a: ['1', '2'] }, same: true, headers: { replaced: 'yes' }, spread: ['body', 'query', 'path', 'headers', 'method', 'rawPath', 'source'] });
+  });
 });
