@@ -102,21 +102,49 @@ const describeEvent = (event: unknown): string => {
   return `an object with keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', ...' : ''}`;
 };
 
-/** A property read on first access (then a plain value), enumerable so that JSON and spreading see it. */
-const lazy = <K extends 'query' | 'headers'>(target: HttpRequest, key: K, read: () => HttpRequest[K]): void => {
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value = read();
-      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-      return value;
-    },
-    set(value: HttpRequest[K]) {
-      Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-    },
-  });
-};
+/**
+ * The request on the context. The query and headers without a schema are read on first access (prototype getters:
+ * a v1 event's multi-value maps are not walked for a handler that never reads them); `toJSON` includes them.
+ */
+class RequestValue implements HttpRequest {
+  body: unknown;
+  path: Record<string, string>;
+  method: string;
+  rawPath: string;
+  source: HttpSource;
+  #raw: RawRequest;
+  #query: QueryValues | undefined;
+  #headers: Record<string, string> | undefined;
+
+  constructor(raw: RawRequest, parts: Parts) {
+    this.body = parts.body;
+    this.path = parts.path as Record<string, string>;
+    this.method = raw.method;
+    this.rawPath = raw.rawPath;
+    this.source = raw.source;
+    this.#raw = raw;
+    this.#query = parts.query as QueryValues | undefined;
+    this.#headers = parts.headers as Record<string, string> | undefined;
+  }
+
+  get query(): QueryValues {
+    return (this.#query ??= this.#raw.readQuery());
+  }
+  set query(value: QueryValues) {
+    this.#query = value;
+  }
+  get headers(): Record<string, string> {
+    return (this.#headers ??= this.#raw.readHeaders());
+  }
+  set headers(value: Record<string, string>) {
+    this.#headers = value;
+  }
+
+  toJSON(): HttpRequest {
+    const { body, query, path, headers, method, rawPath, source } = this;
+    return { body, query, path, headers, method, rawPath, source };
+  }
+}
 
 type Request = { event: unknown; context: Context & { request?: unknown }; response: unknown; error: unknown };
 
@@ -158,16 +186,7 @@ export const http = <
 
   const finish = (request: Request, raw: RawRequest, parts: Parts, issues: RequestIssue[]): Record<string, unknown> | undefined => {
     if (issues.length > 0) return refuse(raw, 400, clientErrorBody('Invalid request', issues));
-    const value = { body: parts.body } as HttpRequest;
-    // The query and headers without a schema are read when the handler first reads them (most do not).
-    if (parts.query === undefined) lazy(value, 'query', raw.readQuery);
-    else value.query = parts.query as QueryValues;
-    value.path = parts.path as Record<string, string>;
-    if (parts.headers === undefined) lazy(value, 'headers', raw.readHeaders);
-    else value.headers = parts.headers as Record<string, string>;
-    value.method = raw.method;
-    value.rawPath = raw.rawPath;
-    value.source = raw.source;
+    const value = new RequestValue(raw, parts);
     // Not enumerable, as context.secrets: a context printed whole does not print the request's headers.
     Object.defineProperty(request.context, 'request', { value, enumerable: false, writable: true, configurable: true });
     return undefined;
