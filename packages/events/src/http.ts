@@ -2,6 +2,8 @@
 // URLs, ALB and VPC Lattice (v1, v2) send them, with a payload as the body; each passes the matching schema of
 // @aws-lambda-powertools/parser (test/http.test.ts). The CLI's `--event apigw-v1|apigw-v2|url` builds them here.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { type OptionRule, is } from '@lambdaware/shared';
+import { checkOption, optionError } from './util.js';
 
 /** Options of the HTTP event builders. */
 export interface HttpEventOptions {
@@ -16,6 +18,29 @@ export interface HttpEventOptions {
   /** Send the body base64-encoded (`isBase64Encoded: true`), as the services do for a binary content type. */
   base64?: boolean;
 }
+
+const STRING_MAP = is.custom('an object of strings', (v) => is.object.test(v) && Object.values(v as object).every((x) => typeof x === 'string'));
+const RULES: Record<string, OptionRule> = {
+  method: is.custom('an HTTP method (letters)', (v) => typeof v === 'string' && /^[A-Za-z]+$/.test(v)),
+  path: is.string(),
+  headers: STRING_MAP,
+  pathParameters: STRING_MAP,
+  base64: is.boolean,
+  multiValue: is.boolean,
+};
+
+/** Checks the options of an HTTP builder: known keys only (those of `allowed`), each by its rule. */
+function checkHttpOptions(builder: string, options: unknown, allowed: readonly string[]): void {
+  if (options === undefined) return;
+  if (!is.object.test(options)) throw optionError(builder, 'options', { expected: 'an object', value: options });
+  for (const [key, value] of Object.entries(options as Record<string, unknown>)) {
+    if (!allowed.includes(key)) throw optionError(builder, key, { problem: `is not an option of ${builder}() (options: ${allowed.join(', ')})` });
+    if (value !== undefined) checkOption(builder, key, value, RULES[key]);
+  }
+}
+const GATEWAY_OPTIONS = ['method', 'path', 'headers', 'pathParameters', 'base64'] as const;
+const ALB_OPTIONS = ['method', 'path', 'headers', 'base64', 'multiValue'] as const;
+const LATTICE_OPTIONS = ['method', 'path', 'headers', 'base64'] as const;
 
 /** The body as sent: JSON for an object, a string as it is, base64 with `base64: true`; null without a payload. */
 function body(payload: unknown, base64 = false): string | null {
@@ -45,6 +70,7 @@ function traceHeader(now: number): string {
 
 /** An API Gateway REST API (v1, proxy integration) request event with the payload as its body. */
 export function apiGatewayV1Event(payload?: unknown, options: HttpEventOptions = {}): Record<string, unknown> {
+  checkHttpOptions('apiGatewayV1Event', options, GATEWAY_OPTIONS);
   const method = (options.method ?? 'POST').toUpperCase();
   const { rawPath, query } = splitPath(options.path ?? '/');
   const now = Date.now();
@@ -144,11 +170,13 @@ function v2Event(kind: 'apigw-v2' | 'url', payload: unknown, options: HttpEventO
 
 /** An API Gateway HTTP API (payload format 2.0) request event with the payload as its body. */
 export function apiGatewayV2Event(payload?: unknown, options: HttpEventOptions = {}): Record<string, unknown> {
+  checkHttpOptions('apiGatewayV2Event', options, GATEWAY_OPTIONS);
   return v2Event('apigw-v2', payload, options);
 }
 
 /** A Lambda Function URL request event with the payload as its body. */
 export function functionUrlEvent(payload?: unknown, options: HttpEventOptions = {}): Record<string, unknown> {
+  checkHttpOptions('functionUrlEvent', options, GATEWAY_OPTIONS);
   return v2Event('url', payload, options);
 }
 
@@ -163,6 +191,7 @@ export interface AlbEventOptions extends Omit<HttpEventOptions, 'pathParameters'
  * query string still URL-encoded, `body` `""` without a payload, lower-case header names.
  */
 export function albEvent(payload?: unknown, options: AlbEventOptions = {}): Record<string, unknown> {
+  checkHttpOptions('albEvent', options, ALB_OPTIONS);
   const method = (options.method ?? 'POST').toUpperCase();
   const path = options.path ?? '/';
   const at = path.indexOf('?');
@@ -230,6 +259,7 @@ function latticeParts(payload: unknown, options: VpcLatticeEventOptions) {
 
 /** A VPC Lattice request event, payload version 1 (snake_case keys), with the payload as its body. */
 export function vpcLatticeEvent(payload?: unknown, options: VpcLatticeEventOptions = {}): Record<string, unknown> {
+  checkHttpOptions('vpcLatticeEvent', options, LATTICE_OPTIONS);
   const p = latticeParts(payload, options);
   return {
     raw_path: p.rawPath,
@@ -243,6 +273,7 @@ export function vpcLatticeEvent(payload?: unknown, options: VpcLatticeEventOptio
 
 /** A VPC Lattice request event, payload version 2.0, with the payload as its body. */
 export function vpcLatticeV2Event(payload?: unknown, options: VpcLatticeEventOptions = {}): Record<string, unknown> {
+  checkHttpOptions('vpcLatticeV2Event', options, LATTICE_OPTIONS);
   const p = latticeParts(payload, options);
   return {
     version: '2.0',

@@ -10,7 +10,8 @@ import {
   VpcLatticeSchema,
   VpcLatticeV2Schema,
 } from '@aws-lambda-powertools/parser/schemas';
-import { albEvent, apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, vpcLatticeEvent, vpcLatticeV2Event } from '@lambdaware/events';
+import { OptionsError } from '@lambdaware/shared';
+import { EventBuildError, albEvent, apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, vpcLatticeEvent, vpcLatticeV2Event } from '@lambdaware/events';
 
 /** Parses with a Powertools schema, failing with the issues when it does not pass. */
 function parse(schema: { safeParse(value: unknown): { success: boolean; error?: { issues: unknown[] } } }, value: unknown): void {
@@ -90,5 +91,25 @@ describe('HTTP request events', () => {
     expect(v2.requestContext.timeEpoch).toMatch(/^\d{16}$/);
     parse(VpcLatticeV2Schema, vpcLatticeV2Event());
     expect(vpcLatticeV2Event()).not.toHaveProperty('body');
+  });
+
+  it('a bad option is an EventBuildError (an OptionsError) naming it', () => {
+    expect(() => albEvent({}, { multiValue: 'yes' } as never)).toThrow('albEvent(): option "multiValue" must be true or false, got "yes"');
+    expect(() => apiGatewayV1Event({}, { pathParameters: { id: 7 } } as never)).toThrow(
+      'apiGatewayV1Event(): option "pathParameters" must be an object of strings, got an object',
+    );
+    expect(() => vpcLatticeEvent({}, { pathParameters: {} } as never)).toThrow(
+      'vpcLatticeEvent(): option "pathParameters" is not an option of vpcLatticeEvent() (options: method, path, headers, base64)',
+    );
+    const error = (() => {
+      try {
+        functionUrlEvent({}, { method: 'GET /x' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(EventBuildError);
+    expect(error).toBeInstanceOf(OptionsError);
+    expect((error as Error).message).toBe('functionUrlEvent(): option "method" must be an HTTP method (letters), got "GET /x"');
   });
 });
