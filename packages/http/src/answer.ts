@@ -42,19 +42,25 @@ export const clientErrorBody = (message: string, issues?: readonly RequestIssue[
  * group's multi-value mode: ALB then ignores `headers`); VPC Lattice `{ statusCode, statusDescription,
  * isBase64Encoded, headers, body }`.
  */
-export const answerFor = (source: HttpSource, multiValue: boolean, status: number, body: ClientErrorBody): Record<string, unknown> => {
+export const answerFor = (
+  source: HttpSource,
+  multiValue: boolean,
+  status: number,
+  body: ClientErrorBody,
+  extraHeaders: Readonly<Record<string, string>> | undefined,
+): Record<string, unknown> => {
   const text = JSON.stringify(body);
-  const contentType = 'application/json; charset=utf-8';
+  const headers = { ...extraHeaders, 'content-type': 'application/json; charset=utf-8' };
   switch (source) {
     case 'apigw-v1':
     case 'apigw-v2':
     case 'function-url':
-      return { statusCode: status, headers: { 'content-type': contentType }, body: text };
+      return { statusCode: status, headers, body: text };
     case 'alb':
       return {
         statusCode: status,
         statusDescription: `${status} ${REASONS[status] ?? ''}`.trim(),
-        ...(multiValue ? { multiValueHeaders: { 'content-type': [contentType] } } : { headers: { 'content-type': contentType } }),
+        ...(multiValue ? { multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v]])) } : { headers }),
         isBase64Encoded: false,
         body: text,
       };
@@ -64,7 +70,7 @@ export const answerFor = (source: HttpSource, multiValue: boolean, status: numbe
         statusCode: status,
         statusDescription: `${status} ${REASONS[status] ?? ''}`.trim(),
         isBase64Encoded: false,
-        headers: { 'content-type': contentType },
+        headers,
         body: text,
       };
   }

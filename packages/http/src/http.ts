@@ -35,6 +35,8 @@ export interface HttpOptions<
    * an HttpRequestError that the error line and Sentry report, then answers it.
    */
   clientErrors?: ClientErrorMode;
+  /** Headers added to each 4xx answer (e.g. `access-control-allow-origin` for a REST API behind CORS). */
+  responseHeaders?: Record<string, string>;
 }
 
 type Out<S, D> = S extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<S> : D;
@@ -72,6 +74,7 @@ const RULES: Record<keyof HttpOptions, OptionRule> = {
   maxBodyBytes: is.integer(0),
   defaultContentType: is.custom('a content type (e.g. "application/json") or false', (v) => v === false || (typeof v === 'string' && /^[\w.+-]+\/[\w.+-]+/.test(v))),
   clientErrors: is.oneOf(['warn', 'report', 'quiet']),
+  responseHeaders: is.custom('an object of header names to strings', (v) => is.object.test(v) && Object.values(v as object).every((x) => typeof x === 'string')),
 };
 
 const checker = optionsChecker('@lambdaware/http', 'http', (init) => new HttpOptionError(init));
@@ -82,6 +85,7 @@ interface Resolved {
   maxBodyBytes: number;
   defaultContentType: string | false;
   clientErrors: ClientErrorMode;
+  responseHeaders: Record<string, string> | undefined;
 }
 
 const resolve = (options: unknown): Resolved => {
@@ -92,6 +96,7 @@ const resolve = (options: unknown): Resolved => {
     maxBodyBytes: o.maxBodyBytes ?? 1024 * 1024,
     defaultContentType: o.defaultContentType ?? 'application/json',
     clientErrors: o.clientErrors ?? 'warn',
+    responseHeaders: o.responseHeaders === undefined ? undefined : Object.fromEntries(Object.entries(o.responseHeaders).map(([k, v]) => [k.toLowerCase(), v])),
   };
 };
 
@@ -169,7 +174,7 @@ export const http = <
 
   /** The answer of a bad request (or, in report mode, the error that carries it). */
   const refuse = (raw: RawRequest, status: number, body: ClientErrorBody): Record<string, unknown> => {
-    const answer = answerFor(raw.source, raw.multiValue, status, body);
+    const answer = answerFor(raw.source, raw.multiValue, status, body, o.responseHeaders);
     if (o.clientErrors === 'report') {
       const error = new HttpRequestError(status, body);
       answers.set(error, answer);

@@ -84,7 +84,8 @@ it.each([
   [{ maxBodyBytes: -1 }, 'http(): option "maxBodyBytes" must be an integer >= 0, got -1'],
   [{ defaultContentType: 'json' }, 'http(): option "defaultContentType" must be a content type (e.g. "application/json") or false, got "json"'],
   [{ clientErrors: 'log' }, 'http(): option "clientErrors" must be "warn", "report" or "quiet", got "log"'],
-  [{ schema: Item }, 'http(): option "schema" is not an option of http() (options: body, query, path, headers, maxBodyBytes, defaultContentType, clientErrors)'],
+  [{ responseHeaders: { a: 1 } }, 'http(): option "responseHeaders" must be an object of header names to strings, got an object'],
+  [{ schema: Item }, 'http(): option "schema" is not an option of http() (options: body, query, path, headers, maxBodyBytes, defaultContentType, clientErrors, responseHeaders)'],
 ])('a bad option: %j', (options, message) => {
   expect(() => http(options as never)).toThrow(HttpOptionError);
   expect(() => http(options as never)).toThrow(message);

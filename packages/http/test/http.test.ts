@@ -83,6 +83,14 @@ describe('each source, its own answer format', () => {
     });
   });
 
+  it('responseHeaders are added to every 4xx answer (names lower-cased), content-type kept', async () => {
+    const cors = { 'Access-Control-Allow-Origin': 'https://shop.example', 'content-type': 'text/html' };
+    const rest = await run(echo(http({ ...schema, responseHeaders: cors })), apiGatewayV1Event(bad));
+    expect(rest.result!.headers).toEqual({ 'access-control-allow-origin': 'https://shop.example', 'content-type': 'application/json; charset=utf-8' });
+    const alb = await run(echo(http({ ...schema, responseHeaders: cors })), albEvent(bad, { multiValue: true }));
+    expect(alb.result!.multiValueHeaders).toEqual({ 'access-control-allow-origin': ['https://shop.example'], 'content-type': ['application/json; charset=utf-8'] });
+  });
+
   it('ALB, multi-value mode: the query as arrays, the answer with multiValueHeaders', async () => {
     const ok = await run(echo(http()), albEvent(good, { path: '/orders?tag=x&tag=y%2Fz', multiValue: true }));
     expect(bodyOf(ok.result).query).toEqual({ tag: ['x', 'y/z'] });
