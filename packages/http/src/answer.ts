@@ -1,5 +1,5 @@
 // The 4xx answer of a bad request, in the response format of the service that sent the event.
-import { cutString } from '@lambdaware/shared';
+import { cutString, truncationMarker } from '@lambdaware/shared';
 import type { HttpSource } from './events.js';
 
 /** One thing wrong with a request: the part (body, query, path, headers), the field's path in it, what was wrong. */
@@ -29,9 +29,10 @@ const REASONS: Record<number, string> = { 400: 'Bad Request', 413: 'Content Too 
 export const clientErrorBody = (message: string, issues?: readonly RequestIssue[]): ClientErrorBody => {
   if (issues === undefined || issues.length === 0) return { message };
   const listed = issues.slice(0, MAX_ISSUES).map((i) => ({ part: i.part, path: i.path, message: cutString(i.message, ISSUE_CHARS) }));
-  const named = listed.slice(0, MESSAGE_ISSUES).map((i) => `${i.path}: ${i.message}`);
-  if (issues.length > MESSAGE_ISSUES) named.push(`and ${issues.length - MESSAGE_ISSUES} more`);
-  const out: ClientErrorBody = { message: `${message}: ${named.join('; ')}`, issues: listed };
+  const named = listed.slice(0, MESSAGE_ISSUES).map((i) => `${i.path}: ${i.message}`).join('; ');
+  // the shared marker, as every cut of lambdaware: `…[truncated: 60 items]`
+  const more = issues.length > MESSAGE_ISSUES ? truncationMarker(issues.length - MESSAGE_ISSUES, 'items') : '';
+  const out: ClientErrorBody = { message: `${message}: ${named}${more}`, issues: listed };
   if (issues.length > listed.length) out.issuesOmitted = issues.length - listed.length;
   return out;
 };
