@@ -1,10 +1,11 @@
 // The handler through Middy (http() of @lambdaware/http reading and validating the body) with aws-lambda-go's real
 // API Gateway v1, HTTP API v2 and Function URL samples, their body replaced.
 import { expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { lambdaContext } from '@lambdaware/events';
 import { captureOutput } from '@lambdaware/testkit';
 import { awsSample } from '../../test-helpers.js';
-import { handler } from '../src/handler.js';
+import { Item, handler } from '../src/handler.js';
 
 const SAMPLES = ['apigw-request.json', 'apigw-v2-request-no-authorizer.json', 'lambda-urls-request.json'] as const;
 const withBody = (name: string, body: string | null, base64 = false) => ({ ...awsSample(name), body, isBase64Encoded: base64 });
@@ -51,4 +52,11 @@ it('reads a base64-encoded body, and refuses JSON that is not an object', async 
     expect(res.statusCode).toBe(400);
     expect(res.body.issues[0].path).toBe('body');
   }
+});
+
+it("the README's deploy event (events/http-api-post.json) is echoed with 200", async () => {
+  const event = JSON.parse(readFileSync(new URL('../events/http-api-post.json', import.meta.url), 'utf8'));
+  const res = await call(event);
+  expect(res.statusCode).toBe(200);
+  expect(Item.safeParse(res.body).success).toBe(true);
 });
