@@ -1,5 +1,6 @@
 // The request body: size checked, decoded (base64, charset) and parsed by its content type.
 import { TextDecoder } from 'node:util';
+import { utf8Length } from '@lambdaware/shared';
 import { type QueryValues, parseQueryString } from './events.js';
 
 /** Why a body could not be read: the status it is answered with, and what to tell the client. */
@@ -45,7 +46,7 @@ const overLimit = (body: string, base64: boolean, max: number): number | undefin
     return n > max ? n : undefined;
   }
   if (body.length * 3 <= max) return undefined; // at most 3 UTF-8 bytes per UTF-16 unit
-  const n = body.length > max ? body.length : Buffer.byteLength(body);
+  const n = utf8Length(body);
   return n > max ? n : undefined;
 };
 
