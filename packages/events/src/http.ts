@@ -50,10 +50,16 @@ function body(payload: unknown, base64 = false): string | null {
   return base64 ? Buffer.from(text).toString('base64') : text;
 }
 
+/** One more value of a query key: own keys only, so `valueOf` or `__proto__` is a key like any other. */
+function addQuery(query: Record<string, string[]>, key: string, value: string): void {
+  if (Object.hasOwn(query, key)) query[key].push(value);
+  else Object.defineProperty(query, key, { value: [value], enumerable: true, writable: true, configurable: true });
+}
+
 function splitPath(path: string): { rawPath: string; rawQueryString: string; query: Record<string, string[]> } {
   const url = new URL(path.startsWith('/') ? path : `/${path}`, 'https://localhost');
   const query: Record<string, string[]> = {};
-  for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
+  for (const [key, value] of url.searchParams) addQuery(query, key, value);
   return { rawPath: decodeURI(url.pathname), rawQueryString: url.search.slice(1), query };
 }
 
@@ -202,7 +208,7 @@ export function albEvent(payload?: unknown, options: AlbEventOptions = {}): Reco
     for (const pair of path.slice(at + 1).split('&')) {
       if (pair === '') continue;
       const eq = pair.indexOf('=');
-      (query[eq === -1 ? pair : pair.slice(0, eq)] ??= []).push(eq === -1 ? '' : pair.slice(eq + 1));
+      addQuery(query, eq === -1 ? pair : pair.slice(0, eq), eq === -1 ? '' : pair.slice(eq + 1));
     }
   }
   const headers: Record<string, string> = {

@@ -93,6 +93,13 @@ describe('HTTP request events', () => {
     expect(vpcLatticeV2Event()).not.toHaveProperty('body');
   });
 
+  it('query keys named like Object.prototype members are keys like any other', () => {
+    const v1 = apiGatewayV1Event(undefined, { path: '/?valueOf=1&__proto__=2&toString=3&toString=4' }) as Record<string, any>;
+    expect(v1.multiValueQueryStringParameters).toEqual(JSON.parse('{"valueOf":["1"],"__proto__":["2"],"toString":["3","4"]}'));
+    const alb = albEvent(undefined, { path: '/?constructor=1', multiValue: true }) as Record<string, any>;
+    expect(Object.hasOwn(alb.multiValueQueryStringParameters, 'constructor')).toBe(true);
+  });
+
   it('a bad option is an EventBuildError (an OptionsError) naming it', () => {
     expect(() => albEvent({}, { multiValue: 'yes' } as never)).toThrow('albEvent(): option "multiValue" must be true or false, got "yes"');
     expect(() => apiGatewayV1Event({}, { pathParameters: { id: 7 } } as never)).toThrow(
