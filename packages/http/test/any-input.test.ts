@@ -7,6 +7,9 @@ import { z } from 'zod';
 import { albEvent, apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, lambdaContext, vpcLatticeEvent, vpcLatticeV2Event } from '@lambdaware/events';
 import { HttpEventError, http } from '@lambdaware/http';
 
+/** HTTP_FC_RUNS=5000 for a longer search. */
+const RUNS = Number(process.env.HTTP_FC_RUNS ?? 300);
+
 const handler = middy()
   .use(http({ body: z.object({ id: z.string() }), query: z.object({ n: z.coerce.number().optional() }), clientErrors: 'quiet', maxBodyBytes: 200 }))
   .handler(async (_e, context) => ({ statusCode: 200, body: JSON.stringify(context.request.body) }));
@@ -39,7 +42,7 @@ it('any body, content type, base64 flag and query: a 200 or a 400/413/415 answer
         expect(() => JSON.parse(answer.body)).not.toThrow();
       },
     ),
-    { numRuns: 300 },
+    { numRuns: RUNS },
   );
 });
 
@@ -51,6 +54,6 @@ it('any event that is not an HTTP request: HttpEventError, nothing else', async 
         (error) => expect(error).toBeInstanceOf(HttpEventError),
       );
     }),
-    { numRuns: 300 },
+    { numRuns: RUNS },
   );
 });
