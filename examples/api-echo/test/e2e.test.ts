@@ -35,7 +35,8 @@ it('200 echo for REST v1, HTTP API v2 and Function URL events; 400 for a bad bod
   }
   expect(invalid.status).toBe('success'); // a client error is a response, not a function error
   expect(invalid.response).toMatchObject({ statusCode: 400 });
-  expect(JSON.parse((invalid.response as { body: string }).body).message).toMatch(/^Invalid request body: val: .*; flag: /);
+  expect(JSON.parse((invalid.response as { body: string }).body).message).toMatch(/^Invalid request: body\.val: .*; body\.flag: /);
+  expect(jsonLines(invalid.functionLines)).toEqual([expect.objectContaining({ level: 'WARN', http: expect.objectContaining({ statusCode: 400 }) })]);
   expect(malformed.response).toMatchObject({ statusCode: 400 });
   expect(JSON.parse((malformed.response as { body: string }).body).message).toMatch(/not valid JSON/);
   expect(result.exitCode).toBe(0);

@@ -1,10 +1,11 @@
-// The handler through Middy with aws-lambda-go's real API Gateway v1, HTTP API v2 and Function URL samples,
-// their body replaced.
+// The handler through Middy (http() of @lambdaware/http reading and validating the body) with aws-lambda-go's real
+// API Gateway v1, HTTP API v2 and Function URL samples, their body replaced.
 import { expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { lambdaContext } from '@lambdaware/events';
 import { captureOutput } from '@lambdaware/testkit';
 import { awsSample } from '../../test-helpers.js';
-import { handler } from '../src/handler.js';
+import { Item, handler } from '../src/handler.js';
 
 const SAMPLES = ['apigw-request.json', 'apigw-v2-request-no-authorizer.json', 'lambda-urls-request.json'] as const;
 const withBody = (name: string, body: string | null, base64 = false) => ({ ...awsSample(name), body, isBase64Encoded: base64 });
@@ -25,21 +26,21 @@ it.each(SAMPLES)('%s: echoes a valid body with 200 and application/json', async 
 it.each(SAMPLES)('%s: a body failing validation is a 400 naming every bad field', async (name) => {
   const res = await call(withBody(name, JSON.stringify({ id: 7, flag: 'yes' })));
   expect(res.statusCode).toBe(400);
-  expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual(['id', 'val', 'flag']);
-  expect(res.body.message).toMatch(/^Invalid request body: id: .*string.*; val: .*number.*; flag: .*boolean/);
-  expect(res.lines).toEqual([expect.objectContaining({ level: 'WARN', message: 'bad request' })]);
+  expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual(['body.id', 'body.val', 'body.flag']);
+  expect(res.body.message).toMatch(/^Invalid request: body\.id: .*string.*; body\.val: .*number.*; body\.flag: .*boolean/);
+  expect(res.lines).toEqual([expect.objectContaining({ level: 'WARN', message: expect.stringMatching(/^HTTP 400 (GET|POST) \/.*: Invalid request: body\.id: /) })]);
 });
 
 it.each(SAMPLES)('%s: malformed JSON is a 400 saying so', async (name) => {
   const res = await call(withBody(name, '{"id": "a-1", "val": 4'));
   expect(res.statusCode).toBe(400);
-  expect(res.body.message).toMatch(/^The request body is not valid JSON \(.+\)$/);
+  expect(res.body.message).toMatch(/^Invalid request: body: not valid JSON \(.+\)$/);
 });
 
 it("the samples' own bodies: v1 {a:1} fails validation, the URL's text is not JSON, v2 has none", async () => {
-  expect((await call(awsSample('apigw-request.json'))).body.message).toMatch(/^Invalid request body: id:/);
+  expect((await call(awsSample('apigw-request.json'))).body.message).toMatch(/^Invalid request: body\.id:/);
   expect((await call(awsSample('lambda-urls-request.json'))).body.message).toMatch(/not valid JSON/);
-  expect((await call(awsSample('apigw-v2-request-no-authorizer.json'))).body.message).toMatch(/no body/);
+  expect((await call(awsSample('apigw-v2-request-no-authorizer.json'))).body.message).toMatch(/^Invalid request: body: .*expected object, received undefined/);
 });
 
 it('reads a base64-encoded body, and refuses JSON that is not an object', async () => {
@@ -49,6 +50,13 @@ it('reads a base64-encoded body, and refuses JSON that is not an object', async 
   for (const body of ['null', '[]', '"x"', '12']) {
     const res = await call(withBody('apigw-request.json', body));
     expect(res.statusCode).toBe(400);
-    expect(res.body.issues[0].path).toBe('(body)');
+    expect(res.body.issues[0].path).toBe('body');
   }
+});
+
+it("the README's deploy event (events/http-api-post.json) is echoed with 200", async () => {
+  const event = JSON.parse(readFileSync(new URL('../events/http-api-post.json', import.meta.url), 'utf8'));
+  const res = await call(event);
+  expect(res.statusCode).toBe(200);
+  expect(Item.safeParse(res.body).success).toBe(true);
 });

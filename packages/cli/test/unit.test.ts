@@ -64,7 +64,7 @@ describe('HTTP events: the shapes API Gateway and Function URLs send', () => {
     const url = functionUrlEvent({ a: 1 }) as Record<string, any>;
     const awsUrl = sample('lambda-urls-request.json');
     expect(keys(url)).toEqual(expect.arrayContaining(keys(awsUrl).filter((k) => !['cookies', 'queryStringParameters'].includes(k))));
-    expect(url.routeKey).toBeUndefined();
+    expect(url.routeKey).toBe('$default'); // as AWS documents the Function URL payload (Powertools' LambdaFunctionUrlSchema requires it)
     expect(url.requestContext.domainName).toMatch(/\.lambda-url\.us-east-1\.on\.aws$/);
     expect(url.body).toBe('{"a":1}');
   });

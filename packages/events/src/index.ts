@@ -31,4 +31,14 @@ export { s3Event, s3EncodeKey, type S3Notification, type S3Options } from './s3.
 export { lambdaContext, type LambdaContextOptions } from './context.js';
 export { invoke, type AnyHandler, type HandlerEvent, type HandlerContext, type HandlerResult } from './invoke.js';
 export { EventBuildError, type CommonOptions, type DeepPartial, type Payload, type RecordOverride } from './util.js';
-export { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, type HttpEventOptions } from './http.js';
+export {
+  apiGatewayV1Event,
+  apiGatewayV2Event,
+  functionUrlEvent,
+  albEvent,
+  vpcLatticeEvent,
+  vpcLatticeV2Event,
+  type HttpEventOptions,
+  type AlbEventOptions,
+  type VpcLatticeEventOptions,
+} from './http.js';
