@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS, type RecentLine, cutString, fitJson, truncationMarker } from '@lambdaware/shared';
+import { MAX_MESSAGE_CHARS, type RecentLine, cutString, fitJson, redactDeep, truncationMarker } from '@lambdaware/shared';
 
 /**
  * What one invocation owns in a logger: its context keys, its temporary keys (`set()`, `appendKeys()`), its
@@ -145,8 +145,12 @@ export class RecentLines {
     while (this.#kept.length > RECENT_LINES || (this.#bytes > RECENT_BYTES && this.#kept.length > 1)) this.#bytes -= this.#kept.shift()!.size;
   }
 
-  /** Oldest first; each line's data bounded so the whole stays about RECENT_BYTES. */
+  /** Oldest first; each line's data bounded so the whole stays about RECENT_BYTES; masked again (secrets registered since). */
   read(): RecentLine[] {
+    return redactDeep(this.#read());
+  }
+
+  #read(): RecentLine[] {
     const per = Math.max(256, Math.floor(RECENT_BYTES / Math.max(1, this.#kept.length)));
     return this.#kept.map(({ timestamp, attributes, buffered }) => {
       const { level, message, timestamp: _t, buffered: _b, ...data } = attributes;

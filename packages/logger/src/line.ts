@@ -211,12 +211,13 @@ const maskJsonStrings = (value: unknown): unknown => {
 export const maskedFields = <T>(fields: T): T => (hasSecrets() ? (maskJsonStrings(redactDeep(fields)) as T) : fields);
 
 /**
- * A line's message as a string, never a throw: a string as it is; a number, boolean, BigInt, null or undefined as
- * String() writes it; any other value (an object, an array) as its JSON data's text. Masked when secrets are
+ * A line's message as a string, never a throw: a string as it is; undefined as ''; a number, boolean, BigInt or null
+ * as String() writes it; any other value (an object, an array) as its JSON data's text. Masked when secrets are
  * registered (for a non-string, before it is made text, so `{ token }` is masked like a field).
  */
 export const messageText = (message: unknown): string => {
   if (typeof message === 'string') return message;
+  if (message === undefined) return '';
   if (!needsWalk(message) || typeof message === 'bigint' || typeof message === 'symbol') return String(message);
   const data = maskedFields(toJsonData(message));
   if (typeof data === 'string') return data;

@@ -5,7 +5,7 @@
  * README, "Why lambdaware owns the line"). Over 300 lines: the Powertools-compatible API is one class.
  */
 import type { Context } from 'aws-lambda';
-import { type OptionRule, describeValue, hasSecrets, is, redactString, safeString } from '@lambdaware/shared';
+import { type OptionRule, describeValue, hasSecrets, is, redactJsonText, redactString, safeString } from '@lambdaware/shared';
 import { loggerChecker } from './errors.js';
 import { guardAttributes } from './formatter.js';
 import { type InvocationState, InvocationScoped, LineBuffer, RecentLines, newState } from './invocation.js';
@@ -64,8 +64,12 @@ type Message = unknown;
 const isEmpty = (v: unknown): boolean => v === undefined || v === null || v === '';
 const isPlain = (v: unknown): v is Record<string, unknown> => {
   if (v === null || typeof v !== 'object') return false;
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
+  try {
+    const p = Object.getPrototypeOf(v);
+    return p === Object.prototype || p === null;
+  } catch {
+    return false;
+  }
 };
 const truthy = (v: string | undefined): boolean => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase());
 
@@ -203,13 +207,14 @@ export class LambdaLogger {
   // ---- keys (Powertools' API) -----------------------------------------------------------------------------------
   appendKeys(attributes: Record<string, unknown> = {}): void {
     const state = this.#scope.get();
-    for (const key of Object.keys(attributes)) {
-      if (this.#reserved(key)) continue;
-      putOwn((state.keys ??= {}), key, attributes[key]);
-    }
+    copyKeys(attributes, (key, v) => {
+      if (!this.#reserved(key)) putOwn((state.keys ??= {}), key, v);
+    });
   }
   appendPersistentKeys(attributes: Record<string, unknown> = {}): void {
-    for (const key of Object.keys(attributes)) if (!this.#reserved(key)) putOwn(this.#persistent, key, attributes[key]);
+    copyKeys(attributes, (key, v) => {
+      if (!this.#reserved(key)) putOwn(this.#persistent, key, v);
+    });
   }
   /** @deprecated Powertools' old name of appendPersistentKeys. */
   addPersistentLogAttributes(attributes: Record<string, unknown> = {}): void {
@@ -300,7 +305,9 @@ export class LambdaLogger {
     if (held.dropped > 0) {
       this.#emit(16, `${held.dropped} buffered lines dropped (the buffer keeps the last ${this.#buffer!.maxLines} lines and ${this.#buffer!.maxBytes} bytes)`, [{ buffered_lines_dropped: held.dropped }], undefined, state, false);
     }
-    for (const line of held.lines) process.stdout.write(`${line}\n`);
+    // a secret registered since a line was held (a prefetch that settled later) is masked now too
+    const mask = hasSecrets();
+    for (const line of held.lines) process.stdout.write(`${mask ? redactJsonText(line) : line}\n`);
   }
   /** Drops the lines held during this invocation. */
   clearBuffer(): void {
@@ -338,9 +345,9 @@ export class LambdaLogger {
       if (!buffered && n >= 20 && this.#buffer?.flushOnError && state.buffer !== undefined) this.flushBuffer();
       this.#emit(n, message, extra, withFields, state, buffered);
     } catch (e) {
-      // never a throw from a log call: the line says what could not be written
-      const line = JSON.stringify({ level: NAMES[n], message: 'a log line could not be written', timestamp: new Date().toISOString(), logger_error: safeString(e) });
-      process.stdout.write(`${line}\n`);
+      // never a throw from a log call: the line says what could not be written, with the invocation's keys
+      const line = { level: NAMES[n], message: 'a log line could not be written', timestamp: new Date().toISOString(), service: this.#service, ...state.context, logger_error: safeString(e) };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
     }
   }
 
@@ -362,14 +369,16 @@ export class LambdaLogger {
     if (state.keys !== undefined) addAll(state.keys);
     if (withFields !== undefined) addAll(withFields);
     let text: unknown = message;
-    if (isPlain(message)) {
-      // Powertools' form: info({ message, ...fields })
-      text = readSafely(message, 'message');
-      for (const key of Object.keys(message)) if (key !== 'message') add(key, readSafely(message, key));
-    } else if (message instanceof Error) {
-      text = readSafely(message, 'message');
+    const shape = messageShape(message);
+    if (shape.fields !== undefined) {
+      // Powertools' form: info({ message, ...fields }) (an object with toJSON(): what it returns)
+      const f = shape.fields;
+      text = readSafely(f, 'message');
+      for (const key of Object.keys(f)) if (key !== 'message') add(key, readSafely(f, key));
+    } else if (shape.error) {
+      text = readSafely(message as Error, 'message');
       add('error', message);
-    }
+    } else text = shape.text;
     for (const item of extra) addExtra(item, add);
     const secrets = hasSecrets();
     const msg = typeof text === 'string' ? (secrets ? redactString(text) : text) : messageText(text);
@@ -420,6 +429,18 @@ export class LambdaLogger {
   }
 }
 
+/** Each own key of `source` and its value, never a throw (keys that cannot be listed: `keys_unreadable`). */
+const copyKeys = (source: unknown, put: (key: string, value: unknown) => void): void => {
+  let keys: string[];
+  try {
+    keys = source !== null && typeof source === 'object' ? Object.keys(source) : [];
+  } catch (e) {
+    put('keys_unreadable', `[Unreadable: ${safeString(e)}]`);
+    return;
+  }
+  for (const key of keys) put(key, readSafely(source as object, key));
+};
+
 /** Reads `source[key]`: a throwing getter or Proxy trap gives its note instead. */
 const readSafely = (source: object, key: string): unknown => {
   try {
@@ -429,13 +450,42 @@ const readSafely = (source: object, key: string): unknown => {
   }
 };
 
-/** One extra argument of a line: an Error as `error`, a string as `extra` (as Powertools), an object's own keys. */
+/**
+ * What the first argument of a line is: Powertools' `{ message, ...fields }` (a plain object, or what an object's
+ * `toJSON()` returns when that is a plain object), an Error (its message, and `error`), or anything else (the
+ * message, made text by messageText). A value that throws when inspected is that else.
+ */
+const messageShape = (message: unknown): { fields?: Record<string, unknown>; error?: boolean; text?: unknown } => {
+  if (message === null || typeof message !== 'object') return { text: message };
+  try {
+    if (message instanceof Error) return { error: true };
+    const data = hasToJSON(message) ? toJsonData(message) : message;
+    return isPlain(data) ? { fields: data } : { text: data };
+  } catch {
+    return { text: message };
+  }
+};
+
+const hasToJSON = (v: object): boolean => typeof (v as { toJSON?: unknown }).toJSON === 'function';
+
+/**
+ * One extra argument of a line: an Error as `error`, a string as `extra` (as Powertools), an object's own keys (what
+ * its `toJSON()` returns, as JSON.stringify would write it). Never throws: a value that cannot be read is noted.
+ */
 const addExtra = (item: unknown, add: (key: string, value: unknown) => void): void => {
   try {
-    if (item instanceof Error) add('error', item);
-    else if (typeof item === 'string') add('extra', item);
-    else if (item !== null && typeof item === 'object') for (const key of Object.keys(item)) add(key, readSafely(item, key));
-    else if (item !== undefined && item !== null) add('extra', item);
+    if (item === undefined || item === null) return;
+    if (typeof item !== 'object') {
+      add('extra', item);
+      return;
+    }
+    if (item instanceof Error) {
+      add('error', item);
+      return;
+    }
+    const data = hasToJSON(item) ? toJsonData(item) : item;
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) for (const key of Object.keys(data)) add(key, readSafely(data, key));
+    else add('extra', data);
   } catch (e) {
     add('extra', `[Unreadable: ${safeString(e)}]`);
   }
