@@ -182,8 +182,9 @@ export const logContext = (options: LogContextOptions = {}): MiddlewareObj => {
 const logContextOptions = loggerChecker('logContext');
 
 const isMaskPath = (p: unknown): boolean => typeof p === 'string' && p !== '' && p.split('.').every((s) => s !== '');
+/** A path, or a preset's name (a SCREAMING_CASE word that is not a preset is taken for a misspelt one). */
 const isCorrelationPath = (p: unknown): boolean =>
-  typeof p === 'string' && (Object.hasOwn(correlationPaths, p) || parseCorrelationPath(p) !== undefined);
+  typeof p === 'string' && (Object.hasOwn(correlationPaths, p) || (!/^[A-Z][A-Z0-9_]*$/.test(p) && parseCorrelationPath(p) !== undefined));
 
 const LOG_CONTEXT_RULES: Record<keyof LogContextOptions, OptionRule> = {
   logger: is.custom(
