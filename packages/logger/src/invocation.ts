@@ -128,21 +128,40 @@ export const RECENT_LINES = 100;
 export const RECENT_BYTES = 16 * 1024;
 
 interface Kept {
-  timestamp: number;
   attributes: Record<string, unknown>;
   size: number;
   buffered: boolean;
 }
 
-/** The invocation's recent lines (written and held), kept by reference and made RecentLine only when read. */
+/**
+ * The invocation's recent lines (written and held), kept by reference in a ring of RECENT_LINES slots (no copy, no
+ * shift per line) and made RecentLine only when read (on a failure).
+ */
 export class RecentLines {
-  #kept: Kept[] = [];
+  readonly #ring: (Kept | undefined)[] = new Array(RECENT_LINES);
+  #head = 0;
+  #count = 0;
   #bytes = 0;
 
   add(attributes: Record<string, unknown>, size: number, buffered: boolean): void {
-    this.#kept.push({ timestamp: Date.now(), attributes, size, buffered });
+    if (this.#count === RECENT_LINES) this.#dropOldest();
+    this.#ring[(this.#head + this.#count) % RECENT_LINES] = { attributes, size, buffered };
+    this.#count += 1;
     this.#bytes += size;
-    while (this.#kept.length > RECENT_LINES || (this.#bytes > RECENT_BYTES && this.#kept.length > 1)) this.#bytes -= this.#kept.shift()!.size;
+    while (this.#bytes > RECENT_BYTES && this.#count > 1) this.#dropOldest();
+  }
+
+  #dropOldest(): void {
+    this.#bytes -= this.#ring[this.#head]!.size;
+    this.#ring[this.#head] = undefined;
+    this.#head = (this.#head + 1) % RECENT_LINES;
+    this.#count -= 1;
+  }
+
+  #kept(): Kept[] {
+    const out: Kept[] = [];
+    for (let i = 0; i < this.#count; i++) out.push(this.#ring[(this.#head + i) % RECENT_LINES]!);
+    return out;
   }
 
   /** Oldest first; each line's data bounded so the whole stays about RECENT_BYTES; masked again (secrets registered since). */
@@ -151,9 +170,14 @@ export class RecentLines {
   }
 
   #read(): RecentLine[] {
-    const per = Math.max(256, Math.floor(RECENT_BYTES / Math.max(1, this.#kept.length)));
-    return this.#kept.map(({ timestamp, attributes, buffered }) => {
-      const { level, message, timestamp: _t, buffered: _b, ...data } = attributes;
+    const kept = this.#kept();
+    const per = Math.max(256, Math.floor(RECENT_BYTES / Math.max(1, kept.length)));
+    let last = 0;
+    return kept.map(({ attributes, buffered }) => {
+      const { level, message, timestamp: at, buffered: _b, ...data } = attributes;
+      // the line's own timestamp (ISO, UTC or with TZ's offset); never before the line above it
+      const parsed = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+      const timestamp = (last = Math.max(last, Number.isNaN(parsed) ? Date.now() : parsed));
       const line: RecentLine = { timestamp, level: String(level ?? '').toLowerCase(), message: cutString(String(message ?? ''), Math.min(MAX_MESSAGE_CHARS, per)) };
       if (Object.keys(data).length > 0) {
         line.data = fitJson(data, per, (bytes) => ({ data_truncated: truncationMarker(bytes, 'bytes') })).value;
