@@ -45,7 +45,8 @@ export const multiConcurrency = (): boolean => process.env.AWS_LAMBDA_MAX_CONCUR
 
 /**
  * One value per invocation: in the InvokeStore's current context under Managed Instances, else one shared slot.
- * `multi` is read from the environment when an invocation starts (`refresh()`), not per line.
+ * `multi` (AWS_LAMBDA_MAX_CONCURRENCY set) is read from the environment when created and by `refresh()`, not per
+ * line nor per invocation (a `process.env` read costs more than the rest of an invocation's bookkeeping).
  */
 export class InvocationScoped<T> {
   readonly #key: symbol;
@@ -138,7 +139,7 @@ interface Kept {
  * shift per line) and made RecentLine only when read (on a failure).
  */
 export class RecentLines {
-  readonly #ring: (Kept | undefined)[] = new Array(RECENT_LINES);
+  readonly #ring: (Kept | undefined)[] = [];
   #head = 0;
   #count = 0;
   #bytes = 0;

@@ -5,7 +5,7 @@
  * README, "Why lambdaware owns the line"). Over 300 lines: the Powertools-compatible API is one class.
  */
 import type { Context } from 'aws-lambda';
-import { type OptionRule, describeValue, hasSecrets, is, redactJsonText, redactString, safeString } from '@lambdaware/shared';
+import { type OptionRule, type RecentLine, describeValue, hasSecrets, is, redactJsonText, redactString, safeString } from '@lambdaware/shared';
 import { loggerChecker } from './errors.js';
 import { guardAttributes } from './formatter.js';
 import { type InvocationState, InvocationScoped, LineBuffer, RecentLines, newState } from './invocation.js';
@@ -255,10 +255,8 @@ export class LambdaLogger {
   // ---- the invocation -----------------------------------------------------------------------------------------
   /** The invocation's start: a new state (keys, buffer, recent lines), the context keys, a sampling decision. */
   startInvocation(context: Context): void {
-    this.#scope.refresh();
     this.#timestamp = timestampFormatter();
-    const state = this.#scope.reset();
-    state.recent = new RecentLines();
+    this.#scope.reset();
     this.addContext(context);
     if (this.#sampleRate > 0) this.refreshSampleRateCalculation();
   }
@@ -274,18 +272,14 @@ export class LambdaLogger {
     const c = (context ?? {}) as Partial<Context> & { xRayTraceId?: unknown; tenantId?: unknown };
     const keys: Record<string, unknown> = { cold_start: this.#coldStart };
     this.#coldStart = false;
-    const put = (key: string, v: unknown): void => {
-      if (!isEmpty(v)) keys[key] = v;
-    };
-    put('function_arn', c.invokedFunctionArn);
-    put('function_memory_size', c.memoryLimitInMB);
-    put('function_name', c.functionName);
-    put('function_request_id', c.awsRequestId);
-    put('xray_trace_id', traceRoot(process.env._X_AMZN_TRACE_ID) ?? traceRoot(c.xRayTraceId));
-    put('tenant_id', c.tenantId);
-    const state = this.#scope.get();
-    state.context = keys;
-    state.recent ??= new RecentLines();
+    if (!isEmpty(c.invokedFunctionArn)) keys.function_arn = c.invokedFunctionArn;
+    if (!isEmpty(c.memoryLimitInMB)) keys.function_memory_size = c.memoryLimitInMB;
+    if (!isEmpty(c.functionName)) keys.function_name = c.functionName;
+    if (!isEmpty(c.awsRequestId)) keys.function_request_id = c.awsRequestId;
+    const trace = traceRoot(process.env._X_AMZN_TRACE_ID) ?? traceRoot(c.xRayTraceId);
+    if (trace !== undefined) keys.xray_trace_id = trace;
+    if (!isEmpty(c.tenantId)) keys.tenant_id = c.tenantId;
+    this.#scope.get().context = keys;
   }
   /** Powertools' per-invocation sampling decision: debug for this invocation when it is sampled. */
   refreshSampleRateCalculation(): void {
@@ -313,9 +307,10 @@ export class LambdaLogger {
   clearBuffer(): void {
     this.#scope.get().buffer = undefined;
   }
-  /** The invocation's recent lines (written and held, masked, bounded), for the failure's Sentry event. */
-  recentLines(): RecentLines | undefined {
-    return this.#scope.get().recent;
+  /** A reader of this invocation's recent lines (written and held, masked, bounded), for the failure's Sentry event. */
+  recentLines(): () => RecentLine[] {
+    const state = this.#scope.get();
+    return () => state.recent?.read() ?? [];
   }
 
   /** A new logger with this one's settings, `options` over them (Powertools' createChild). */
@@ -388,7 +383,7 @@ export class LambdaLogger {
     const line = serializeLine(ordered, this.#replacer, this.#indent);
     if (buffered) (state.buffer ??= new LineBuffer(this.#buffer!)).push(line);
     else process.stdout.write(`${line}\n`);
-    state.recent?.add(ordered, line.length, buffered);
+    if (state.context !== undefined) (state.recent ??= new RecentLines()).add(ordered, line.length, buffered);
   }
 
   #attributes(n: number, message: string, fields: Record<string, unknown>, state: InvocationState, buffered: boolean): Record<string, unknown> {

@@ -90,8 +90,7 @@ export interface Invocations {
 const lambdaLoggerInvocations = (logger: LambdaLogger): Invocations => ({
   start(request) {
     logger.startInvocation(request.context);
-    const recent = logger.recentLines();
-    if (recent !== undefined) setRecentLines(request, () => recent.read());
+    setRecentLines(request, logger.recentLines());
   },
   end(failed) {
     if (failed) logger.flushBuffer();
