@@ -24,6 +24,8 @@ const expectOwnLines = (inv: InvocationResult, marker: string, failed: boolean) 
     ['INFO', 'null'],
     ['INFO', '12345'],
     ['INFO', '[Unreadable: Error: trap]'],
+    ['INFO', '{"token":"****"}'],
+    ['INFO', 'order'],
     ...(failed ? [['DEBUG', 'held 1'], ['DEBUG', 'held 2'], ['ERROR', `failed ${marker}`]] : []),
   ];
   expect(lines.map((l) => [l.level, l.message])).toEqual(expected);
@@ -32,6 +34,8 @@ const expectOwnLines = (inv: InvocationResult, marker: string, failed: boolean) 
     if (l.message === 'held 1' || l.message === 'held 2') expect(l).toMatchObject({ buffered: true, marker });
   }
   expect(lines[0]).toMatchObject({ marker, field_function_request_id: 'forged', field_cold_start: 'forged', cold_start: expect.any(Boolean) });
+  expect(lines.find((l) => l.message === 'order')?.order).toEqual({ id: marker }); // toJSON() honoured
+  expect(inv.logs.join('\n')).not.toContain('tok-buffered-ric-7a6b5c4d');
   if (failed) {
     expect(lines.find((l) => l.message === 'held 2')).toMatchObject({ trap: '[Unreadable: Error: trap]', getter: { bad: '[Unreadable: Error: getter]' } });
     expect(inv.error).toMatchObject({ errorType: 'Error', errorMessage: `failed ${marker}` });

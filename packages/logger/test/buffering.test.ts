@@ -251,6 +251,24 @@ describe("the team's own Powertools Logger", () => {
   });
 });
 
+describe("the team's Logger's recent lines", () => {
+  it('what its formatter formatted in this invocation, masked, for the Sentry event', async () => {
+    const SECRET = 'tok-team-recent-1f2e3d';
+    registerSecret(SECRET);
+    const teamLogger = new Logger({ serviceName: 'orders' });
+    let seen: readonly RecentLine[] = [];
+    const handler = middy(async (event: { n: number }) => {
+      teamLogger.info(`step of ${event.n}`, { token: SECRET });
+      if (event.n === 2) throw new Error('boom');
+    })
+      .use(logContext({ logger: teamLogger }))
+      .use({ onError: (request) => void (seen = recentLinesOf(request)) });
+    await captureOutput(() => handler({ n: 1 }, context('req-t1')));
+    await captureOutput(() => handler({ n: 2 }, context('req-t2')));
+    expect(seen.map((l) => [l.level, l.message, l.data?.token, l.data?.function_request_id])).toEqual([['info', 'step of 2', REDACTED, 'req-t2']]);
+  });
+});
+
 describe('POWERTOOLS_LOGGER_LOG_EVENT', () => {
   it('turns the event line on, as Powertools reads it; logEvent: false wins', async () => {
     process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
