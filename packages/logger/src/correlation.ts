@@ -87,9 +87,11 @@ export const readCorrelationId = (event: unknown, steps: readonly Step[]): strin
 /** The correlation id of the invocation running now (per invocation on Managed Instances too). */
 const current = new InvocationScoped<{ id: string | undefined }>('lambdaware.logger.correlationId', () => ({ id: undefined }));
 
+/** Called by logContext() when created (reads whether invocations run concurrently, once). */
+export const prepareCorrelation = (): void => current.refresh();
+
 /** Called by logContext() at the start of each invocation. */
 export const startCorrelation = (id: string | undefined): void => {
-  current.refresh();
   current.reset().id = id;
 };
 

@@ -84,18 +84,22 @@ class PlainItem {
  * Powertools: it has the methods the Logger calls (formatAttributes, formatTimestamp, formatError, getCodeLocation).
  */
 export class GuardedFormatter {
+  readonly #formatError: (error: Error) => unknown;
+
   constructor(
     readonly inner: LogFormatter,
     private readonly keepInstances: boolean,
     /** Called with each line's attributes once guarded (the invocation's recent lines). */
     private readonly observe?: (attributes: Record<string, unknown>) => void,
-  ) {}
+  ) {
+    this.#formatError = (e) => inner.formatError(e);
+  }
 
   formatAttributes(a: UnformattedAttributes, fields: LogAttributes): LogItem {
     let item: LogItem;
     try {
       item = this.inner.formatAttributes(a, fields);
-      item.setAttributes(guardAttributes(item.getAttributes(), this.keepInstances, (e) => this.inner.formatError(e)) as LogAttributes);
+      item.setAttributes(guardAttributes(item.getAttributes(), this.keepInstances, this.#formatError) as LogAttributes);
     } catch (e) {
       // The formatter threw on a value (Powertools' own deep-merges every field: a 3,000-level object overflows the
       // stack): the line is written with lambdaware's keys instead, and says so.

@@ -11,7 +11,7 @@ import {
   setLogSink,
   setRecentLines,
 } from '@lambdaware/shared';
-import { correlationPaths, parseCorrelationPath, readCorrelationId, startCorrelation } from './correlation.js';
+import { correlationPaths, parseCorrelationPath, prepareCorrelation, readCorrelationId, startCorrelation } from './correlation.js';
 import { loggerChecker } from './errors.js';
 import { LambdaLogger, logger as sharedLogger, traceRoot } from './logger.js';
 import { type MaskPath, maskPaths, parseMaskPath } from './mask.js';
@@ -135,6 +135,7 @@ export const logContext = (options: LogContextOptions = {}): MiddlewareObj => {
   };
   const maskList: MaskPath[] = mask.map(parseMaskPath);
   const steps = correlationIdPath === undefined ? undefined : parseCorrelationPath(correlationPaths[correlationIdPath as keyof typeof correlationPaths] ?? correlationIdPath);
+  if (steps !== undefined) prepareCorrelation();
   const own = logger instanceof LambdaLogger;
   const invocations = own ? lambdaLoggerInvocations(logger) : teamLoggerInvocations(logger);
   const forLine = (value: unknown): unknown => invocations.bounded(maskList.length === 0 ? value : maskPaths(value, maskList));

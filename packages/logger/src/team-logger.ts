@@ -5,13 +5,10 @@ import { serializeLine, toJsonData } from './line.js';
 import type { Invocations } from './middleware.js';
 import { type LoggerInterface, boundLoggerLines, guardLoggerFormatter } from './powertools-adapter.js';
 
-/** The recent lines of the invocation running now, kept from what a team's Logger formats (see GuardedFormatter). */
-const recent = new InvocationScoped<{ lines: RecentLines | undefined }>('lambdaware.logger.teamRecent', () => ({ lines: undefined }));
+type Recent = InvocationScoped<{ lines: RecentLines | undefined }>;
 
-const observe = (attributes: Record<string, unknown>): void => {
-  const m = attributes.message;
-  recent.get().lines?.add(attributes, 256 + (typeof m === 'string' ? m.length : 0), false);
-};
+/** Per team Logger: the recent lines of the invocation running now, kept from what its formatter formats. */
+const recentOf = new WeakMap<object, Recent>();
 
 /** `value` as JSON data, or (over the line limit) the start of its JSON cut with the shared marker. */
 const boundedValue = (value: unknown): unknown => {
@@ -29,7 +26,17 @@ const boundedValue = (value: unknown): unknown => {
  * Powertools' own: flushed before the failure's error line (by the sink), cleared on success.
  */
 export const teamLoggerInvocations = (logger: LoggerInterface): Invocations => {
-  guardLoggerFormatter(logger, (inner) => new GuardedFormatter(inner, true, observe));
+  let recent = recentOf.get(logger);
+  if (recent === undefined) {
+    const created: Recent = new InvocationScoped('lambdaware.logger.teamRecent', () => ({ lines: undefined }));
+    recentOf.set(logger, (recent = created));
+    const observe = (attributes: Record<string, unknown>): void => {
+      const m = attributes.message;
+      created.get().lines?.add(attributes, 256 + (typeof m === 'string' ? m.length : 0), false);
+    };
+    guardLoggerFormatter(logger, (inner) => new GuardedFormatter(inner, true, observe));
+  }
+  const scoped = recent;
   const linesBounded = boundLoggerLines(logger, serializeLine);
   const l = logger as LoggerInterface & { clearBuffer?: () => void; flushBuffer?: () => void };
   return {
@@ -38,9 +45,8 @@ export const teamLoggerInvocations = (logger: LoggerInterface): Invocations => {
       l.clearBuffer?.();
       l.refreshSampleRateCalculation();
       l.addContext(request.context);
-      recent.refresh();
       const lines = new RecentLines();
-      recent.reset().lines = lines;
+      scoped.reset().lines = lines;
       setRecentLines(request, () => lines.read());
     },
     end(failed) {
