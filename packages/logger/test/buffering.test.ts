@@ -249,6 +249,15 @@ describe("the team's own Powertools Logger", () => {
     expect(lambdaware.error).toEqual({ type: 'TypeError', message: 'bad input', sentryEventID: 'abc123' });
     expect(() => logContext({ errorShape: 'pino' as never })).toThrow('logContext(): option "errorShape" must be');
   });
+
+  it("its own error lines keep Powertools' error.location (the formatter's formatError)", async () => {
+    const teamLogger = new Logger({ serviceName: 'orders' });
+    const handler = middy(async () => {
+      teamLogger.error('failed', new RangeError('out of range'));
+    }).use(logContext({ logger: teamLogger }));
+    const [line] = (await captureOutput(() => handler({}, context('req-loc')))).stderrLines();
+    expect(line.error).toEqual({ name: 'RangeError', location: expect.stringMatching(/:\d+$/), message: 'out of range', stack: expect.stringContaining('RangeError: out of range') });
+  });
 });
 
 describe("the team's Logger's recent lines", () => {
