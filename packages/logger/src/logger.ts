@@ -2,77 +2,30 @@
  * lambdaware's logger. It owns its line: it builds, masks, bounds and writes every line itself, with Powertools'
  * key names and Powertools Logger's public API (appendKeys, addContext, createChild, setCorrelationId, a
  * LogFormatter, jsonReplacerFn, logRecordOrder, logBufferOptions, …), and does not subclass Powertools (see the
- * README, "Why lambdaware owns the line"). Over 300 lines: the Powertools-compatible API is one class.
+ * README, "Why lambdaware owns the line"). Over 300 lines: Powertools Logger's API (keys, levels, context, buffer,
+ * child loggers) is one class; what the arguments of a call become is in line-input.ts, the options in logger-options.ts.
  */
 import type { Context } from 'aws-lambda';
-import { type OptionRule, type RecentLine, describeValue, hasSecrets, is, redactJsonText, redactString, safeString } from '@lambdaware/shared';
-import { loggerChecker } from './errors.js';
+import { type RecentLine, hasSecrets, redactJsonText, redactString, safeString } from '@lambdaware/shared';
 import { guardAttributes } from './formatter.js';
 import { type InvocationState, InvocationScoped, LineBuffer, RecentLines, newState } from './invocation.js';
-import { type LogLevel, levelFromEnv, levelOrThrow, parseLevel } from './levels.js';
-import { CONTEXT_KEYS, RESERVED_KEYS, maskedFields, messageText, needsWalk, putOwn, serializeLine, toJsonData } from './line.js';
-import type { ConstructorOptions, LogAttributes, LogFormatter, UnformattedAttributes } from './powertools-adapter.js';
+import { type LogLevel, levelFromEnv, levelOrThrow } from './levels.js';
+import { CONTEXT_KEYS, RESERVED_KEYS, maskedFields, messageText, needsWalk, putOwn, toJsonData } from './line.js';
+import { serializeLine } from './line-size.js';
+import { addExtra, copyKeys, isEmpty, messageShape, readSafely, reorder, truthy, withInstancesWritten } from './line-input.js';
+import { LogEntry } from './log-entry.js';
+import { type LoggerOptions, createLoggerOptions, setLevelOptions, validateLoggerOptions } from './logger-options.js';
+import type { LogAttributes, LogFormatter, UnformattedAttributes } from './powertools-adapter.js';
 import { timestampFormatter } from './timestamp.js';
 
-/** Powertools' `logBufferOptions`, and `maxLines` (lambdaware's: the most lines held per invocation, default 200). */
-export interface LogBufferOptions {
-  enabled?: boolean;
-  /** Default 20480 (Powertools'). The oldest lines are dropped (and counted) beyond it. */
-  maxBytes?: number;
-  /** Default 200. */
-  maxLines?: number;
-  /** Lines at this level and below are held. Default `debug`. */
-  bufferAtVerbosity?: string;
-  /** An `error()`/`critical()` line writes the held lines first. Default true (as Powertools). */
-  flushOnErrorLog?: boolean;
-}
-
-/**
- * Options of createLogger(): lambdaware's `level` (any letter case, `fatal` = `critical`) and Powertools' `new
- * Logger()` options (`logLevel`, `serviceName`, `environment`, `sampleRateValue`, `persistentKeys`, `logFormatter`,
- * `logRecordOrder`, `jsonReplacerFn`, `logBufferOptions`, `correlationIdSearchFn`).
- */
-export type LoggerOptions = Omit<ConstructorOptions, 'logBufferOptions' | 'logLevel'> & {
-  /** The level, in any letter case (`fatal` = `critical`). Default: from AWS_LAMBDA_LOG_LEVEL, LOG_LEVEL, POWERTOOLS_LOG_LEVEL, else `info`. Same as `logLevel`. */
-  level?: string;
-  logLevel?: string;
-  logBufferOptions?: LogBufferOptions;
-};
-
-const LOGGER_OPTIONS = [
-  'level',
-  'logLevel',
-  'serviceName',
-  'environment',
-  'persistentKeys',
-  'persistentLogAttributes',
-  'sampleRateValue',
-  'logFormatter',
-  'logRecordOrder',
-  'jsonReplacerFn',
-  'logBufferOptions',
-  'correlationIdSearchFn',
-  'customConfigService',
-] as const;
+export { LogEntry } from './log-entry.js';
+export type { LogBufferOptions, LoggerOptions } from './logger-options.js';
 
 /** Powertools' level thresholds and names. */
 const THRESHOLD: Record<LogLevel, number> = { trace: 6, debug: 8, info: 12, warn: 16, error: 20, critical: 24, silent: 28 };
 const NAMES: Record<number, string> = { 6: 'TRACE', 8: 'DEBUG', 12: 'INFO', 16: 'WARN', 20: 'ERROR', 24: 'CRITICAL', 28: 'SILENT' };
-type LineMethod = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical';
+export type LineMethod = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'critical';
 type Message = unknown;
-
-const isEmpty = (v: unknown): boolean => v === undefined || v === null || v === '';
-const isPlain = (v: unknown): v is Record<string, unknown> => {
-  if (v === null || typeof v !== 'object') return false;
-  try {
-    const p = Object.getPrototypeOf(v);
-    return p === Object.prototype || p === null;
-  } catch {
-    return false;
-  }
-};
-const truthy = (v: string | undefined): boolean => v !== undefined && ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase());
-
 /** `Root=1-5759e988-bd862e3fe1be46a994272793;Parent=…;Sampled=1` (or the bare id) -> `1-5759e988-…`. */
 export const traceRoot = (header: unknown): string | undefined => {
   if (typeof header !== 'string' || header === '') return undefined;
@@ -83,7 +36,6 @@ export const traceRoot = (header: unknown): string | undefined => {
   }
   return undefined;
 };
-
 /**
  * JSON log lines with the invocation's context (Powertools' keys), LOG_LEVEL in any letter case, `with()` fields for
  * one line, `set()` fields for the rest of the invocation; lines that never throw and never lie (any value, the
@@ -423,163 +375,6 @@ export class LambdaLogger {
     return guardAttributes(this.#formatter!.formatAttributes(unformatted, fields as LogAttributes).getAttributes(), this.#replacer !== undefined);
   }
 }
-
-/** Each own key of `source` and its value, never a throw (keys that cannot be listed: `keys_unreadable`). */
-const copyKeys = (source: unknown, put: (key: string, value: unknown) => void): void => {
-  let keys: string[];
-  try {
-    keys = source !== null && typeof source === 'object' ? Object.keys(source) : [];
-  } catch (e) {
-    put('keys_unreadable', `[Unreadable: ${safeString(e)}]`);
-    return;
-  }
-  for (const key of keys) put(key, readSafely(source as object, key));
-};
-
-/** Reads `source[key]`: a throwing getter or Proxy trap gives its note instead. */
-const readSafely = (source: object, key: string): unknown => {
-  try {
-    return (source as Record<string, unknown>)[key];
-  } catch (e) {
-    return `[Unreadable: ${safeString(e)}]`;
-  }
-};
-
-/**
- * What the first argument of a line is: Powertools' `{ message, ...fields }` (a plain object, or what an object's
- * `toJSON()` returns when that is a plain object), an Error (its message, and `error`), or anything else (the
- * message, made text by messageText). A value that throws when inspected is that else.
- */
-const messageShape = (message: unknown): { fields?: Record<string, unknown>; error?: boolean; text?: unknown } => {
-  if (message === null || typeof message !== 'object') return { text: message };
-  try {
-    if (message instanceof Error) return { error: true };
-    const data = hasToJSON(message) ? toJsonData(message) : message;
-    return isPlain(data) ? { fields: data } : { text: data };
-  } catch {
-    return { text: message };
-  }
-};
-
-const hasToJSON = (v: object): boolean => typeof (v as { toJSON?: unknown }).toJSON === 'function';
-
-/**
- * One extra argument of a line: an Error as `error`, a string as `extra` (as Powertools), an object's own keys (what
- * its `toJSON()` returns, as JSON.stringify would write it). Never throws: a value that cannot be read is noted.
- */
-const addExtra = (item: unknown, add: (key: string, value: unknown) => void): void => {
-  try {
-    if (item === undefined || item === null) return;
-    if (typeof item !== 'object') {
-      add('extra', item);
-      return;
-    }
-    if (item instanceof Error) {
-      add('error', item);
-      return;
-    }
-    const data = hasToJSON(item) ? toJsonData(item) : item;
-    if (data !== null && typeof data === 'object' && !Array.isArray(data)) for (const key of Object.keys(data)) add(key, readSafely(data, key));
-    else add('extra', data);
-  } catch (e) {
-    add('extra', `[Unreadable: ${safeString(e)}]`);
-  }
-};
-
-/** `line` with the keys of `order` first, in that order (Powertools' `logRecordOrder`). */
-const reorder = (line: Record<string, unknown>, order: readonly string[]): Record<string, unknown> => {
-  const out: Record<string, unknown> = {};
-  for (const key of order) if (Object.hasOwn(line, key)) putOwn(out, key, line[key]);
-  for (const key of Object.keys(line)) if (!Object.hasOwn(out, key)) putOwn(out, key, line[key]);
-  return out;
-};
-
-/** A team's `jsonReplacerFn`, then what it left that JSON cannot write (a Set, a Map, a BigInt) as JSON data. */
-const withInstancesWritten =
-  (replacer: (key: string, value: unknown) => unknown) =>
-  function (this: unknown, key: string, value: unknown): unknown {
-    const v = replacer.call(this, key, value);
-    if (typeof v === 'bigint') return v.toString();
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isPlain(v)) return toJsonData(v);
-    return v;
-  };
-
-/** The fields of one line being built by `with()`; write it with one of the level methods. */
-export class LogEntry {
-  readonly #logger: LambdaLogger;
-  readonly #fields: Record<string, unknown>;
-
-  constructor(logger: LambdaLogger, fields: Record<string, unknown>) {
-    this.#logger = logger;
-    this.#fields = fields;
-  }
-
-  /** Another field on this line (a new entry: this one can be reused without it). */
-  with(key: string, value: unknown): LogEntry {
-    const fields = { ...this.#fields };
-    putOwn(fields, key, value);
-    return new LogEntry(this.#logger, fields);
-  }
-
-  trace(message: Message, ...extra: unknown[]): void {
-    this.#logger.writeEntry('trace', message, this.#fields, extra);
-  }
-  debug(message: Message, ...extra: unknown[]): void {
-    this.#logger.writeEntry('debug', message, this.#fields, extra);
-  }
-  info(message: Message, ...extra: unknown[]): void {
-    this.#logger.writeEntry('info', message, this.#fields, extra);
-  }
-  warn(message: Message, ...extra: unknown[]): void {
-    this.#logger.writeEntry('warn', message, this.#fields, extra);
-  }
-  error(message: Message, ...extra: unknown[]): void {
-    this.#logger.writeEntry('error', message, this.#fields, extra);
-  }
-  critical(message: Message, ...extra: unknown[]): void {
-    this.#logger.writeEntry('critical', message, this.#fields, extra);
-  }
-}
-
-const createLoggerOptions = loggerChecker('createLogger');
-const setLevelOptions = loggerChecker('setLevel');
-
-/** The rule of each option (null: checked by levelOrThrow). */
-const LOGGER_RULES: Record<(typeof LOGGER_OPTIONS)[number], OptionRule | null> = Object.assign(
-  Object.fromEntries(LOGGER_OPTIONS.map((k) => [k, null])) as Record<(typeof LOGGER_OPTIONS)[number], OptionRule | null>,
-  {
-    serviceName: is.string(),
-    environment: is.string(),
-    persistentKeys: is.object,
-    persistentLogAttributes: is.object,
-    logBufferOptions: is.object,
-    sampleRateValue: is.number(0, 1),
-    jsonReplacerFn: is.function(),
-    correlationIdSearchFn: is.function(),
-    logFormatter: is.custom('a Powertools LogFormatter (with formatAttributes())', (f) => typeof (f as { formatAttributes?: unknown } | null)?.formatAttributes === 'function'),
-    logRecordOrder: is.arrayOf(is.string(false), 'an array of key names'),
-  },
-);
-
-const BUFFER_RULES: Record<keyof LogBufferOptions, OptionRule> = {
-  enabled: is.boolean,
-  maxBytes: is.integer(1),
-  maxLines: is.integer(1),
-  bufferAtVerbosity: is.custom('a level (trace, debug, info, warn)', (v) => parseLevel(v) !== undefined),
-  flushOnErrorLog: is.boolean,
-};
-
-const validateLoggerOptions = (options: LoggerOptions): void => {
-  const o = createLoggerOptions.options(options, LOGGER_RULES);
-  if (o.level !== undefined && o.logLevel !== undefined && o.level !== o.logLevel) {
-    throw createLoggerOptions.error('level', { problem: `and "logLevel" are the same setting; give one (got ${describeValue(o.level)} and ${describeValue(o.logLevel)})` });
-  }
-  if (o.logRecordOrder !== undefined && o.logFormatter !== undefined) {
-    throw createLoggerOptions.error('logRecordOrder', { problem: 'cannot be given together with option "logFormatter" (as in Powertools): order the keys in your formatter' });
-  }
-  if (o.logBufferOptions !== undefined) createLoggerOptions.options(o.logBufferOptions, BUFFER_RULES, 'logBufferOptions');
-};
-
 /** A new logger (see LoggerOptions). Most code uses the shared `logger`. */
 export const createLogger = (options: LoggerOptions = {}): LambdaLogger => new LambdaLogger(options);
 

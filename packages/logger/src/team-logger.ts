@@ -1,7 +1,8 @@
 import { MAX_LINE_BYTES, cutToBytes, setRecentLines } from '@lambdaware/shared';
 import { GuardedFormatter } from './formatter.js';
 import { InvocationScoped, RecentLines } from './invocation.js';
-import { serializeLine, toJsonData } from './line.js';
+import { toJsonData } from './line.js';
+import { serializeLine } from './line-size.js';
 import type { Invocations } from './middleware.js';
 import { type LoggerInterface, boundLoggerLines, guardLoggerFormatter } from './powertools-adapter.js';
 
