@@ -63,3 +63,26 @@ describe("lambdaware's logger buffer through aws-lambda-ric", () => {
     );
   }, 120_000);
 });
+
+describe("the team's own Powertools Logger with Powertools' buffer, through aws-lambda-ric", () => {
+  const team = fileURLToPath(new URL('./fixtures/team-buffered.mjs', import.meta.url));
+  const expectTeamLines = (inv: InvocationResult, marker: string, failed: boolean) => {
+    const lines = jsonLines(inv);
+    const messages = lines.map((l) => l.message);
+    // Powertools prints its held lines on stdout and its error line on stderr: between the two streams, the order
+    // is the order in which they reach the log; each stream keeps its own.
+    const stdout = messages.filter((m) => m !== `failed ${marker}`);
+    expect(stdout).toEqual(failed ? ['written', 'held 1', 'held 2'] : ['written']);
+    expect(messages.filter((m) => m === `failed ${marker}`)).toHaveLength(failed ? 1 : 0);
+    for (const l of lines) expect(l).toMatchObject({ function_request_id: inv.requestId, correlation_id: marker });
+    for (const l of lines.filter((x) => String(x.message).startsWith('held'))) expect(l.marker).toBe(marker);
+  };
+
+  it('one at a time and multi-concurrent: its own held lines (in order) with its error line, none on success', async () => {
+    const events = Array.from({ length: 24 }, (_, i) => ({ marker: `t-${i}`, ms: 5 + ((i * 7) % 30), fail: i % 3 === 1 }));
+    const sequential = await invoke({ handler: `${team}#handler`, events: events.slice(0, 3), timeout: 10 });
+    sequential.invocations.forEach((inv, i) => expectTeamLines(inv, `t-${i}`, i % 3 === 1));
+    const concurrent = await invoke({ handler: `${team}#handler`, events, concurrency: 8, timeout: 10, env: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '2' } });
+    concurrent.invocations.forEach((inv, i) => expectTeamLines(inv, `t-${i}`, i % 3 === 1));
+  }, 120_000);
+});
