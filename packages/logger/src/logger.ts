@@ -267,10 +267,14 @@ export class LambdaLogger {
 
   /** A new logger with this one's settings, `options` over them (Powertools' createChild). */
   createChild(options: LoggerOptions = {}): LambdaLogger {
-    const { level: _l, logLevel: _ll, persistentKeys, ...rest } = { ...this.#options } as LoggerOptions & { persistentKeys?: Record<string, unknown> };
-    const child = new LambdaLogger({ ...rest, level: this.getLevel(), ...options, persistentKeys: { ...this.#persistent, ...(options as { persistentKeys?: object }).persistentKeys } } as LoggerOptions);
-    void persistentKeys;
-    return child;
+    const { level: _l, logLevel: _ll, persistentKeys: _p, ...inherited } = this.#options as LoggerOptions & { persistentKeys?: object };
+    const levelGiven = options.level !== undefined || options.logLevel !== undefined;
+    return new LambdaLogger({
+      ...inherited,
+      ...(levelGiven ? {} : { level: this.getLevel() }),
+      ...options,
+      persistentKeys: { ...this.#persistent, ...(options as { persistentKeys?: object }).persistentKeys },
+    } as LoggerOptions);
   }
 
   // ---- the line -----------------------------------------------------------------------------------------------

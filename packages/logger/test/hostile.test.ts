@@ -186,3 +186,15 @@ describe('non-string messages are masked', () => {
     ]);
   });
 });
+
+describe('createChild()', () => {
+  it('takes a level of its own (level or logLevel) over the parent’s', async () => {
+    const parent = createLogger({ level: 'warn', persistentKeys: { team: 'a' } });
+    const child = parent.createChild({ logLevel: 'DEBUG', persistentKeys: { part: 'child' } });
+    const out = await captureOutput(() => {
+      child.debug('child debug');
+      parent.debug('parent debug');
+    });
+    expect(out.stdoutLines()).toEqual([expect.objectContaining({ message: 'child debug', team: 'a', part: 'child' })]);
+  });
+});
