@@ -8,7 +8,9 @@
 //  - one info line with two fields, inside an invocation: ours (fields object, and with().with()), Powertools, pino;
 //  - the same line with 5 secrets registered (structural masking of the message and fields), and with none;
 //  - a line with a nested object (the path that copies it as JSON data: own keys, depth limit);
-//  - a team's own Powertools Logger under logContext() (its formatter wrapped: own keys, depth limit, masking).
+//  - a team's own Powertools Logger under logContext() (its formatter wrapped: own keys, depth limit, masking);
+//  - debug lines held per successful invocation (issue 23): lambdaware's buffer, Powertools' buffer, and writing them
+//    (LOG_LEVEL=debug), per line; and the bytes written per 1,000 invocations at 1 % failures, buffer vs debug.
 // Every line goes to a null sink (process.stdout.write replaced, pino given the same null stream), so the
 // numbers are formatting and serialization, not I/O.
 
@@ -16,7 +18,7 @@ import middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import pino from 'pino';
-import { createLogger, logContext } from '@lambdaware/logger';
+import { createLogger, logContext, sinkFor } from '@lambdaware/logger';
 import { clearSecrets, registerSecret } from '@lambdaware/shared';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
@@ -81,6 +83,37 @@ powertools.addContext(ctx);
 team.addContext(ctx);
 pinoLog = pinoRoot.child({ function_request_id: ctx.awsRequestId, function_name: ctx.functionName });
 
+// Debug lines per invocation (issue 23): held by lambdaware's buffer, held by Powertools' buffer (it buffers only
+// with a trace id: one is set while its cases run), written at debug.
+const TRACE = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=557abcec3ee5a047;Sampled=1';
+const traced = (run) => async (n) => {
+  process.env._X_AMZN_TRACE_ID = TRACE;
+  try {
+    await run(n);
+  } finally {
+    delete process.env._X_AMZN_TRACE_ID;
+  }
+};
+const DEBUG_LINES = 10;
+const held = createLogger({ serviceName: 'bench', level: 'info', logBufferOptions: {} });
+const atDebug = createLogger({ serviceName: 'bench', level: 'debug' });
+const ptHeld = new Logger({ serviceName: 'bench', logLevel: 'INFO', logBufferOptions: { enabled: true } });
+const debugLines = (log) => async (e) => {
+  for (let i = 0; i < DEBUG_LINES; i++) log.debug('loaded order', { orderId: e.orderId, step: i });
+  if (e.fail) throw new Error('order not saved');
+};
+/** errorLog()'s part: the failure's error line through the logger's sink (its held lines first). */
+const errorLine = (log) => ({
+  onError: (request) => {
+    sinkFor(log).log('error', request.error.message, { error: { type: 'Error', message: request.error.message } }, { error: request.error });
+    request.response = 'handled';
+  },
+});
+handlers.held = middy(debugLines(held)).use(logContext({ logger: held, logSink: false })).use(errorLine(held));
+handlers.atDebug = middy(debugLines(atDebug)).use(logContext({ logger: atDebug, logSink: false })).use(errorLine(atDebug));
+handlers.ptHeld = middy(debugLines(ptHeld)).use(injectLambdaContext(ptHeld, { resetKeys: true }));
+handlers.ptLogger = middy(async () => undefined).use(injectLambdaContext(new Logger({ serviceName: 'bench', logLevel: 'INFO', logBufferOptions: { enabled: true } }), { resetKeys: true }));
+
 // ---- the cases -----------------------------------------------------------------------------------------------
 const invocations = 20000 * SCALE;
 const lines = 20000 * SCALE;
@@ -125,6 +158,11 @@ const cases = [
     : []),
   { group: 'line', name: 'pino child info(fields, msg)', n: lines, run: syncCase(() => pinoLog.info(fields, 'order placed')) },
   { group: 'line', name: 'ours debug() below the level', n: lines, run: syncCase(() => ours.debug('hidden', fields)) },
+  { group: 'buffer', name: 'logContext(), no line', n: invocations / 2, run: asyncCase(handlers.ours) },
+  { group: 'buffer', name: `ours, ${DEBUG_LINES} debug lines held (logBufferOptions), dropped`, n: invocations / 2, run: asyncCase(handlers.held) },
+  { group: 'buffer', name: `ours, ${DEBUG_LINES} debug lines written (LOG_LEVEL=debug)`, n: invocations / 2, run: asyncCase(handlers.atDebug) },
+  { group: 'buffer', name: 'injectLambdaContext, buffer on, no line', n: invocations / 2, run: traced(asyncCase(handlers.ptLogger)) },
+  { group: 'buffer', name: `Powertools, ${DEBUG_LINES} debug lines held (its buffer), dropped`, n: invocations / 2, run: traced(asyncCase(handlers.ptHeld)) },
 ];
 
 // ---- run: warm up, then interleave rounds --------------------------------------------------------------------
@@ -138,6 +176,14 @@ for (let r = 0; r < ROUNDS; r++) {
     samples.get(c).push(Number(t1 - t0) / 1000 / c.n);
   }
 }
+// Bytes written per 1,000 invocations with 1 % failing (10 debug lines each): buffer on vs LOG_LEVEL=debug.
+const bytesPer1000 = async (handler) => {
+  const before = bytes;
+  for (let i = 0; i < 1000; i++) await handler({ orderId: `o-${i}`, fail: i % 100 === 99 }, ctx);
+  return bytes - before;
+};
+const heldBytes = await bytesPer1000(handlers.held);
+const debugBytes = await bytesPer1000(handlers.atDebug);
 process.stdout.write = realWrite;
 
 const median = (xs) => {
@@ -169,3 +215,14 @@ for (const c of cases.filter((c) => c.group === 'line')) {
 const red = us.get('ours info(msg, fields), 5 secrets registered') - us.get('ours info(msg, fields)');
 print('');
 print(`structural masking (message and fields, before serialization) with 5 secrets registered: ${red.toFixed(2)} µs per line`);
+print('');
+print(`debug lines per successful invocation (${DEBUG_LINES} per invocation)          µs/inv   µs/line over no line`);
+const ourBase = us.get('logContext(), no line');
+const ptBase = us.get('injectLambdaContext, buffer on, no line');
+for (const c of cases.filter((c) => c.group === 'buffer')) {
+  const v = us.get(c.name);
+  const base = c.name.startsWith('Powertools') || c.name.startsWith('injectLambdaContext') ? ptBase : ourBase;
+  const per = c.name.includes('no line') ? '' : f((v - base) / DEBUG_LINES);
+  print(`  ${c.name.padEnd(56)}${f(v)}   ${per}`);
+}
+print(`bytes written per 1,000 invocations, 1 % failing, ${DEBUG_LINES} debug lines each: buffer on ${(heldBytes / 1024).toFixed(0)} KB, LOG_LEVEL=debug ${(debugBytes / 1024).toFixed(0)} KB (${(debugBytes / heldBytes).toFixed(1)}x)`);

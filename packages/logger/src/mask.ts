@@ -1,5 +1,12 @@
 import { REDACTED } from '@lambdaware/shared';
 
+/**
+ * The `mask` option of logContext(): values at given paths of the event and the response written as `****`. Not a
+ * secret masker (registered secrets are masked by @lambdaware/shared, JSON text by its `redactJsonText`): a path into
+ * a JSON body (`body.password`) needs the body's structure, so a string holding JSON is parsed here, on the logged
+ * copy of the event only.
+ */
+
 /** A mask path split into lower-case segments (`'headers.Authorization'` -> `['headers', 'authorization']`). */
 export type MaskPath = readonly string[];
 

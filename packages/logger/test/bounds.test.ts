@@ -135,14 +135,14 @@ describe('every line is bounded in size', () => {
     expect(kept.length + (line.fields_omitted as number)).toBe(20_000);
   });
 
-  it('a message over 16 KB in an oversize line is cut too; a line under the limit is untouched', async () => {
+  it('a message over MAX_MESSAGE_CHARS (8192, shared) in an oversize line is cut too; a line under the limit is untouched', async () => {
     const log = createLogger();
     const out = await captureOutput(() => {
       log.info('m'.repeat(300_000));
       log.info('small', { s: 'x'.repeat(1000) });
     });
     const [big, small] = out.stdoutLines();
-    expect(big.message).toMatch(/^m{16384}…\[truncated: 300000 characters\]$/);
+    expect(big.message).toMatch(/^m{8192}…\[truncated: 291808 characters\]$/);
     expect(small).not.toHaveProperty('line_truncated');
     expect(small.s).toBe('x'.repeat(1000));
   });

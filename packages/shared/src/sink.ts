@@ -2,6 +2,8 @@ import { KEYS } from './keys.js';
 import { redactString } from './redaction.js';
 import { redactDeep } from './redact-deep.js';
 import { safeStringify } from './json.js';
+import { MAX_LINE_BYTES, MAX_MESSAGE_CHARS, cutString, cutToBytes, fitJson, truncationMarker } from './bound.js';
+import { safeString } from './describe.js';
 
 export type SinkLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -32,11 +34,31 @@ export const setLogSink = (sink: LogSink | undefined): void => {
 export const getLogSink = (): LogSink =>
   ((globalThis as Record<symbol, unknown>)[KEYS.logSink] as LogSink | undefined) ?? stderrSink;
 
-/** One JSON line on stderr: `{ level, message, timestamp, ...fields }`, with registered secrets masked. */
+/** The keys the fallback line owns: a field of the same name is written as `field_<key>`. */
+const OWN = new Set(['level', 'message', 'timestamp']);
+
+/** The fields, masked and bounded to the line's budget; never a throw (a value that cannot be read is noted). */
+const fallbackFields = (fields: Record<string, unknown> | undefined, budget: number): Record<string, unknown> => {
+  if (fields === undefined) return {};
+  try {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(fields)) out[OWN.has(key) ? `field_${key}` : key] = fields[key];
+    const masked = redactDeep(out);
+    return fitJson(masked, budget, (bytes) => ({ fields_truncated: truncationMarker(bytes, 'bytes') })).value;
+  } catch (e) {
+    return { fields_unreadable: safeString(e) };
+  }
+};
+
+/**
+ * One JSON line on stderr: `{ level, message, timestamp, ...fields }`, with registered secrets masked (before
+ * serializing: the line stays JSON, numbers and keys are never cut), the line's own keys never taken from `fields`
+ * (`field_<key>`), the message cut at MAX_MESSAGE_CHARS and the line under MAX_LINE_BYTES. Never throws.
+ */
 export const stderrSink: LogSink = {
   log(level, message, fields) {
-    // masked where the values are, before serializing: the line stays JSON, numbers and keys are never cut
-    const line = safeStringify({ level: level.toUpperCase(), message: redactString(message), timestamp: new Date().toISOString(), ...redactDeep(fields) });
-    process.stderr.write(`${line}\n`);
+    const head = { level: String(level).toUpperCase(), message: cutString(redactString(typeof message === 'string' ? message : safeString(message)), MAX_MESSAGE_CHARS), timestamp: new Date().toISOString() };
+    const line = safeStringify({ ...head, ...fallbackFields(fields, MAX_LINE_BYTES - 1024 - Buffer.byteLength(JSON.stringify(head))) });
+    process.stderr.write(`${cutToBytes(line, MAX_LINE_BYTES) === line ? line : safeStringify({ ...head, line_truncated: Buffer.byteLength(line) })}\n`);
   },
 };
