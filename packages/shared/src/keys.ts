@@ -22,4 +22,6 @@ export const KEYS = {
    * @lambdaware/sentry to attach them to the failure's event as breadcrumbs (`recentLinesOf`). See recent-lines.ts.
    */
   recentLines: Symbol.for('lambdaware.recentLines'),
+  /** request (Middy): the invocation's correlation id, written by @lambdaware/logger, read by @lambdaware/sentry (logger-correlation.ts). */
+  correlationId: Symbol.for('lambdaware.correlationId'),
 } as const;

@@ -3,7 +3,9 @@
  * read by whoever reports the failure (the Sentry middleware: a tag of the event). Cooperation through a well-known
  * key, not an import; `Symbol.for` so two copies of a package agree.
  */
-const CORRELATION_ID = Symbol.for('lambdaware.correlationId');
+import { KEYS } from './keys.js';
+
+const CORRELATION_ID = KEYS.correlationId;
 
 export const setCorrelationIdOf = (request: object, id: string | undefined): void => {
   (request as Record<symbol, unknown>)[CORRELATION_ID] = id;
