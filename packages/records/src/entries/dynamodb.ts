@@ -1,0 +1,13 @@
+// `@lambdaware/records/dynamodb`: records(), decapsulate() and processBatch() for DynamoDB stream events alone. A bundle that
+// imports this entry point holds the DynamoDB stream source and nothing of the other sources (the main entry point detects
+// every source, and every payload kind inside a carrier). `source: 'auto'` (the default) means 'dynamodb'.
+import { type RecordsApi, makeApi } from '../api.js';
+import { registry } from '../decode.js';
+import { dynamodb } from '../sources/dynamodb.js';
+
+export const { records, decapsulate, processBatch }: RecordsApi<'dynamodb', 'dynamodb'> = makeApi<'dynamodb', 'dynamodb'>(registry([dynamodb], []));
+
+export { type RecordsContext, type ResponseOf } from '../api.js';
+export { RecordsError, RecordsOptionError } from '../errors.js';
+export type { DynamoDBChangeRecord } from '../types.js';
+export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

@@ -1,0 +1,13 @@
+// `@lambdaware/records/eventbridge`: records(), decapsulate() and processBatch() for EventBridge events alone. A bundle that
+// imports this entry point holds the EventBridge source and nothing of the other sources (the main entry point detects
+// every source, and every payload kind inside a carrier). `source: 'auto'` (the default) means 'eventbridge'.
+import { type RecordsApi, makeApi } from '../api.js';
+import { registry } from '../decode.js';
+import { eventbridge } from '../sources/eventbridge.js';
+
+export const { records, decapsulate, processBatch }: RecordsApi<'eventbridge', 'eventbridge'> = makeApi<'eventbridge', 'eventbridge'>(registry([eventbridge], []));
+
+export { type RecordsContext, type ResponseOf } from '../api.js';
+export { RecordsError, RecordsOptionError } from '../errors.js';
+export type { EventBridgeEventRecord } from '../sources/eventbridge.js';
+export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

@@ -1,0 +1,13 @@
+// `@lambdaware/records/sqs`: records(), decapsulate() and processBatch() for SQS events alone. A bundle that
+// imports this entry point holds the SQS source and nothing of the other sources (the main entry point detects
+// every source, and every payload kind inside a carrier). `source: 'auto'` (the default) means 'sqs'.
+import { type RecordsApi, makeApi } from '../api.js';
+import { registry } from '../decode.js';
+import { sqs } from '../sources/sqs.js';
+
+export const { records, decapsulate, processBatch }: RecordsApi<'sqs', 'sqs'> = makeApi<'sqs', 'sqs'>(registry([sqs], []));
+
+export { type RecordsContext, type ResponseOf } from '../api.js';
+export { RecordsError, RecordsOptionError } from '../errors.js';
+export type { SqsMessageRecord } from '../types.js';
+export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';
