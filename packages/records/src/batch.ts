@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { getLogSink } from '@lambdaware/shared';
+import { getLightLogSink } from '@lambdaware/shared';
 import { type Batch, type BatchOptions, type Registry, byPosition, collect, eventLabel, readBatch, subRecordOf } from './decode.js';
 import { RecordsError, describeRecord, formatPath, messageOf } from './errors.js';
 import { type Entry, Item } from './source.js';
@@ -131,7 +131,7 @@ const logFailure = (f: RecordFailure): void => {
   // Issues as path and message only: libraries put the whole input on them (valibot), which has no place in a log.
   if (f.issues !== undefined) fields.issues = f.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
   if (f.cause !== undefined) fields.error = f.cause;
-  getLogSink().log(f.kind === 'handler' ? 'error' : 'warn', `records: ${describeRecord(f)} failed: ${f.reason}`, fields);
+  getLightLogSink().log(f.kind === 'handler' ? 'error' : 'warn', `records: ${describeRecord(f)} failed: ${f.reason}`, fields);
 };
 
 /**

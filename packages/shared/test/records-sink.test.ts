@@ -1,0 +1,35 @@
+// getLightLogSink (records-sink.ts): the installed sink, else the stderr line getLogSink()'s fallback writes, masked
+// once serialized. Checked against getLogSink()'s own fallback on the same line.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { REDACTED, clearSecrets, getLightLogSink, getLogSink, registerSecret, setLogSink } from '@lambdaware/shared';
+import { captureOutput } from '@lambdaware/testkit';
+
+afterEach(() => {
+  clearSecrets();
+  setLogSink(undefined);
+});
+
+const withoutTime = (line: Record<string, unknown>): Record<string, unknown> => ({ ...line, timestamp: undefined });
+
+describe('getLightLogSink', () => {
+  it('writes the line getLogSink() writes, every registered secret masked (text, escaped, whole value, in an error)', async () => {
+    registerSecret('pa55word!');
+    registerSecret('p"w\\d-9');
+    registerSecret(5432);
+    const fields = { id: 'r1', port: 5432, note: 'used pa55word! twice', detail: { pw: 'p"w\\d-9' }, error: new Error('login with pa55word! failed') };
+    const light = await captureOutput(() => getLightLogSink().log('warn', 'saw pa55word!', fields));
+    const full = await captureOutput(() => getLogSink().log('warn', 'saw pa55word!', fields));
+    for (const secret of ['pa55word!', JSON.stringify('p"w\\d-9').slice(1, -1), '5432']) expect(light.stderr).not.toContain(secret);
+    const [line] = light.stderrLines();
+    expect(line).toMatchObject({ level: 'WARN', message: `saw ${REDACTED}`, id: 'r1', port: REDACTED, note: `used ${REDACTED} twice`, detail: { pw: REDACTED } });
+    expect((line!.error as { message: string }).message).toBe(`login with ${REDACTED} failed`);
+    expect(withoutTime(line!)).toEqual(withoutTime(full.stderrLines()[0]!));
+  });
+
+  it('is the installed sink when there is one', () => {
+    const seen: string[] = [];
+    setLogSink({ log: (_level, message) => void seen.push(message) });
+    getLightLogSink().log('info', 'to the logger');
+    expect(seen).toEqual(['to the logger']);
+  });
+});
