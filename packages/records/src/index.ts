@@ -6,9 +6,12 @@ export type { EventBridgeFields, EventBridgeEventRecord, EventBridgeOverSqsRecor
 export type { S3OverEventBridgeRecord } from './sources/s3.js';
 export type { FirehoseRecord, FirehoseFields } from './sources/firehose.js';
 export type { KafkaRecord } from './sources/kafka.js';
-export type { KinesisFields } from './sources/kinesis.js';
+export type { KinesisFields, KinesisDataRecord } from './sources/kinesis.js';
 export type { SesFields, SesOverSnsRecord } from './sources/ses.js';
-export type { SnsFields, SnsInnerFields } from './sources/sns.js';
+export type { SnsFields, SnsInnerFields, SnsMessageRecord } from './sources/sns.js';
+export type { SqsFields, SqsMessageRecord } from './sources/sqs.js';
+export type { DynamoDBChangeRecord } from './sources/dynamodb.js';
+export type { S3ObjectRecord, S3ObjectRef } from './sources/s3.js';
 export {
   type Source,
   type S3Source,
@@ -25,12 +28,5 @@ export {
   type RecordOf,
   type PayloadOf,
   type RecordsBySource,
-  type SqsFields,
-  type SqsMessageRecord,
-  type SnsMessageRecord,
   type SnsOverSqsRecord,
-  type KinesisDataRecord,
-  type DynamoDBChangeRecord,
-  type S3ObjectRecord,
-  type S3ObjectRef,
 } from './types.js';

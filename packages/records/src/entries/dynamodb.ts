@@ -9,5 +9,5 @@ export const { records, decapsulate, processBatch }: RecordsApi<'dynamodb', 'dyn
 
 export { type RecordsContext, type ResponseOf } from '../api.js';
 export { RecordsError, RecordsOptionError } from '../errors.js';
-export type { DynamoDBChangeRecord } from '../types.js';
+export type { DynamoDBChangeRecord } from '../sources/dynamodb.js';
 export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

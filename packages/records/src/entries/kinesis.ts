@@ -9,5 +9,5 @@ export const { records, decapsulate, processBatch }: RecordsApi<'kinesis', 'kine
 
 export { type RecordsContext, type ResponseOf } from '../api.js';
 export { RecordsError, RecordsOptionError } from '../errors.js';
-export type { KinesisDataRecord } from '../types.js';
+export type { KinesisDataRecord } from '../sources/kinesis.js';
 export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

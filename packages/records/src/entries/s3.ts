@@ -9,5 +9,5 @@ export const { records, decapsulate, processBatch }: RecordsApi<'s3', 's3'> = ma
 
 export { type RecordsContext, type ResponseOf } from '../api.js';
 export { RecordsError, RecordsOptionError } from '../errors.js';
-export type { S3ObjectRecord } from '../types.js';
+export type { S3ObjectRecord } from '../sources/s3.js';
 export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

@@ -9,5 +9,5 @@ export const { records, decapsulate, processBatch }: RecordsApi<'sns', 'sns'> = 
 
 export { type RecordsContext, type ResponseOf } from '../api.js';
 export { RecordsError, RecordsOptionError } from '../errors.js';
-export type { SnsMessageRecord } from '../types.js';
+export type { SnsMessageRecord } from '../sources/sns.js';
 export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

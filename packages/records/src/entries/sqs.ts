@@ -9,5 +9,5 @@ export const { records, decapsulate, processBatch }: RecordsApi<'sqs', 'sqs'> = 
 
 export { type RecordsContext, type ResponseOf } from '../api.js';
 export { RecordsError, RecordsOptionError } from '../errors.js';
-export type { SqsMessageRecord } from '../types.js';
+export type { SqsMessageRecord } from '../sources/sqs.js';
 export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

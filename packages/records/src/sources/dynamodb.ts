@@ -73,3 +73,6 @@ export const dynamodb = {
   decode,
   idOf: (raw) => (isObject(raw) && isObject(raw.dynamodb) ? str(raw.dynamodb.SequenceNumber) : undefined),
 } as const satisfies EventSource;
+
+// (re-exported from here: a declaration file importing this one gets its record types added, module augmentation)
+export type { DynamoDBChangeRecord } from '../types.js';

@@ -119,3 +119,6 @@ export const kinesis = {
   idOf: (raw) => (isObject(raw) && isObject(raw.kinesis) ? str(raw.kinesis.sequenceNumber) : undefined),
   answer: itemFailures,
 } as const satisfies EventSource;
+
+// (re-exported from here: a declaration file importing this one gets its record types added, module augmentation)
+export type { KinesisDataRecord } from '../types.js';

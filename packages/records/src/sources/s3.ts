@@ -153,3 +153,6 @@ export const s3Kind = {
   read: (v, m, via) => s3Records(Array.isArray(v.Records) ? v.Records : [], via, `s3-over-${via.source}`, !m.normalized, via.fields() as Obj),
   inEventBridge: { test: isS3Detail, read: fromEventBridge },
 } as const satisfies Kind;
+
+// (re-exported from here: a declaration file importing this one gets its record types added, module augmentation)
+export type { S3ObjectRecord, S3ObjectRef } from '../types.js';

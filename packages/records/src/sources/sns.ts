@@ -110,3 +110,6 @@ export const snsKind = {
     return o.carry!.message(message, inner, o, (payload) => carriedRecord(via, source, payload, own as unknown as Obj));
   },
 } as const satisfies Kind;
+
+// (re-exported from here: a declaration file importing this one gets its record types added, module augmentation)
+export type { SnsMessageRecord } from '../types.js';

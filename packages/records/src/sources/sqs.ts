@@ -86,3 +86,6 @@ export const sqs = {
   idOf: (raw) => (isObject(raw) ? str(raw.messageId) : undefined),
   answer: itemFailures,
 } as const satisfies EventSource;
+
+// (re-exported from here: a declaration file importing this one gets its record types added, module augmentation)
+export type { SqsFields, SqsMessageRecord } from '../types.js';
