@@ -3,7 +3,6 @@ import type {
   Context,
   DynamoDBRecord,
   EventBridgeEvent,
-  KinesisStreamRecord,
   S3EventRecord,
   SNSEventRecord,
   SNSMessage,
@@ -118,21 +117,6 @@ export interface SnsMessageRecord<T> extends BaseRecord<T> {
 
 /** An SNS notification delivered to a queue with raw message delivery off; `id` is the SQS message id. */
 export type SnsOverSqsRecord<T> = RecordOf<'sns-over-sqs', T>;
-
-export interface KinesisDataRecord<T> extends BaseRecord<T> {
-  source: 'kinesis';
-  sequenceNumber: string;
-  partitionKey: string;
-  shardId: string;
-  eventId: string;
-  approximateArrivalTimestamp: number;
-  eventSourceArn: string;
-  /** For a sub-record of a KPL aggregate: its position in the aggregate (all share the aggregate's sequence number). */
-  subSequenceNumber?: number;
-  /** For a sub-record of a KPL aggregate: its explicit hash key, when the producer set one. */
-  explicitHashKey?: string | undefined;
-  raw: KinesisStreamRecord;
-}
 
 /** A DynamoDB stream record: `payload` is the NewImage (the OldImage for REMOVE; the Keys when the stream has no image). */
 export interface DynamoDBChangeRecord<T> extends BaseRecord<T> {

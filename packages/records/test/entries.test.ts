@@ -66,6 +66,6 @@ describe('@lambdaware/records/sqs', () => {
     });
     const inputs = Object.keys(result.metafile.inputs).filter((p) => p.includes('packages/records/src/'));
     const names = inputs.map((p) => p.slice(p.indexOf('packages/records/src/') + 'packages/records/src/'.length)).sort();
-    expect(names).toEqual(['api.ts', 'batch.ts', 'decode.ts', 'entries/sqs.ts', 'errors.ts', 'source.ts', 'sources/sqs.ts', 'text.ts']);
+    expect(names).toEqual(['api.ts', 'batch.ts', 'decode.ts', 'entries/sqs.ts', 'entry.ts', 'errors.ts', 'source.ts', 'sources/sqs.ts', 'text.ts']);
   });
 });

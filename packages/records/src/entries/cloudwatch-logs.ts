@@ -5,9 +5,7 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { cloudwatchLogs } from '../sources/cloudwatch-logs.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'cloudwatch-logs', 'cloudwatch-logs'> = makeApi<'cloudwatch-logs', 'cloudwatch-logs'>(registry([cloudwatchLogs], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'cloudwatch-logs', 'cloudwatch-logs'> = makeApi(registry([cloudwatchLogs]));
 
-export { type RecordsContext, type ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
+export * from '../entry.js';
 export type { CloudWatchLogsRecord } from '../sources/cloudwatch-logs.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

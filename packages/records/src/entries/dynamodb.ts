@@ -5,9 +5,7 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { dynamodb } from '../sources/dynamodb.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'dynamodb', 'dynamodb'> = makeApi<'dynamodb', 'dynamodb'>(registry([dynamodb], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'dynamodb', 'dynamodb'> = makeApi(registry([dynamodb]));
 
-export { type RecordsContext, type ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
+export * from '../entry.js';
 export type { DynamoDBChangeRecord } from '../sources/dynamodb.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

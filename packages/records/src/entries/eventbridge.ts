@@ -5,9 +5,7 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { eventbridge } from '../sources/eventbridge.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'eventbridge', 'eventbridge'> = makeApi<'eventbridge', 'eventbridge'>(registry([eventbridge], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'eventbridge', 'eventbridge'> = makeApi(registry([eventbridge]));
 
-export { type RecordsContext, type ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
+export * from '../entry.js';
 export type { EventBridgeEventRecord } from '../sources/eventbridge.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

@@ -5,10 +5,8 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { firehose } from '../sources/firehose.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'firehose', 'firehose'> = makeApi<'firehose', 'firehose'>(registry([firehose], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'firehose', 'firehose'> = makeApi(registry([firehose]));
 
+export * from '../entry.js';
 export { DROP } from '../batch.js';
-export type { RecordsContext, ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
 export type { FirehoseRecord } from '../sources/firehose.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, FirehoseTransformationResponse } from '../types.js';

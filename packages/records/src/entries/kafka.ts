@@ -5,9 +5,7 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { kafka } from '../sources/kafka.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'kafka', 'kafka'> = makeApi<'kafka', 'kafka'>(registry([kafka], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'kafka', 'kafka'> = makeApi(registry([kafka]));
 
-export { type RecordsContext, type ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
+export * from '../entry.js';
 export type { KafkaRecord } from '../sources/kafka.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

@@ -5,9 +5,7 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { kinesis } from '../sources/kinesis.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'kinesis', 'kinesis'> = makeApi<'kinesis', 'kinesis'>(registry([kinesis], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'kinesis', 'kinesis'> = makeApi(registry([kinesis]));
 
-export { type RecordsContext, type ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
+export * from '../entry.js';
 export type { KinesisDataRecord } from '../sources/kinesis.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

@@ -5,9 +5,7 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { s3 } from '../sources/s3.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'s3', 's3'> = makeApi<'s3', 's3'>(registry([s3], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'s3', 's3'> = makeApi(registry([s3]));
 
-export { type RecordsContext, type ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
+export * from '../entry.js';
 export type { S3ObjectRecord } from '../sources/s3.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

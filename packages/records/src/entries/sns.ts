@@ -5,9 +5,7 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { sns } from '../sources/sns.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'sns', 'sns'> = makeApi<'sns', 'sns'>(registry([sns], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'sns', 'sns'> = makeApi(registry([sns]));
 
-export { type RecordsContext, type ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
+export * from '../entry.js';
 export type { SnsMessageRecord } from '../sources/sns.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

@@ -5,9 +5,7 @@ import { type RecordsApi, makeApi } from '../api.js';
 import { registry } from '../decode.js';
 import { sqs } from '../sources/sqs.js';
 
-export const { records, decapsulate, processBatch }: RecordsApi<'sqs', 'sqs'> = makeApi<'sqs', 'sqs'>(registry([sqs], []));
+export const { records, decapsulate, processBatch }: RecordsApi<'sqs', 'sqs'> = makeApi(registry([sqs]));
 
-export { type RecordsContext, type ResponseOf } from '../api.js';
-export { RecordsError, RecordsOptionError } from '../errors.js';
+export * from '../entry.js';
 export type { SqsMessageRecord } from '../sources/sqs.js';
-export type { PayloadFormat, PayloadOf, RecordFailure, RecordsOptions, BatchResponse } from '../types.js';

@@ -4,7 +4,7 @@ import { itemFailures } from '../batch.js';
 import { KplAggregateError, deaggregate, isAggregated } from '../kpl.js';
 import { type Ctx, type Entry, Item, type EventSource, type Obj, type Via, payloadOf, str } from '../source.js';
 import { RecordProblem, base64Bytes, dataText, problemOf } from '../text.js';
-import type { AnyRecord, KinesisDataRecord, RecordFailure } from '../types.js';
+import type { AnyRecord, BaseRecord, RecordFailure } from '../types.js';
 
 /**
  * Kinesis Data Streams: the event source, and a carrier (gzip data is unzipped: a CloudWatch Logs subscription batch
@@ -24,6 +24,12 @@ export interface KinesisFields {
   subSequenceNumber?: number;
   /** For a sub-record of a KPL aggregate: its explicit hash key, when the producer set one. */
   explicitHashKey?: string | undefined;
+}
+
+/** A Kinesis record (or a sub-record of a KPL aggregate): `payload` is its decoded data. */
+export interface KinesisDataRecord<T> extends BaseRecord<T>, KinesisFields {
+  source: 'kinesis';
+  raw: KinesisStreamRecord;
 }
 
 declare module '../types.js' {
@@ -120,5 +126,3 @@ export const kinesis = {
   answer: itemFailures,
 } as const satisfies EventSource;
 
-// (re-exported from here: a declaration file importing this one gets its record types added, module augmentation)
-export type { KinesisDataRecord } from '../types.js';
