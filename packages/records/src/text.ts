@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { thrownMessage } from '@lambdaware/shared';
+import { cutString, thrownMessage } from '@lambdaware/shared';
 import type { RecordFailure } from './types.js';
 
 /** Reading a record's text and bytes (JSON with a clear error, UTF-8, base64, gzip), and the problem a bad one gives. */
@@ -15,7 +15,7 @@ export class RecordProblem {
 
 /** The RecordProblem of a thrown value: itself, or (an unexpected error, e.g. a RangeError on absurdly nested input) one saying so. */
 export const problemOf = (e: unknown): RecordProblem =>
-  e instanceof RecordProblem ? e : new RecordProblem('shape', `the record could not be decoded: ${thrownMessage(e, true).slice(0, 300)}`);
+  e instanceof RecordProblem ? e : new RecordProblem('shape', `the record could not be decoded: ${cutString(thrownMessage(e, true), 300)}`);
 
 /** What tryParse() returns for text that is not JSON (JSON.parse never returns a symbol). */
 export const NOT_JSON: unique symbol = Symbol('not JSON');

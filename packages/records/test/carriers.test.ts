@@ -15,7 +15,7 @@ import {
   sqsEvent,
 } from '@lambdaware/events';
 import { DROP, SOURCES, decapsulate, processBatch } from '@lambdaware/records';
-import { captureSink, rejection } from './helpers.js';
+import { captureSink, ownSample, rejection } from './helpers.js';
 
 const Line = z.object({ level: z.string(), msg: z.string() });
 const gunzipBase64 = async (data: string): Promise<string> => (await import('node:zlib')).gunzipSync(Buffer.from(data, 'base64')).toString('utf8');
@@ -73,6 +73,23 @@ describe('CloudWatch Logs through Firehose (a subscription whose destination is 
 });
 
 describe('SES through SNS', () => {
+  test('the sample (written from the SES Developer Guide shape): a received mail through its receipt rule\'s topic', async () => {
+    const event = ownSample('ses-over-sns-event.json');
+    const [r] = await decapsulate(event);
+    expect(r).toMatchObject({
+      source: 'ses-over-sns',
+      id: '9a8b7c6d-5e4f-5a3b-9c2d-1e0f9a8b7c6d',
+      sesType: 'Received',
+      mailMessageId: 'o3vrnil0e2ic28trm7dfhrc2v0clambda4nbp0g1',
+      mailSource: 'orders@example.com',
+      destination: ['inbox@example.org'],
+      subject: 'Amazon SES Email Receipt Notification',
+      topicArn: 'arn:aws:sns:eu-west-1:123456789012:ses-inbound',
+      payload: { receipt: { action: { type: 'SNS' } }, mail: { commonHeaders: { subject: 'Order 1001' } } },
+    });
+    expect(r!.raw).toBe(event.Records[0]);
+  });
+
   const Mail = z.object({ notificationType: z.literal('Received'), mail: z.object({ source: z.string(), commonHeaders: z.object({ subject: z.string() }) }) });
 
   test('a topic: the notification is the payload, with the SES and SNS fields', async () => {
