@@ -21,6 +21,7 @@ import type {
  * entry point's detect every source, a per-source one's (`@lambdaware/records/sqs`) know theirs alone.
  */
 
+/** The options once checked, with what the entry point adds (its payload kinds and how carriers reach them). */
 interface ResolvedOptions extends BatchOptions {
   eachRecord: EachRecord | undefined;
   concurrency: number;
@@ -32,7 +33,7 @@ const isStandardSchema = (v: unknown): boolean =>
 /** The checked options of one function of the API. */
 const resolver = (reg: Registry): ((options: unknown, fn: Fn) => ResolvedOptions) => {
   const source: OptionRule = reg.carry === undefined ? is.oneOf(['auto', ...reg.events.map((d) => d.name)]) : reg.carry.sourceRule(reg);
-  const rules: Record<keyof ResolvedOptions, OptionRule | null> = {
+  const rules: Record<Exclude<keyof ResolvedOptions, 'kinds' | 'carry'>, OptionRule> = {
     source,
     schema: is.custom('a Standard Schema (zod, valibot, arktype...: an object with ~standard.validate)', isStandardSchema),
     payload: is.oneOf(['json', 'text', 'bytes']),
@@ -40,10 +41,7 @@ const resolver = (reg: Registry): ((options: unknown, fn: Fn) => ResolvedOptions
     eachRecord: is.function('(record, context) => ...'),
     concurrency: is.integer(1),
     fifo: is.oneOf(['group', 'batch']),
-    kinds: null,
-    carry: null,
   };
-  const { kinds: _k, carry: _c, ...optionRules } = rules;
   const defaults: ResolvedOptions = {
     source: 'auto',
     schema: undefined,
@@ -59,7 +57,7 @@ const resolver = (reg: Registry): ((options: unknown, fn: Fn) => ResolvedOptions
     eventOf(s, reg)!.structured || reg.kinds.some((k) => k.structured && s.startsWith(`${k.name}-over-`));
   return (options, fn) => {
     if (options === undefined) return defaults;
-    const given = checkers[fn].options(options, optionRules);
+    const given = checkers[fn].options(options, rules);
     const o = { ...defaults };
     for (const [name, value] of Object.entries(given)) {
       if (value !== undefined) (o as unknown as Record<string, unknown>)[name] = value;

@@ -30,7 +30,7 @@ const carries = (via: Via, k: Kind): boolean => via.source === k.name || via.sou
  */
 export const carried: Carry = (m, via, o, plain) => {
   const want = wanted(o, via);
-  if (want === null) return plain(payloadOf(m, o, via.source));
+  if (want === null) return plain(payloadOf(m, o, via.source), via);
   const inPlace = m.text === undefined;
   let value = m.value;
   if (want !== undefined) {
@@ -43,9 +43,9 @@ export const carried: Carry = (m, via, o, plain) => {
   if (!inPlace && o.kinds.length > 0 && (o.payload === 'json' || looksLikeObject(m.text!))) value = tryParse(m.text!);
   if (isObject(value)) {
     const json = o.payload === 'json' || inPlace;
-    for (const k of o.kinds) if ((json || !k.structured) && !carries(via, k) && k.test(value)) return k.read(value, m, via, o);
+    for (const k of o.kinds) if ((json || !k.structured) && k.test(value) && !carries(via, k)) return k.read(value, m, via, o);
   }
-  return plain(payloadOf(m, o, via.source, value));
+  return plain(payloadOf(m, o, via.source, value), via);
 };
 
 /** What an EventBridge event carries: a kind that arrives in its own shape (S3), else the event (`plain`). */

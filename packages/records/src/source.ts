@@ -7,11 +7,12 @@ import type { AnyRecord, DecodeOptions, RecordFailure } from './types.js';
  * - an **event source** (`EventSource`): a kind of event Lambda invokes the function with (SQS, SNS, Kinesis...): how
  *   the event is recognised, how one item is read, its id, its order, and how a batch is answered in partial mode;
  * - a **payload kind** (`Kind`): what a message may hold (an S3 notification, an SNS notification, an EventBridge
- *   event, a CloudWatch Logs batch, an SES notification), recognised once, here in `carried()`, whatever carries it.
- * A carrier (SQS, SNS, EventBridge, Kinesis, Firehose) hands each message to `carried()`; a kind that carries others
- * itself (SNS, EventBridge) hands its inner message on the same way, so any carrier holds any kind, and a record's
- * source says the path: `s3-over-sns-over-sqs`. An entry point lists the sources it bundles (`index.ts` every one,
- * `sqs.ts` SQS alone): nothing else is reached.
+ *   event, a CloudWatch Logs batch, an SES notification), recognised once, in `carried()` (carry.ts), whatever
+ *   carries it.
+ * A carrier (SQS, SNS, EventBridge, Kinesis, Firehose) hands each message to `carried()` (`o.carry`); a kind that
+ * carries others itself (SNS, EventBridge) hands its inner message on the same way, so any carrier holds any kind, and
+ * a record's source says the path: `s3-over-sns-over-sqs`. An entry point lists the sources it bundles (`records.ts`
+ * every one, `entries/sqs.ts` SQS alone, without carry.ts): nothing else is reached.
  */
 
 export type Obj = Record<string, unknown>;
@@ -25,7 +26,8 @@ export interface Ctx extends DecodeOptions {
 }
 
 /** What a carrier does with a message: `carried` (carry.ts). */
-export type Carry = (m: Message, via: Via, o: Ctx, plain: (payload: unknown) => Entry) => Entry;
+/** `plain` builds the carrier's own record when the message holds no kind (given `via` back: no closure needed). */
+export type Carry = <V extends Via>(m: Message, via: V, o: Ctx, plain: (payload: unknown, via: V) => Entry) => Entry;
 
 /** Payload kinds in carriers (carry.ts): only the entry points with kinds import it. */
 export interface Carriage {
@@ -76,7 +78,7 @@ export interface Via {
   /** The item of the event it came from. */
   readonly raw: unknown;
   /** The carrier fields a record it carries gets (SQS, Kinesis, SNS... fields). */
-  readonly fields: () => object;
+  fields(): object;
 }
 
 /** A message as a carrier hands it over: its text, or the value a body parser put in its place. */

@@ -57,11 +57,25 @@ const decode = (raw: unknown, index: number, o: Ctx): Entry => {
   const inPlace = typeof body !== 'string';
   if (inPlace && (typeof body !== 'object' || body === null)) throw new RecordProblem('shape', 'the record has no string body');
   const m = { text: inPlace ? undefined : (body as string), value: body, what: 'body', normalized: inPlace };
-  const plain = (payload: unknown): Entry => sqsRecord(r, id, index, payload);
-  if (o.carry === undefined || o.source === 'sqs') return plain(payloadOf(m, o, 'sqs'));
-  const via: Via = { source: 'sqs', id, index, raw, fields: () => sqsFields(r, id) };
-  return o.carry.message(m, via, o, plain);
+  if (o.carry === undefined || o.source === 'sqs') return sqsRecord(r, id, index, payloadOf(m, o, 'sqs'));
+  return o.carry.message(m, new SqsVia(id, index, r), o, plainSqs);
 };
+
+/** Where a message came from, for what it carries (one object per record, no closure: the hot path of a batch). */
+class SqsVia implements Via {
+  readonly source = 'sqs';
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    readonly raw: Obj,
+  ) {}
+  fields(): SqsFields {
+    return sqsFields(this.raw, this.id);
+  }
+}
+
+/** The message itself is the payload: a queue record. */
+const plainSqs = (payload: unknown, via: SqsVia): Entry => sqsRecord(via.raw, via.id, via.index, payload);
 
 const isFifo = (list: unknown[]): boolean => {
   const first = list[0];
