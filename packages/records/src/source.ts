@@ -81,6 +81,20 @@ export interface Via {
   fields(): object;
 }
 
+/** A Via whose carrier fields are already made (one object per item, no closure). */
+export class FieldsVia<F extends object> implements Via {
+  constructor(
+    readonly source: string,
+    readonly id: string,
+    readonly index: number,
+    readonly raw: unknown,
+    readonly carrierFields: F,
+  ) {}
+  fields(): F {
+    return this.carrierFields;
+  }
+}
+
 /** A message as a carrier hands it over: its text, or the value a body parser put in its place. */
 export interface Message {
   readonly text: string | undefined;

@@ -1,7 +1,7 @@
 import type { FirehoseTransformationEventRecord } from 'aws-lambda';
 import { isObject } from '@lambdaware/shared';
 import { type Answer, DROP, failWhole } from '../batch.js';
-import { type Ctx, type Entry, Item, type EventSource, type Obj, type Via, payloadOf, str } from '../source.js';
+import { type Ctx, type Entry, type EventSource, FieldsVia, Item, type Obj, payloadOf, str } from '../source.js';
 import { RecordProblem, base64Bytes, dataText } from '../text.js';
 import type { BaseRecord, FirehoseTransformationResponse } from '../types.js';
 
@@ -69,20 +69,23 @@ const decode = (raw: unknown, index: number, o: Ctx): Entry => {
       ? (record.kinesisRecordMetadata as unknown as FirehoseFields['kinesisRecordMetadata'])
       : undefined,
   };
-  const plain = (payload: unknown): Entry => ({ payload, id, index, source: 'firehose', ...fields, raw: record as unknown as FirehoseTransformationEventRecord });
+  const via = new FieldsVia('firehose', id, index, record, fields);
   const data = record.data;
   if (typeof data !== 'string') {
     // @middy/event-normalizer decodes and parses the data in place: that value is the payload.
     if (typeof data !== 'object' || data === null) throw new RecordProblem('shape', 'the record has no base64 data');
-    return plain(data);
+    return plain(data, via);
   }
   const bytes = base64Bytes(data, 'data', 'firehose');
-  if (o.payload === 'bytes') return plain(bytes);
+  if (o.payload === 'bytes') return plain(bytes, via);
   const text = dataText(bytes, 'data', o.source === 'auto' ? 'firehose' : o.source);
-  const via: Via = { source: 'firehose', id, index, raw: record, fields: () => fields };
   const m = { text: text.text, what: text.what };
-  return o.carry === undefined ? plain(payloadOf(m, o, 'firehose')) : o.carry.message(m, via, o, plain);
+  return o.carry === undefined ? plain(payloadOf(m, o, 'firehose'), via) : o.carry.message(m, via, o, plain);
 };
+
+/** The data itself is the payload: a Firehose record. */
+const plain = (payload: unknown, via: FieldsVia<FirehoseFields>): Entry =>
+  ({ payload, id: via.id, index: via.index, source: 'firehose', ...via.carrierFields, raw: via.raw }) as FirehoseRecord<unknown>;
 
 /** The original data of a Firehose item (what a failed or unchanged record is answered with). */
 const dataOf = (raw: unknown): string => (raw instanceof FirehoseItem && isObject(raw.record) ? (str(raw.record.data) ?? '') : '');

@@ -2,7 +2,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import { isObject } from '@lambdaware/shared';
 import { itemFailures } from '../batch.js';
 import { KplAggregateError, deaggregate, isAggregated } from '../kpl.js';
-import { type Ctx, type Entry, Item, type EventSource, type Obj, type Via, payloadOf, str } from '../source.js';
+import { type Ctx, type Entry, type EventSource, FieldsVia, Item, type Obj, payloadOf, str } from '../source.js';
 import { RecordProblem, base64Bytes, dataText, problemOf } from '../text.js';
 import type { AnyRecord, BaseRecord, RecordFailure } from '../types.js';
 
@@ -57,20 +57,22 @@ const kinesisFields = (r: Obj, k: Obj, id: string): KinesisFields => {
 };
 
 /** One data blob: its bytes as they are (`payload: 'bytes'`), else its text (unzipped when gzip) to what it carries. */
-const readData = (bytes: Buffer, what: string, via: Via, o: Ctx, fields: KinesisFields): Entry => {
-  const plain = (payload: unknown): AnyRecord =>
-    ({ payload, id: via.id, index: via.index, source: 'kinesis', ...fields, raw: via.raw }) as KinesisDataRecord<unknown>;
-  if (o.payload === 'bytes') return plain(bytes);
+/** The data itself is the payload: a Kinesis record. */
+const plain = (payload: unknown, via: FieldsVia<KinesisFields>): AnyRecord =>
+  ({ payload, id: via.id, index: via.index, source: 'kinesis', ...via.carrierFields, raw: via.raw }) as KinesisDataRecord<unknown>;
+
+const readData = (bytes: Buffer, what: string, via: FieldsVia<KinesisFields>, o: Ctx): Entry => {
+  if (o.payload === 'bytes') return plain(bytes, via);
   const data = dataText(bytes, what, o.source === 'auto' ? 'kinesis' : o.source);
   const m = { text: data.text, what: data.what };
-  return o.carry === undefined ? plain(payloadOf(m, o, 'kinesis')) : o.carry.message(m, via, o, plain);
+  return o.carry === undefined ? plain(payloadOf(m, o, 'kinesis'), via) : o.carry.message(m, via, o, plain);
 };
 
 /**
  * The user records of a KPL aggregate: every sub-record is read on its own; one that cannot be (not JSON...) is a
  * failure of the aggregate naming its sub-record index, and the others stay good.
  */
-const aggregate = (bytes: Buffer, via: Via, o: Ctx, fields: KinesisFields): Entry => {
+const aggregate = (bytes: Buffer, via: FieldsVia<KinesisFields>, o: Ctx): Entry => {
   let subs;
   try {
     subs = deaggregate(bytes);
@@ -82,9 +84,9 @@ const aggregate = (bytes: Buffer, via: Via, o: Ctx, fields: KinesisFields): Entr
   const failures: RecordFailure[] = [];
   for (let i = 0; i < subs.length; i++) {
     const sub = subs[i]!;
-    const subFields: KinesisFields = { ...fields, partitionKey: sub.partitionKey, subSequenceNumber: i, explicitHashKey: sub.explicitHashKey };
+    const subFields: KinesisFields = { ...via.carrierFields, partitionKey: sub.partitionKey, subSequenceNumber: i, explicitHashKey: sub.explicitHashKey };
     try {
-      const entry = readData(sub.data, `kinesis.data (KPL sub-record ${i})`, { ...via, fields: () => subFields }, o, subFields);
+      const entry = readData(sub.data, `kinesis.data (KPL sub-record ${i})`, new FieldsVia('kinesis', via.id, via.index, via.raw, subFields), o);
       if (entry instanceof Item) records.push(...entry.records);
       else records.push(entry);
     } catch (caught) {
@@ -109,8 +111,8 @@ const decode = (raw: unknown, index: number, o: Ctx): Entry => {
     return { payload: data, id, index, source: 'kinesis', ...fields, raw: raw as KinesisStreamRecord };
   }
   const bytes = base64Bytes(data, 'kinesis.data', o.source === 'auto' ? 'kinesis' : o.source);
-  const via: Via = { source: 'kinesis', id, index, raw, fields: () => fields };
-  return isAggregated(bytes) ? aggregate(bytes, via, o, fields) : readData(bytes, 'kinesis.data', via, o, fields);
+  const via = new FieldsVia('kinesis', id, index, raw, fields);
+  return isAggregated(bytes) ? aggregate(bytes, via, o) : readData(bytes, 'kinesis.data', via, o);
 };
 
 export const kinesis = {

@@ -44,8 +44,18 @@ const sqsRecord = (r: Obj, id: string, index: number, payload: unknown): AnyReco
 
 /** The SQS fields of a queue record (what every record that came through a queue carries). */
 const sqsFields = (r: Obj, id: string): SqsFields => {
-  const { payload: _p, id: _i, index: _x, source: _s, raw: _r, ...fields } = sqsRecord(r, id, 0, undefined) as SqsMessageRecord<unknown>;
-  return fields;
+  const attributes = attributesOf(r);
+  const eventSourceArn = str(r.eventSourceARN) ?? '';
+  return {
+    messageId: id,
+    receiptHandle: str(r.receiptHandle) ?? '',
+    attributes,
+    messageAttributes: (isObject(r.messageAttributes) ? r.messageAttributes : {}) as SqsFields['messageAttributes'],
+    receiveCount: Number(attributes.ApproximateReceiveCount ?? 0),
+    eventSourceArn,
+    fifo: eventSourceArn.endsWith('.fifo'),
+    messageGroupId: str(attributes.MessageGroupId),
+  };
 };
 
 const decode = (raw: unknown, index: number, o: Ctx): Entry => {
