@@ -154,11 +154,11 @@ export const itemFailures = (
   identify?: (raw: unknown) => ItemIdentifier | undefined,
 ): BatchResponse => {
   failWhole(batch, failures);
-  const seen = new Set<number>();
+  const seen = new Set<string>(); // each item once: by id (two records of the DynamoDB sample share a sequence number)
   const batchItemFailures: { itemIdentifier: ItemIdentifier }[] = [];
   for (const f of failures) {
-    if (seen.has(f.index)) continue;
-    seen.add(f.index);
+    if (seen.has(f.id!)) continue;
+    seen.add(f.id!);
     batchItemFailures.push({ itemIdentifier: identify?.(batch.list[f.index]) ?? f.id! });
   }
   return { batchItemFailures };
