@@ -9,7 +9,6 @@ import { NOT_JSON, RecordProblem, jsonError, looksLikeObject, tryParse } from '.
  * nameable (`sourcesOf`). Only an entry point with payload kinds (the main one) imports this file.
  */
 
-
 /** The kind `source` names at this carrier (`sns` for `s3-over-sns-over-sqs` at `sqs`): null for none, undefined for auto. */
 const wanted = (o: Ctx, via: Via): Kind | null | undefined => {
   if (o.source === 'auto') return undefined;
@@ -59,7 +58,6 @@ export const carriedEvent = (e: Obj, via: Via, o: Ctx, plain: () => Entry): Entr
   for (const k of o.kinds) if (k.inEventBridge?.test(e)) return k.inEventBridge.read(e, via);
   return plain();
 };
-
 
 /**
  * The sources the registry can name: each event source, and each payload kind carried by a carrier, directly or in a
