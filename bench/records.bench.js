@@ -21,6 +21,10 @@
 // (KinesisFirehoseEnvelope), MSK (KafkaEnvelope), EventBridge through SQS (SqsEnvelope with the EventBridge schema),
 // S3 through EventBridge (EventBridgeEnvelope), and KPL aggregates (Powertools has none: aws-kinesis-agg's
 // deaggregateSync, then JSON.parse and the schema).
+//
+// Last, the bundle (esbuild --bundle --minify --platform=node --format=esm, @aws-sdk external) of a module using
+// records() from the SQS entry point (@lambdaware/records/sqs), from the main one with source 'sqs', and with every
+// source detected: what a function that names its source ships (issue 25's target: <= 20 KB for the SQS entry).
 
 import middy from '@middy/core';
 import eventNormalizer from '@middy/event-normalizer';
@@ -50,6 +54,8 @@ import {
   lambdaContext,
 } from '@lambdaware/events';
 import { decapsulate, records } from '@lambdaware/records';
+import { records as sqsRecords } from '@lambdaware/records/sqs';
+import { build } from 'esbuild';
 
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 5 : 9));
@@ -89,6 +95,7 @@ const handlers = {
   bare: middy(async () => undefined),
   records: middy().use(records()).handler(async (e, c) => bodiesOf.records(e, c)),
   recordsSchema: middy().use(records({ schema: Order })).handler(async (e, c) => bodiesOf.records(e, c)),
+  recordsSqsEntry: middy().use(sqsRecords()).handler(async (e, c) => bodiesOf.records(e, c)),
   normalizer: middy().use(eventNormalizer()).handler(async (e) => bodiesOf.normalizer(e)),
   powertools: middy()
     .use(parser({ schema: JSONStringified(Order), envelope: SqsEnvelope }))
@@ -124,6 +131,7 @@ const cases = [
   { group: 'middy', name: 'middy, no middleware (baseline)', run: invoke(handlers.bare) },
   { group: 'middy', name: 'records()', run: invoke(handlers.records) },
   { group: 'middy', name: 'records({ schema: zod })', run: invoke(handlers.recordsSchema) },
+  { group: 'middy', name: 'records() [@lambdaware/records/sqs]', run: invoke(handlers.recordsSqsEntry) },
   { group: 'middy', name: '@middy/event-normalizer', run: invoke(handlers.normalizer) },
   { group: 'middy', name: 'Powertools parser({ SqsEnvelope, zod })', run: invoke(handlers.powertools) },
   { group: 'fn', name: 'decapsulate(event, { schema: zod })', run: call(fns.decapsulate) },
@@ -223,6 +231,7 @@ const against = {
   '@middy/event-normalizer': 'records()',
   'Powertools parser({ SqsEnvelope, zod })': 'records({ schema: zod })',
   'records() [BENCH_BASELINE build]': 'records()',
+  'records() [@lambdaware/records/sqs]': 'records()',
 };
 for (const c of cases.filter((c) => c.group === 'middy')) {
   const v = us.get(c.name);
@@ -247,3 +256,28 @@ for (const src of sources) {
 }
 console.log('');
 console.log('(ratio > 1: the alternative takes longer than ours for the same work; overhead = µs/inv minus the baseline,\n which includes the copy of the event every case gets)');
+
+// ---- bundle sizes ------------------------------------------------------------------------------------------------
+const bundled = async (contents) => {
+  const out = await build({
+    stdin: { contents, resolveDir: new URL('.', import.meta.url).pathname, loader: 'js' },
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    external: ['@aws-sdk/*'],
+    write: false,
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0].contents.length / 1024;
+};
+console.log('');
+console.log('bundle (esbuild --minify, @aws-sdk external)                    KB');
+for (const [name, contents] of [
+  ["records() from '@lambdaware/records/sqs'", "import { records } from '@lambdaware/records/sqs'; export const m = records();"],
+  ["records({ source: 'sqs' }) from '@lambdaware/records'", "import { records } from '@lambdaware/records'; export const m = records({ source: 'sqs' });"],
+  ["records() from '@lambdaware/records' (every source)", "import { records } from '@lambdaware/records'; export const m = records();"],
+]) {
+  console.log(`  ${name.padEnd(62)}${(await bundled(contents)).toFixed(1).padStart(6)}`);
+}

@@ -28,6 +28,7 @@ export { firehoseEvent, type FirehoseOptions } from './firehose.js';
 export { kafkaEvent, type KafkaOptions } from './kafka.js';
 export { kplAggregate, type KplOptions } from './kpl.js';
 export { s3Event, s3EncodeKey, type S3Notification, type S3Options } from './s3.js';
+export { sesNotification, type SesNotification, type SesNotificationOptions } from './ses.js';
 export { lambdaContext, type LambdaContextOptions } from './context.js';
 export { invoke, type AnyHandler, type HandlerEvent, type HandlerContext, type HandlerResult } from './invoke.js';
 export { EventBuildError, type CommonOptions, type DeepPartial, type Payload, type RecordOverride } from './util.js';

@@ -1,164 +1,197 @@
 import type { Context } from 'aws-lambda';
 import { getLogSink } from '@lambdaware/shared';
-import { type Batch, type DecodeOptions, type Entry, Item, collect, eventLabel, readBatch } from './decode.js';
+import { type Batch, type BatchOptions, type Registry, byPosition, collect, eventLabel, readBatch, subRecordOf } from './decode.js';
 import { RecordsError, describeRecord, formatPath, messageOf } from './errors.js';
-import { firehoseData } from './sources/firehose.js';
-import type { ItemIdentifier } from './sources/index.js';
-import type { AnyRecord, BatchResponse, FirehoseTransformationResponse, RecordFailure } from './types.js';
+import { type Entry, Item } from './source.js';
+import type { AnyRecord, BatchResponse, FirehoseTransformationResponse, ItemIdentifier, RecordFailure } from './types.js';
 
 /**
- * Partial batch mode (`eachRecord`): the records run one at a time, in a pool, in order per FIFO group or Kafka
- * partition, and the answer is the source's (`{ batchItemFailures }`, a Firehose transformation) or RecordsError.
+ * Partial batch mode (`eachRecord`): the records run in a pool, or in order (streams), or in order within groups (a
+ * Kafka partition, an SQS FIFO message group); the answer is the event source's own (`answer`).
  */
 
 export type EachRecord = (record: AnyRecord, context: Context) => unknown;
 
-/** What eachRecord returned per item index (kept only where the answer needs it: Firehose). */
-type Results = Map<number, unknown> | undefined;
+/** What eachRecord returned for each record of an item (kept only where the answer needs it: Firehose). */
+export type Results = Map<number, unknown[]>;
 
-/** Runs the function on the entry's records; a throw becomes its failure. */
-const runEntry = async (entry: Entry, each: EachRecord, context: Context, results?: Results): Promise<RecordFailure | undefined> => {
-  if (!(entry instanceof Item)) return runRecord(entry, each, context, results);
-  if (entry.failure !== undefined) return entry.failure;
-  for (const record of entry.records) {
-    const failure = await runRecord(record, each, context, results);
-    if (failure !== undefined) return failure;
-  }
-  return undefined;
-};
+/** How an event source answers a batch in partial batch mode (throws RecordsError when it cannot answer in part). */
+export interface Answer {
+  (batch: Batch, failures: RecordFailure[], results: Results | undefined): BatchResponse | FirehoseTransformationResponse;
+  /** It needs what eachRecord returned (Firehose answers with it). */
+  keepsResults?: boolean;
+}
 
-const runRecord = async (record: AnyRecord, each: EachRecord, context: Context, results: Results): Promise<RecordFailure | undefined> => {
+/** Return this from eachRecord to drop a Firehose record (`result: 'Dropped'`). */
+export const DROP: unique symbol = Symbol.for('lambdaware.records.drop');
+
+const runRecord = async (record: AnyRecord, each: EachRecord, context: Context, results: Results | undefined): Promise<RecordFailure | undefined> => {
   try {
     const result = await each(record, context);
-    results?.set(record.index, result);
+    if (results !== undefined) {
+      const list = results.get(record.index);
+      if (list === undefined) results.set(record.index, [result]);
+      else list.push(result);
+    }
   } catch (error) {
-    return { index: record.index, id: record.id, source: record.source, kind: 'handler', reason: `eachRecord threw ${messageOf(error)}`, cause: error };
+    const failure: RecordFailure = { index: record.index, id: record.id, source: record.source, kind: 'handler', reason: `eachRecord threw ${messageOf(error)}`, cause: error };
+    const sub = subRecordOf(record);
+    if (sub !== undefined) failure.subRecord = sub;
+    return failure;
   }
   return undefined;
 };
 
-/** FIFO: in order, and after the first failure nothing more is processed (reported failed, to keep the order). */
-const runFifo = async (entries: Entry[], each: EachRecord, context: Context): Promise<RecordFailure[]> => {
-  const failures: RecordFailure[] = [];
-  let firstFailed: RecordFailure | undefined;
-  for (const entry of entries) {
-    if (firstFailed !== undefined) {
-      failures.push(
-        (entry instanceof Item ? entry.failure : undefined) ?? {
-          index: entry.index,
-          id: entry.id,
-          source: entry.source,
-          kind: 'skipped',
-          reason: `not processed: ${describeRecord(firstFailed)} failed before it in this FIFO queue`,
-        },
-      );
-      continue;
+const skipped = (entry: Entry, before: RecordFailure, where: string, subRecord?: number): RecordFailure => {
+  const f: RecordFailure = {
+    index: entry.index,
+    id: entry.id,
+    source: entry.source,
+    kind: 'skipped',
+    reason: `not processed: ${describeRecord(before)} failed before it in this ${where}`,
+  };
+  if (subRecord !== undefined) f.subRecord = subRecord;
+  return f;
+};
+
+/**
+ * Runs the function on the entry's records; returns the entry's failures (none: it succeeded). An item that failed to
+ * decode is not run. A KPL aggregate runs every good sub-record; when eachRecord throws, the aggregate's later
+ * sub-records are not run (Lambda redelivers the aggregate whole: they would run twice), reported `skipped`.
+ */
+const runEntry = async (entry: Entry, each: EachRecord, context: Context, results: Results | undefined): Promise<RecordFailure[]> => {
+  if (!(entry instanceof Item)) {
+    const failure = await runRecord(entry, each, context, results);
+    return failure === undefined ? [] : [failure];
+  }
+  if (entry.failure !== undefined) return [entry.failure];
+  const failures = entry.subFailures === undefined ? [] : [...entry.subFailures];
+  const { records } = entry;
+  for (let n = 0; n < records.length; n++) {
+    const failure = await runRecord(records[n]!, each, context, results);
+    if (failure === undefined) continue;
+    failures.push(failure);
+    if (entry.subFailures !== undefined) {
+      const done = new Set([subRecordOf(records[n]!), ...failures.map((f) => f.subRecord)]);
+      for (const r of records.slice(n + 1)) {
+        const sub = subRecordOf(r);
+        if (!done.has(sub)) failures.push(skipped(entry, failure, 'KPL aggregate', sub));
+        done.add(sub);
+      }
     }
-    const failure = await runEntry(entry, each, context);
-    if (failure !== undefined) failures.push((firstFailed = failure));
+    break;
   }
   return failures;
 };
 
-/** At most `concurrency` records at once (1: in order). */
-const runPool = async (entries: Entry[], each: EachRecord, context: Context, concurrency: number, results?: Results): Promise<RecordFailure[]> => {
-  const failures: RecordFailure[] = [];
+/** At most `concurrency` workers, each taking the next task. */
+const pool = async (tasks: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> => {
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < entries.length) {
-      const failure = await runEntry(entries[next++]!, each, context, results);
-      if (failure !== undefined) failures.push(failure);
-    }
+    while (next < tasks) await task(next++);
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, entries.length) }, worker));
-  return failures.sort((a, b) => a.index - b.index);
+  await Promise.all(Array.from({ length: Math.min(concurrency, tasks) }, worker));
 };
 
-/** In order within each group (a Kafka partition); at most `concurrency` groups at once. */
-const runGroups = async (batch: Batch, each: EachRecord, context: Context, concurrency: number): Promise<RecordFailure[]> => {
-  const groupOf = batch.kind!.groupOf!;
+/** In order within each group, at most `concurrency` groups at once; `stops`: a failure stops the rest of its group. */
+const runGroups = async (
+  batch: Batch,
+  groupOf: (raw: unknown) => string,
+  stops: boolean,
+  run: (entry: Entry) => Promise<RecordFailure[]>,
+  concurrency: number,
+): Promise<RecordFailure[]> => {
   const groups = new Map<string, Entry[]>();
-  for (let i = 0; i < batch.entries.length; i++) {
+  batch.entries.forEach((entry, i) => {
     const key = groupOf(batch.list[i]);
     const group = groups.get(key);
-    if (group === undefined) groups.set(key, [batch.entries[i]!]);
-    else group.push(batch.entries[i]!);
-  }
+    if (group === undefined) groups.set(key, [entry]);
+    else group.push(entry);
+  });
   const lists = [...groups.values()];
   const failures: RecordFailure[] = [];
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < lists.length) {
-      failures.push(...(await runPool(lists[next++]!, each, context, 1)));
+  await pool(lists.length, concurrency, async (g) => {
+    let stopped: RecordFailure | undefined;
+    for (const entry of lists[g]!) {
+      if (stopped !== undefined) {
+        failures.push((entry instanceof Item ? entry.failure : undefined) ?? skipped(entry, stopped, 'FIFO queue'));
+        continue;
+      }
+      const found = await run(entry);
+      failures.push(...found);
+      if (stops && found.length > 0) stopped = found[0];
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, lists.length) }, worker));
-  return failures.sort((a, b) => a.index - b.index);
+  });
+  return failures;
 };
 
 const logFailure = (f: RecordFailure): void => {
   const fields: Record<string, unknown> = { index: f.index, id: f.id, source: f.source, kind: f.kind, reason: f.reason };
+  if (f.subRecord !== undefined) fields.subRecord = f.subRecord;
   // Issues as path and message only: libraries put the whole input on them (valibot), which has no place in a log.
   if (f.issues !== undefined) fields.issues = f.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
   if (f.cause !== undefined) fields.error = f.cause;
   getLogSink().log(f.kind === 'handler' ? 'error' : 'warn', `records: ${describeRecord(f)} failed: ${f.reason}`, fields);
 };
 
-/** The value a Firehose transformation answers a record with: what eachRecord returned, else the record's data. */
-const firehoseOutput = (value: unknown, original: string): string => {
-  if (value === undefined) return original;
-  if (typeof value === 'string') return Buffer.from(value, 'utf8').toString('base64');
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
-  return Buffer.from(JSON.stringify(value) ?? '', 'utf8').toString('base64');
-};
-
-/** Return this from eachRecord to drop a Firehose record (`result: 'Dropped'`). */
-export const DROP: unique symbol = Symbol.for('lambdaware.records.drop');
-
-const firehoseResponse = (batch: Batch, failures: RecordFailure[], results: Map<number, unknown>): FirehoseTransformationResponse => {
-  const failed = new Set(failures.map((f) => f.index));
-  return {
-    records: batch.entries.map((entry, i) => {
-      const recordId = entry.id ?? '';
-      const data = firehoseData(batch.list[i]) ?? '';
-      if (failed.has(i)) return { recordId, result: 'ProcessingFailed' as const, data };
-      const value = results.get(i);
-      if (value === DROP) return { recordId, result: 'Dropped' as const, data };
-      return { recordId, result: 'Ok' as const, data: firehoseOutput(value, data) };
-    }),
-  };
-};
-
-/** Partial batch mode: runs `each` per record, logs every failure and answers the event's source. */
-export const runBatch = async (
-  event: unknown,
-  context: Context,
-  o: DecodeOptions & { concurrency: number },
-  each: EachRecord,
-): Promise<{ response: BatchResponse | FirehoseTransformationResponse; records: AnyRecord[] }> => {
-  const batch = await readBatch(event, o);
-  const kind = batch.kind;
-  const results: Results = kind?.partial === 'firehose' ? new Map() : undefined;
-  const failures = batch.fifo
-    ? await runFifo(batch.entries, each, context)
-    : kind?.groupOf !== undefined
-      ? await runGroups(batch, each, context, o.concurrency)
-      : await runPool(batch.entries, each, context, kind?.ordered ? 1 : o.concurrency, results);
-  for (const f of failures) logFailure(f);
-  const total = batch.entries.length;
-  const partial = kind?.partial ?? 'batchItemFailures';
-  if (failures.length > 0) {
-    const reportable = partial !== 'none' && failures.length < total && failures.every((f) => f.id !== undefined);
-    if (!reportable) throw RecordsError.forFailures(eventLabel(batch), failures, total);
+/**
+ * Throws RecordsError naming every failure when the batch cannot be answered in part: every item failed, a failed
+ * item has no id to report, or (`partial` false: SNS, EventBridge, S3, CloudWatch Logs) any failed.
+ */
+export const failWhole = (batch: Batch, failures: RecordFailure[], partial = true): void => {
+  if (failures.length === 0) return;
+  const failed = new Set(failures.map((f) => f.index)).size;
+  if (!partial || failed >= batch.entries.length || failures.some((f) => f.id === undefined)) {
+    throw RecordsError.forFailures(eventLabel(batch), failures, batch.entries.length);
   }
-  if (partial === 'firehose') return { response: firehoseResponse(batch, failures, results!), records: collect(batch).records };
-  const seen = new Set<string>();
+};
+
+/** `{ batchItemFailures }`: each failed item once, by its id (or what `identify` names it by: Kafka's partition and offset). */
+export const itemFailures = (
+  batch: Batch,
+  failures: RecordFailure[],
+  _results?: Results,
+  identify?: (raw: unknown) => ItemIdentifier | undefined,
+): BatchResponse => {
+  failWhole(batch, failures);
+  const seen = new Set<string>(); // each item once: by id (two records of the DynamoDB sample share a sequence number)
   const batchItemFailures: { itemIdentifier: ItemIdentifier }[] = [];
   for (const f of failures) {
     if (seen.has(f.id!)) continue;
     seen.add(f.id!);
-    batchItemFailures.push({ itemIdentifier: kind?.itemIdentifier?.(batch.list[f.index], f.id!) ?? f.id! });
+    batchItemFailures.push({ itemIdentifier: identify?.(batch.list[f.index]) ?? f.id! });
   }
-  return { response: { batchItemFailures }, records: collect(batch).records };
+  return { batchItemFailures };
 };
 
+/** An event without partial batch responses (SNS, EventBridge, S3, CloudWatch Logs): any failure fails the invocation. */
+export const noPartialAnswer: Answer = (batch, failures) => {
+  failWhole(batch, failures, false);
+  return { batchItemFailures: [] };
+};
+
+/** Partial batch mode: runs `each` per record, logs every failure and answers as the event's source does. */
+export const runBatch = async (
+  event: unknown,
+  context: Context,
+  o: BatchOptions & { concurrency: number },
+  each: EachRecord,
+  reg: Registry,
+): Promise<{ response: BatchResponse | FirehoseTransformationResponse; records: AnyRecord[] }> => {
+  const batch = await readBatch(event, o, reg);
+  const kind = batch.kind;
+  if (kind === undefined) return { response: { batchItemFailures: [] }, records: [] };
+  const results: Results | undefined = kind.answer.keepsResults ? new Map() : undefined;
+  const run = (entry: Entry): Promise<RecordFailure[]> => runEntry(entry, each, context, results);
+  const groups = kind.groups?.(batch.list, o);
+  let failures: RecordFailure[];
+  if (groups !== undefined) {
+    failures = await runGroups(batch, groups.groupOf, groups.stops, run, o.concurrency);
+  } else {
+    failures = [];
+    await pool(batch.entries.length, kind.ordered ? 1 : o.concurrency, async (i) => void failures.push(...(await run(batch.entries[i]!))));
+  }
+  failures.sort(byPosition);
+  for (const f of failures) logFailure(f);
+  return { response: kind.answer(batch, failures, results), records: collect(batch).records };
+};

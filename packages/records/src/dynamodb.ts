@@ -8,6 +8,7 @@
  *  - it has a peer dependency on @aws-sdk/client-dynamodb (^3.1111.0), which npm installs into every user's app.
  * A wrapper that converts B/BS and validates walks the image twice and gains nothing; this file is one walk.
  */
+import { isObject } from '@lambdaware/shared';
 import type { NumberMode } from './types.js';
 
 /** A DynamoDB attribute value that is not one (thrown inside unmarshalling, turned into a record failure). */
@@ -15,7 +16,6 @@ export class AttributeValueError extends Error {
   override name = 'AttributeValueError';
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Assigns without ever invoking the `__proto__` setter (a key named `__proto__` stays an own property). */
 const put = (target: Record<string, unknown>, key: string, value: unknown): void => {

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { OptionsError, formatIssuePath, nameErrorClass, thrownMessage } from '@lambdaware/shared';
+import { OptionsError, cutString, formatIssuePath, nameErrorClass, thrownMessage } from '@lambdaware/shared';
 import type { RecordFailure } from './types.js';
 
 /** At most this many failures are described in full in a message (each reason cut at REASON_MAX characters)... */
@@ -11,7 +11,7 @@ const ID_MAX = 120;
 /** The message never exceeds this many characters, whatever the failures (CloudWatch Logs keeps 256 KB per event). */
 export const MESSAGE_MAX = 32 * 1024;
 
-const cut = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max)}... (${text.length} characters)` : text);
+const cut = cutString;
 
 /**
  * Bad input: an event of unknown shape, or records that could not be decoded, failed the schema or (partial batch
@@ -41,8 +41,9 @@ export class RecordsError extends Error {
    * rest counted; `error.failures` itself still has every one.
    */
   toJSON(): Record<string, unknown> {
-    const kept = this.failures.slice(0, DETAILED).map(({ index, id, source, kind, reason }) => ({
+    const kept = this.failures.slice(0, DETAILED).map(({ index, subRecord, id, source, kind, reason }) => ({
       index,
+      subRecord,
       id: id === undefined ? undefined : cut(id, ID_MAX),
       source,
       kind,
@@ -62,10 +63,10 @@ export class RecordsError extends Error {
 
   /** `N of M <eventType> records failed: record 0 (sqs, id "..."): reason; ...`. */
   static forFailures(eventType: string, failures: RecordFailure[], total: number): RecordsError {
+    // a KPL aggregate's sub-records are failures of one record (the aggregate)
+    const failed = new Set(failures.map((f) => f.index)).size;
     const head =
-      failures.length === total && total > 1
-        ? `all ${total} records of the ${eventType} event failed`
-        : `${failures.length} of ${total} records of the ${eventType} event failed`;
+      failed === total && total > 1 ? `all ${total} records of the ${eventType} event failed` : `${failed} of ${total} records of the ${eventType} event failed`;
     const parts = failures.slice(0, DETAILED).map((f) => `${describeRecord(f)}: ${cut(f.reason, REASON_MAX)}`);
     if (failures.length > DETAILED) {
       const named = failures.slice(DETAILED, NAMED).map(describeRecord);
@@ -73,7 +74,7 @@ export class RecordsError extends Error {
       parts.push(`and ${failures.length - DETAILED} more: ${named.join(', ')}`);
     }
     let message = `${head}: ${parts.join('; ')}`;
-    if (message.length > MESSAGE_MAX) message = `${message.slice(0, MESSAGE_MAX - 60)}... (cut at ${MESSAGE_MAX} characters)`;
+    if (message.length > MESSAGE_MAX) message = cutString(message, MESSAGE_MAX - 40);
     const handlerError = failures.find((f) => f.kind === 'handler')?.cause;
     return new RecordsError(
       message,
@@ -92,8 +93,9 @@ export class RecordsError extends Error {
 export class RecordsOptionError extends OptionsError {}
 nameErrorClass(RecordsOptionError, 'RecordsOptionError');
 
-export const describeRecord = (f: Pick<RecordFailure, 'index' | 'id' | 'source'>): string =>
-  `record ${f.index} (${f.source}, id ${f.id === undefined ? 'unknown' : JSON.stringify(cut(f.id, ID_MAX))})`;
+/** `record 2 (sqs, id "059f…")`; a KPL sub-record: `record 0 (kinesis, id "4956…", sub-record 1)`. */
+export const describeRecord = (f: Pick<RecordFailure, 'index' | 'id' | 'source' | 'subRecord'>): string =>
+  `record ${f.index} (${f.source}, id ${f.id === undefined ? 'unknown' : JSON.stringify(cut(f.id, ID_MAX))}${f.subRecord === undefined ? '' : `, sub-record ${f.subRecord}`})`;
 
 /** `items[0].qty: Too small; (root): Expected object` */
 export const formatIssues = (issues: readonly StandardSchemaV1.Issue[]): string =>

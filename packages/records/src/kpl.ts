@@ -12,6 +12,7 @@
 //   message Record { required uint64 partition_key_index = 1; optional uint64 explicit_hash_key_index = 2;
 //                    required bytes data = 3; repeated Tag tags = 4; }
 import { createHash } from 'node:crypto';
+import { nameErrorClass } from '@lambdaware/shared';
 
 const MAGIC = [0xf3, 0x89, 0x9a, 0xc2];
 const DIGEST = 16;
@@ -23,9 +24,8 @@ export interface UserRecord {
 }
 
 /** Thrown for data that carries the KPL magic bytes and a good checksum but is not a well-formed aggregate. */
-export class AggregateError extends Error {
-  override name = 'KplAggregateError';
-}
+export class KplAggregateError extends Error {}
+nameErrorClass(KplAggregateError, 'KplAggregateError');
 
 /**
  * True when the data is a KPL aggregate: the magic bytes, and an MD5 that matches (like the KCL, data whose checksum
@@ -51,18 +51,18 @@ class Reader {
     let result = 0;
     let shift = 0;
     for (;;) {
-      if (this.pos >= this.buf.length) throw new AggregateError('a varint runs past the end of the data');
+      if (this.pos >= this.buf.length) throw new KplAggregateError('a varint runs past the end of the data');
       const b = this.buf[this.pos++]!;
       if (shift < 53) result += (b & 0x7f) * 2 ** shift;
       if ((b & 0x80) === 0) return result;
       shift += 7;
-      if (shift > 63) throw new AggregateError('a varint is longer than 10 bytes');
+      if (shift > 63) throw new KplAggregateError('a varint is longer than 10 bytes');
     }
   }
 
   bytes(): Uint8Array {
     const length = this.varint();
-    if (this.pos + length > this.buf.length) throw new AggregateError(`a field of ${length} bytes runs past the end of the data`);
+    if (this.pos + length > this.buf.length) throw new KplAggregateError(`a field of ${length} bytes runs past the end of the data`);
     const out = this.buf.subarray(this.pos, this.pos + length);
     this.pos += length;
     return out;
@@ -73,11 +73,11 @@ class Reader {
     else if (wireType === 1) this.advance(8);
     else if (wireType === 2) this.bytes();
     else if (wireType === 5) this.advance(4);
-    else throw new AggregateError(`unsupported protobuf wire type ${wireType}`);
+    else throw new KplAggregateError(`unsupported protobuf wire type ${wireType}`);
   }
 
   private advance(n: number): void {
-    if (this.pos + n > this.buf.length) throw new AggregateError('a field runs past the end of the data');
+    if (this.pos + n > this.buf.length) throw new KplAggregateError('a field runs past the end of the data');
     this.pos += n;
   }
 }
@@ -88,8 +88,8 @@ const string = (r: Reader, what: string): string => {
   try {
     return text.decode(r.bytes());
   } catch (e) {
-    if (e instanceof AggregateError) throw e;
-    throw new AggregateError(`${what} is not UTF-8`);
+    if (e instanceof KplAggregateError) throw e;
+    throw new KplAggregateError(`${what} is not UTF-8`);
   }
 };
 
@@ -114,7 +114,7 @@ const readRecord = (buf: Uint8Array): RawRecord => {
   return out;
 };
 
-/** The user records of an aggregate (call isAggregated first). Throws AggregateError for a malformed one. */
+/** The user records of an aggregate (call isAggregated first). Throws KplAggregateError for a malformed one. */
 export const deaggregate = (data: Uint8Array): UserRecord[] => {
   const r = new Reader(data.subarray(MAGIC.length, data.length - DIGEST));
   const partitionKeys: string[] = [];
@@ -130,16 +130,16 @@ export const deaggregate = (data: Uint8Array): UserRecord[] => {
     else r.skip(wireType);
   }
   return raws.map((raw, i) => {
-    if (raw.data === undefined) throw new AggregateError(`sub-record ${i} has no data`);
+    if (raw.data === undefined) throw new KplAggregateError(`sub-record ${i} has no data`);
     const partitionKey = raw.partitionKeyIndex === undefined ? undefined : partitionKeys[raw.partitionKeyIndex];
     if (partitionKey === undefined) {
-      throw new AggregateError(`sub-record ${i} has partition key index ${raw.partitionKeyIndex ?? 'none'} of a table of ${partitionKeys.length}`);
+      throw new KplAggregateError(`sub-record ${i} has partition key index ${raw.partitionKeyIndex ?? 'none'} of a table of ${partitionKeys.length}`);
     }
     let explicitHashKey: string | undefined;
     if (raw.explicitHashKeyIndex !== undefined) {
       explicitHashKey = hashKeys[raw.explicitHashKeyIndex];
       if (explicitHashKey === undefined) {
-        throw new AggregateError(`sub-record ${i} has explicit hash key index ${raw.explicitHashKeyIndex} of a table of ${hashKeys.length}`);
+        throw new KplAggregateError(`sub-record ${i} has explicit hash key index ${raw.explicitHashKeyIndex} of a table of ${hashKeys.length}`);
       }
     }
     return { partitionKey, explicitHashKey, data: Buffer.from(raw.data.buffer, raw.data.byteOffset, raw.data.byteLength) };

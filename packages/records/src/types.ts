@@ -1,10 +1,8 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import type { EventBridgeFields } from './sources/eventbridge.js';
 import type {
   Context,
   DynamoDBRecord,
   EventBridgeEvent,
-  KinesisStreamRecord,
   S3EventRecord,
   SNSEventRecord,
   SNSMessage,
@@ -15,11 +13,63 @@ import type {
 } from 'aws-lambda';
 
 /**
- * Where a record came from; `x-over-y` means an `x` message delivered inside a `y` message. One name per key of
- * `RecordsBySource`, which the files of `sources/` fill in (each with the record types its event yields).
+ * Where a record came from: an event source (`sqs`, `kinesis`...), or a payload kind and the carriers it came through,
+ * innermost first (`s3-over-sns-over-sqs`: an S3 notification in an SNS notification delivered to a queue). Built
+ * from what the files of `sources/` declare (`EventRecords`, `KindRecords`, `CarrierFields`): none is named by hand.
  */
-export type Source = keyof RecordsBySource<unknown>;
-export type S3Source = 's3' | 's3-over-sqs' | 's3-over-sns' | 's3-over-sns-over-sqs';
+export type Source = EventName | { [K in KindName]: `${K}-over-${Exclude<Via, K | `${K}-over-${string}`>}` }[KindName];
+
+/** The record of each event source, as the event invokes the function (each file of `sources/` adds its own). */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface EventRecords<T> {}
+/** The record of each payload kind, by its full source `Src` and the carrier path `V` (each kind's file adds its own). */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+export interface KindRecords<T, Src extends string, V extends string> {}
+/** The fields a carrier gives the records it carries (sqs: the SQS fields...), and the item each comes from. */
+export interface CarrierFields {}
+export interface CarrierRaw {}
+/** The fields a kind that carries others (SNS, EventBridge) adds to the records inside it. */
+export interface InnerCarrierFields {}
+
+type EventName = keyof EventRecords<unknown> & string;
+type KindName = keyof KindRecords<unknown, string, string> & string;
+type CarrierName = keyof CarrierFields & string;
+type InnerName = keyof InnerCarrierFields & string;
+/** The carrier paths: `sqs`, `sns-over-sqs`. */
+export type Via = CarrierName | { [I in InnerName]: `${I}-over-${Exclude<CarrierName, I>}` }[InnerName];
+
+/** The fields the carrier path `V` gives a record it carries. */
+export type FieldsOf<V extends string> = V extends CarrierName
+  ? CarrierFields[V]
+  : V extends `${infer I extends InnerName}-over-${infer C extends CarrierName}`
+    ? CarrierFields[C] & InnerCarrierFields[I]
+    : never;
+/** The item of the event a record of carrier path `V` comes from. */
+export type RawOf<V extends string> = V extends CarrierName
+  ? CarrierRaw[V]
+  : V extends `${string}-over-${infer C extends CarrierName}`
+    ? CarrierRaw[C]
+    : never;
+
+/** A record a carrier path `V` delivered: its payload, the carriers' fields, then the kind's own fields `Own`. */
+export type CarriedRecord<T, Src extends string, V extends string, Own> = BaseRecord<T> &
+  Omit<FieldsOf<V>, keyof Own | 'source' | 'raw' | keyof BaseRecord<T>> &
+  Own & { source: Src; raw: RawOf<V> };
+
+/** The record type of a source. */
+export type RecordOf<Src extends Source | 'auto', T> = Src extends 'auto'
+  ? AnyRecord<T>
+  : Src extends EventName
+    ? EventRecords<T>[Src]
+    : Src extends `${infer K extends KindName}-over-${infer V extends Via}`
+      ? KindRecords<T, Src, V>[K]
+      : never;
+
+/** The record type of each source. */
+export type RecordsBySource<T> = { [S in Source]: RecordOf<S, T> };
+
+/** A decoded record of any source: narrow it with `record.source`. */
+export type AnyRecord<T = unknown> = RecordOf<Source, T>;
 
 /** How a message payload is given: JSON-parsed (default), the string as it is, or its bytes. */
 export type PayloadFormat = 'json' | 'text' | 'bytes';
@@ -66,32 +116,7 @@ export interface SnsMessageRecord<T> extends BaseRecord<T> {
 }
 
 /** An SNS notification delivered to a queue with raw message delivery off; `id` is the SQS message id. */
-export interface SnsOverSqsRecord<T> extends BaseRecord<T>, SqsFields {
-  source: 'sns-over-sqs';
-  snsMessageId: string;
-  topicArn: string;
-  subject: string | undefined;
-  snsTimestamp: string;
-  snsMessageAttributes: SNSMessageAttributes;
-  /** The SNS notification parsed from the SQS body. */
-  notification: SNSMessage;
-  raw: SQSRecord;
-}
-
-export interface KinesisDataRecord<T> extends BaseRecord<T> {
-  source: 'kinesis';
-  sequenceNumber: string;
-  partitionKey: string;
-  shardId: string;
-  eventId: string;
-  approximateArrivalTimestamp: number;
-  eventSourceArn: string;
-  /** For a sub-record of a KPL aggregate: its position in the aggregate (all share the aggregate's sequence number). */
-  subSequenceNumber?: number;
-  /** For a sub-record of a KPL aggregate: its explicit hash key, when the producer set one. */
-  explicitHashKey?: string | undefined;
-  raw: KinesisStreamRecord;
-}
+export type SnsOverSqsRecord<T> = RecordOf<'sns-over-sqs', T>;
 
 /** A DynamoDB stream record: `payload` is the NewImage (the OldImage for REMOVE; the Keys when the stream has no image). */
 export interface DynamoDBChangeRecord<T> extends BaseRecord<T> {
@@ -108,11 +133,8 @@ export interface DynamoDBChangeRecord<T> extends BaseRecord<T> {
   raw: DynamoDBRecord;
 }
 
-/** An EventBridge event: `payload` is its `detail`. */
-export interface EventBridgeEventRecord<T> extends BaseRecord<T>, EventBridgeFields {
-  source: 'eventbridge';
-  raw: EventBridgeEvent<string, unknown>;
-}
+/** The sources of S3 notification records: direct, or carried (not through EventBridge, which has its own shape). */
+export type S3Source = Exclude<Extract<Source, 's3' | `s3-over-${string}`>, `s3-over-eventbridge${string}`>;
 
 /** What an S3 record's payload is (before a schema transforms it): the object the notification is about. */
 export interface S3ObjectRef {
@@ -129,7 +151,7 @@ export interface S3ObjectRef {
  * An S3 event notification record, direct or delivered through SQS / SNS. `id` is the carrier's message id
  * (SQS message id, SNS message id), or the S3 request id (`x-amz-request-id`) for a direct notification.
  */
-export interface S3ObjectRecord<T, Src extends S3Source = S3Source> extends BaseRecord<T>, S3ObjectRef {
+export interface S3ObjectRecord<T, Src extends string = S3Source, Raw = SQSRecord | SNSEventRecord | S3EventRecord> extends BaseRecord<T>, S3ObjectRef {
   source: Src;
   eventName: string;
   eventTime: string;
@@ -140,22 +162,9 @@ export interface S3ObjectRecord<T, Src extends S3Source = S3Source> extends Base
   messageId: string | undefined;
   /** The SNS topic, for s3-over-sns and s3-over-sns-over-sqs. */
   topicArn: string | undefined;
-  /** The record of `event.Records` it came from: an SQS record, an SNS record or the S3 record. */
-  raw: SQSRecord | SNSEventRecord | S3EventRecord;
+  /** The item of the event it came from: an SQS record, an SNS record, the S3 record... */
+  raw: Raw;
 }
-
-/**
- * The record type of each source. Empty here: each file of `sources/` adds the sources its kind of event yields (module
- * augmentation), so adding a source is one file.
- */
-// eslint-disable-next-line @typescript-eslint/no-unused-vars
-export interface RecordsBySource<T> {}
-
-/** A decoded record of any source: narrow it with `record.source`. */
-export type AnyRecord<T = unknown> = RecordsBySource<T>[Source];
-
-/** The record type for a `source` option (`auto` gives the union of every source). */
-export type RecordOf<Src extends Source | 'auto', T> = Src extends Source ? RecordsBySource<T>[Src] : AnyRecord<T>;
 
 /** The payload type: the schema's output type, else by payload format. */
 export type PayloadOf<S, P extends PayloadFormat> = S extends StandardSchemaV1
@@ -170,12 +179,15 @@ export type PayloadOf<S, P extends PayloadFormat> = S extends StandardSchemaV1
 export interface RecordFailure {
   /** Position in `event.Records`. */
   index: number;
+  /** For a sub-record of a KPL aggregate: its position in the aggregate (the item is the aggregate, `id` its sequence number). */
+  subRecord?: number;
   /** The record's identity (message id / sequence number), when it could be read. */
   id: string | undefined;
-  source: Source;
+  source: Source | (string & {});
   /**
    * `shape`: the record is not what its source sends; `parse`: not JSON; `schema`: the payload failed the schema;
-   * `handler`: the eachRecord function threw; `skipped`: not processed after an earlier failure (FIFO queue).
+   * `handler`: the eachRecord function threw; `skipped`: not processed after an earlier failure (its FIFO message
+   * group, or the FIFO batch with `fifo: 'batch'`; the rest of a KPL aggregate after eachRecord threw).
    */
   kind: 'shape' | 'parse' | 'schema' | 'handler' | 'skipped';
   /** What was wrong, in words. */
@@ -192,6 +204,9 @@ export interface KafkaItemIdentifier {
   offset: number;
 }
 
+/** What names a failed item in `batchItemFailures`. */
+export type ItemIdentifier = string | KafkaItemIdentifier;
+
 export interface BatchResponse {
   /** The message id / sequence number of each failed item; for Kafka, `{ partition, offset }`. */
   batchItemFailures: { itemIdentifier: string | KafkaItemIdentifier }[];
@@ -201,6 +216,9 @@ export interface BatchResponse {
 export interface FirehoseTransformationResponse {
   records: { recordId: string; result: 'Ok' | 'Dropped' | 'ProcessingFailed'; data: string }[];
 }
+
+/** What a failure in an SQS FIFO batch stops: its message group, or the rest of the batch. */
+export type FifoMode = 'group' | 'batch';
 
 /** The options decoding needs (already validated). */
 export interface DecodeOptions {
@@ -230,4 +248,9 @@ export interface RecordsOptions<
   eachRecord?: (record: RecordOf<Src, PayloadOf<S, P>>, context: Context) => unknown;
   /** Partial batch mode: how many records of a standard SQS queue or SNS event run at once (default 1). */
   concurrency?: number;
+  /**
+   * Partial batch mode, SQS FIFO queues: after a failure, `group` (default) stops that message group only (its later
+   * messages are reported failed, unprocessed; the other groups go on), `batch` stops the whole batch.
+   */
+  fifo?: FifoMode;
 }

@@ -5,6 +5,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { z } from 'zod';
 import {
+  cloudWatchLogsData,
   cloudWatchLogsEvent,
   dynamodbStreamEvent,
   firehoseEvent,
@@ -16,7 +17,7 @@ import {
   sqsEvent,
 } from '@lambdaware/events';
 import { RecordsError, decapsulate } from '@lambdaware/records';
-import { rejection, sample } from './helpers.js';
+import { ownSample, rejection, sample } from './helpers.js';
 
 describe('the not-JSON reason never quotes the body', () => {
   test("V8's SyntaxError quotes a fragment (a token, maybe): the reason gives the position instead", async () => {
@@ -132,6 +133,9 @@ describe('absurd input: a RecordsError naming the record, never a RangeError', (
   });
 });
 
+/** An SNS event whose Messages a body parser has parsed in place. */
+const inPlace = (event: any): any => ({ Records: event.Records.map((r: any) => ({ ...r, Sns: { ...r.Sns, Message: JSON.parse(r.Sns.Message) } })) });
+
 const SOURCES_EVENTS = (): unknown[] => [
   sample('sqs-event.json'),
   sample('sns-event.json'),
@@ -143,6 +147,11 @@ const SOURCES_EVENTS = (): unknown[] => [
   sample('kafka-event.json'),
   snsOverSqsEvent({ a: 1 }),
   s3EventBridgeEvent({ bucket: 'b', key: 'k' }),
+  // the payload kinds in carriers (issue 25), also with the message parsed in place so mutations reach its fields
+  ownSample('ses-over-sns-event.json'),
+  inPlace(ownSample('ses-over-sns-event.json')),
+  { Records: sqsEvent(s3EventBridgeEvent({ bucket: 'b', key: 'k' })).Records.map((r) => ({ ...r, body: JSON.parse(r.body) })) },
+  firehoseEvent([cloudWatchLogsData(['line', { a: 1 }]), 'plain']),
 ];
 
 /** Sets the value at a random path of a JSON-like value (in a copy). */

@@ -232,14 +232,15 @@ describe('a __proto__ or constructor key never pollutes a prototype', () => {
 
 describe('options are checked when the middleware is created', () => {
   const cases: [string, unknown, string][] = [
-    ['source', { source: 'sqs-fifo' }, 'records(): option "source" must be "auto", "sqs", "sns-over-sqs", "s3-over-sqs", "s3-over-sns-over-sqs", "eventbridge-over-sqs", "sns", "s3-over-sns", "kinesis", "cloudwatch-logs-over-kinesis", "dynamodb", "eventbridge", "s3-over-eventbridge", "s3", "cloudwatch-logs", "firehose" or "kafka", got "sqs-fifo"'],
+    // the sources are generated from the event sources and the payload kinds (issue 25), not listed one by one
+    ['source', { source: 'sqs-fifo' }, 'records(): option "source" must be "auto", "sqs", "sns", "kinesis", "dynamodb", "eventbridge", "s3", "cloudwatch-logs", "firehose", "kafka" or "<kind>-over-<source>" (a kind "sns", "s3", "eventbridge", "cloudwatch-logs" or "ses" carried by "sqs", "sns", "kinesis", "eventbridge" or "firehose", or by "sns" or "eventbridge" in one: "s3-over-sns-over-sqs"), got "sqs-fifo"'],
     ['schema', { schema: { parse: () => 1 } }, 'records(): option "schema" must be a Standard Schema (zod, valibot, arktype...: an object with ~standard.validate), got an object'],
     ['payload', { payload: 'buffer' }, 'records(): option "payload" must be "json", "text" or "bytes", got "buffer"'],
     ['payload', { payload: 'text', source: 'dynamodb' }, 'records(): option "payload" "text" applies to SQS, SNS, Kinesis, CloudWatch Logs, Kinesis Firehose and Kafka messages, not to source "dynamodb"'],
     ['numbers', { numbers: 'bigint' }, 'records(): option "numbers" must be "auto" or "string", got "bigint"'],
     ['eachRecord', { eachRecord: 'save' }, 'records(): option "eachRecord" must be a function (record, context) => ..., got "save"'],
     ['concurrency', { concurrency: 0 }, 'records(): option "concurrency" must be an integer >= 1, got 0'],
-    ['schem', { schem: Order }, 'records(): option "schem" is not an option of records() (options: source, schema, payload, numbers, eachRecord, concurrency)'],
+    ['schem', { schem: Order }, 'records(): option "schem" is not an option of records() (options: source, schema, payload, numbers, eachRecord, concurrency, fifo)'],
     ['options', 'sqs', 'records(): options must be an object, got "sqs"'],
   ];
   test.each(cases)('%s', (option, options, message) => {

@@ -1,6 +1,6 @@
 import { KEYS } from './keys.js';
 import { redactString } from './redaction.js';
-import { redactDeep } from './redact-deep.js';
+import { redactJsonText } from './redact-json.js';
 import { safeStringify } from './json.js';
 import { MAX_LINE_BYTES, MAX_MESSAGE_CHARS, cutString, cutToBytes, fitJson, truncationMarker } from './bound.js';
 import { safeString } from './describe.js';
@@ -30,7 +30,7 @@ export const setLogSink = (sink: LogSink | undefined): void => {
   (globalThis as Record<symbol, unknown>)[KEYS.logSink] = sink;
 };
 
-/** The installed sink, or the stderr fallback. */
+/** The installed sink (the logger's), or the stderr fallback: the one fallback of every package. */
 export const getLogSink = (): LogSink =>
   ((globalThis as Record<symbol, unknown>)[KEYS.logSink] as LogSink | undefined) ?? stderrSink;
 
@@ -43,7 +43,9 @@ const fallbackFields = (fields: Record<string, unknown> | undefined, budget: num
   try {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(fields)) out[OWN.has(key) ? `field_${key}` : key] = fields[key];
-    const masked = redactDeep(out);
+    // masked in its JSON text (every registered secret, the text still JSON), read back so the cut below never
+    // keeps half a secret; no value walk here, so a bundle that only writes through the sink stays small
+    const masked = JSON.parse(redactJsonText(safeStringify(out))) as Record<string, unknown>;
     return fitJson(masked, budget, (bytes) => ({ fields_truncated: truncationMarker(bytes, 'bytes') })).value;
   } catch (e) {
     return { fields_unreadable: safeString(e) };

@@ -1,16 +1,20 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { describeValue } from '@lambdaware/shared';
+import { describeValue, isObject } from '@lambdaware/shared';
+import { itemFailures } from '../batch.js';
 import { AttributeValueError, isAttributeMap, unmarshallMap } from '../dynamodb.js';
+import { type Ctx, type Entry, type EventSource, type Obj, str } from '../source.js';
+import { RecordProblem } from '../text.js';
 import type { DynamoDBChangeRecord } from '../types.js';
-import { type Descriptor, type Entry, type Obj, RecordProblem, isObject, str } from './common.js';
+
+/** DynamoDB streams: the event source (images unmarshalled; src/dynamodb.ts says why by hand). */
 
 declare module '../types.js' {
-  interface RecordsBySource<T> {
+  interface EventRecords<T> {
     dynamodb: DynamoDBChangeRecord<T>;
   }
 }
 
-const image = (v: unknown, name: string, o: Parameters<Descriptor['decode']>[2], inPlace: boolean): Record<string, unknown> | undefined => {
+const image = (v: unknown, name: string, o: Ctx, inPlace: boolean): Record<string, unknown> | undefined => {
   if (v === undefined) return undefined;
   if (inPlace) {
     // unmarshalled in place by a body parser; it writes {} for an image the record does not carry
@@ -24,7 +28,7 @@ const image = (v: unknown, name: string, o: Parameters<Descriptor['decode']>[2],
   }
 };
 
-const decode = (raw: unknown, index: number, o: Parameters<Descriptor['decode']>[2]): Entry => {
+const decode = (raw: unknown, index: number, o: Ctx): Entry => {
   const r = raw as Obj;
   const d = r.dynamodb;
   if (!isObject(d)) throw new RecordProblem('shape', 'the record has no dynamodb object');
@@ -58,14 +62,17 @@ const decode = (raw: unknown, index: number, o: Parameters<Descriptor['decode']>
 };
 
 export const dynamodb = {
-  kind: 'dynamodb',
+  name: 'dynamodb',
   label: 'DynamoDB stream',
   article: 'a',
-  sources: ['dynamodb'],
   eventSource: 'aws:dynamodb',
   structured: true,
-  partial: 'batchItemFailures',
+  carrier: false,
   ordered: true,
+  answer: itemFailures,
   decode,
   idOf: (raw) => (isObject(raw) && isObject(raw.dynamodb) ? str(raw.dynamodb.SequenceNumber) : undefined),
-} as const satisfies Descriptor;
+} as const satisfies EventSource;
+
+// (re-exported from here: a declaration file importing this one gets its record types added, module augmentation)
+export type { DynamoDBChangeRecord } from '../types.js';

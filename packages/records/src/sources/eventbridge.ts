@@ -1,7 +1,13 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { safeString } from '@lambdaware/shared';
-import type { BaseRecord, EventBridgeEventRecord, S3ObjectRef } from '../types.js';
-import { type Descriptor, type Entry, type Obj, RecordProblem, isObject, str } from './common.js';
+import { isObject, safeString } from '@lambdaware/shared';
+import { noPartialAnswer } from '../batch.js';
+import { type Ctx, type Entry, type EventSource, type Kind, type Obj, type Via, carriedRecord, str } from '../source.js';
+import type { BaseRecord, CarriedRecord } from '../types.js';
+
+/**
+ * EventBridge: the event source (a rule targeting the function), a carrier (a kind may arrive as an event of its own
+ * shape: S3's `aws.s3` events) and a payload kind (an event a rule wrote to a queue, a topic, a stream...).
+ */
 
 /** The fields of an EventBridge event, on every record that came from one. */
 export interface EventBridgeFields {
@@ -16,29 +22,39 @@ export interface EventBridgeFields {
   resources: string[];
 }
 
-/**
- * An S3 event delivered by EventBridge (the bucket's "Send notifications to Amazon EventBridge" setting): `payload` is
- * the object `{ bucket, key, size?, eTag?, versionId?, sequencer? }` (the key as EventBridge gives it, not URL-encoded).
- */
-export interface S3OverEventBridgeRecord<T> extends BaseRecord<T>, S3ObjectRef, EventBridgeFields {
-  source: 's3-over-eventbridge';
-  /** `Object Created`, `Object Deleted`, ... (the event's detail-type). */
-  eventName: string;
-  eventTime: string;
-  /** `PutObject`, `CopyObject`, `DeleteObject`, ... */
-  reason: string | undefined;
-  requester: string | undefined;
-  requestId: string | undefined;
-  sourceIpAddress: string | undefined;
-  /** The event's detail. */
-  detail: Obj;
+/** An EventBridge event: `payload` is its `detail`. */
+export interface EventBridgeEventRecord<T> extends BaseRecord<T>, EventBridgeFields {
+  source: 'eventbridge';
   raw: EventBridgeEvent<string, unknown>;
 }
 
+/** The fields an EventBridge event inside another carrier adds: its own, and the whole event. */
+export interface EventBridgeInnerFields extends EventBridgeFields {
+  /** The EventBridge event parsed from the message. */
+  event: Obj;
+}
+
+/** An EventBridge event that came through another carrier (`eventbridge-over-sqs`): `payload` is its `detail`. */
+export type EventBridgeCarriedRecord<T, Src extends string, V extends string> = CarriedRecord<T, Src, V, EventBridgeInnerFields>;
+
+/** An EventBridge event delivered to a queue (a rule with an SQS target): `payload` is its `detail`. */
+export type EventBridgeOverSqsRecord<T> = EventBridgeCarriedRecord<T, 'eventbridge-over-sqs', 'sqs'>;
+
 declare module '../types.js' {
-  interface RecordsBySource<T> {
+  interface EventRecords<T> {
     eventbridge: EventBridgeEventRecord<T>;
-    's3-over-eventbridge': S3OverEventBridgeRecord<T>;
+  }
+  interface KindRecords<T, Src extends string, V extends string> {
+    eventbridge: EventBridgeCarriedRecord<T, Src, V>;
+  }
+  interface CarrierFields {
+    eventbridge: EventBridgeFields;
+  }
+  interface CarrierRaw {
+    eventbridge: EventBridgeEvent<string, unknown>;
+  }
+  interface InnerCarrierFields {
+    eventbridge: EventBridgeInnerFields;
   }
 }
 
@@ -52,65 +68,39 @@ export const eventBridgeFields = (e: Obj): EventBridgeFields => ({
   resources: Array.isArray(e.resources) ? (e.resources as string[]) : [],
 });
 
-const s3Detail = (e: Obj): S3OverEventBridgeRecord<unknown> => {
-  const detail = e.detail;
-  const bucket = isObject(detail) && isObject(detail.bucket) ? str(detail.bucket.name) : undefined;
-  const object = isObject(detail) ? detail.object : undefined;
-  const key = isObject(object) ? str(object.key) : undefined;
-  if (!isObject(detail) || !isObject(object) || bucket === undefined || key === undefined) {
-    throw new RecordProblem('shape', 'the S3 event has no detail.bucket.name or detail.object.key', 's3-over-eventbridge');
-  }
-  const ref: S3ObjectRef = { bucket, key };
-  if (typeof object.size === 'number') ref.size = object.size;
-  if (typeof object.etag === 'string') ref.eTag = object.etag;
-  if (typeof object['version-id'] === 'string') ref.versionId = object['version-id'];
-  if (typeof object.sequencer === 'string') ref.sequencer = object.sequencer;
-  const fields = eventBridgeFields(e);
-  return {
-    ...ref,
-    payload: { ...ref },
-    id: fields.eventId,
-    index: 0,
-    source: 's3-over-eventbridge',
-    ...fields,
-    eventName: fields.detailType,
-    eventTime: fields.time,
-    reason: str(detail.reason),
-    requester: str(detail.requester),
-    requestId: str(detail['request-id']),
-    sourceIpAddress: str(detail['source-ip-address']),
-    detail,
-    raw: e as unknown as EventBridgeEvent<string, unknown>,
-  };
-};
-
-const isS3Detail = (e: Obj): boolean =>
-  e.source === 'aws.s3' && isObject(e.detail) && isObject(e.detail.bucket) && isObject(e.detail.object);
-
-const decode = (raw: unknown, _index: number, o: Parameters<Descriptor['decode']>[2]): Entry => {
+const decode = (raw: unknown, _index: number, o: Ctx): Entry => {
   const e = raw as Obj;
-  if (o.source === 's3-over-eventbridge' || (o.source === 'auto' && isS3Detail(e))) return s3Detail(e) as Entry;
   const fields = eventBridgeFields(e);
-  return {
-    payload: e.detail,
-    id: fields.eventId,
-    index: 0,
-    source: 'eventbridge',
-    ...fields,
-    raw: raw as EventBridgeEvent<string, unknown>,
-  };
+  const via: Via = { source: 'eventbridge', id: fields.eventId, index: 0, raw, fields: () => fields };
+  const plain = (): Entry => ({ payload: e.detail, id: fields.eventId, index: 0, source: 'eventbridge', ...fields, raw: raw as EventBridgeEvent<string, unknown> });
+  return o.carry === undefined ? plain() : o.carry.event(e, via, o, plain);
 };
 
 export const eventbridge = {
-  kind: 'eventbridge',
+  name: 'eventbridge',
   label: 'EventBridge',
   article: 'an',
-  sources: ['eventbridge', 's3-over-eventbridge'],
   recognise: (event) =>
     typeof event['detail-type'] === 'string' && typeof event.source === 'string' && 'detail' in event ? [event] : undefined,
   structured: true,
-  partial: 'none',
+  carrier: true,
   ordered: false,
   decode,
   idOf: (raw) => (isObject(raw) ? str(raw.id) : undefined),
-} as const satisfies Descriptor;
+  answer: noPartialAnswer,
+} as const satisfies EventSource;
+
+/** An EventBridge event inside a message: the payload is its `detail` (or a kind it carries, S3's). */
+export const eventBridgeKind = {
+  name: 'eventbridge',
+  carries: true,
+  is: 'an EventBridge event',
+  structured: true,
+  test: (v) => typeof v['detail-type'] === 'string' && typeof v.source === 'string' && 'detail' in v && typeof v.id === 'string' && typeof v.version === 'string',
+  read: (e, _m, via, o) => {
+    const own: EventBridgeInnerFields = { ...eventBridgeFields(e), event: e };
+    const source = `eventbridge-over-${via.source}`;
+    const inner: Via = { source, id: via.id, index: via.index, raw: via.raw, fields: () => ({ ...via.fields(), ...own }) };
+    return o.carry!.event(e, inner, o, () => carriedRecord(via, source, e.detail, own as unknown as Obj));
+  },
+} as const satisfies Kind;

@@ -1,6 +1,11 @@
 import type { MSKRecord } from 'aws-lambda';
-import type { BaseRecord, DecodeOptions } from '../types.js';
-import { type Descriptor, type Entry, type Obj, RecordProblem, base64Bytes, isObject, readMessage, str, utf8Text } from './common.js';
+import { isObject } from '@lambdaware/shared';
+import { type Answer, itemFailures } from '../batch.js';
+import { type Ctx, type Entry, type EventSource, type Obj, payloadOf, str } from '../source.js';
+import { RecordProblem, base64Bytes, utf8Text } from '../text.js';
+import type { BaseRecord } from '../types.js';
+
+/** Amazon MSK and self-managed Apache Kafka: the event source (in order within a partition; failures named by offset). */
 
 /**
  * A record of an Amazon MSK or self-managed Apache Kafka event: `payload` is its decoded value (per `payload`), the
@@ -26,7 +31,7 @@ export interface KafkaRecord<T> extends BaseRecord<T> {
 }
 
 declare module '../types.js' {
-  interface RecordsBySource<T> {
+  interface EventRecords<T> {
     kafka: KafkaRecord<T>;
   }
 }
@@ -53,7 +58,7 @@ const headerBytes = (value: unknown, name: string): Buffer => {
   return Buffer.from((value as number[]).map((b) => b & 0xff));
 };
 
-const decode = (raw: unknown, index: number, o: DecodeOptions): Entry => {
+const decode = (raw: unknown, index: number, o: Ctx): Entry => {
   const { event, record: r } = raw as KafkaItem;
   if (!isObject(r)) throw new RecordProblem('shape', 'the record is not an object');
   const id = idOf(raw);
@@ -67,7 +72,7 @@ const decode = (raw: unknown, index: number, o: DecodeOptions): Entry => {
     payload = value;
   } else {
     const bytes = base64Bytes(value, 'value', 'kafka');
-    payload = o.payload === 'bytes' ? bytes : readMessage(utf8Text(bytes, 'value', 'kafka'), 'plain', 'value', o, 'kafka');
+    payload = o.payload === 'bytes' ? bytes : payloadOf({ text: utf8Text(bytes, 'value', 'kafka'), what: 'value' }, o, 'kafka');
   }
   let key: Buffer | undefined;
   if (typeof r.key === 'string') key = base64Bytes(r.key, 'key', 'kafka');
@@ -99,11 +104,16 @@ const decode = (raw: unknown, index: number, o: DecodeOptions): Entry => {
   };
 };
 
+/** A failed record is named `{ partition: '<topic>-<partition>', offset }`. */
+const kafkaAnswer: Answer = (batch, failures) =>
+  itemFailures(batch, failures, undefined, (raw) =>
+    raw instanceof KafkaItem && isObject(raw.record) && typeof raw.record.offset === 'number' ? { partition: raw.group, offset: raw.record.offset } : undefined,
+  );
+
 export const kafka = {
-  kind: 'kafka',
+  name: 'kafka',
   label: 'Kafka',
   article: 'a',
-  sources: ['kafka'],
   recognise: (event) => {
     if ((event.eventSource !== 'aws:kafka' && event.eventSource !== 'SelfManagedKafka') || !isObject(event.records)) return undefined;
     const list: KafkaItem[] = [];
@@ -115,13 +125,10 @@ export const kafka = {
     return list;
   },
   structured: false,
-  partial: 'batchItemFailures',
+  carrier: false,
   ordered: true,
-  groupOf: (raw) => (raw instanceof KafkaItem ? raw.group : ''),
+  groups: () => ({ groupOf: (raw) => (raw instanceof KafkaItem ? raw.group : ''), stops: false }),
   decode,
   idOf,
-  itemIdentifier: (raw) => {
-    if (!(raw instanceof KafkaItem) || !isObject(raw.record) || typeof raw.record.offset !== 'number') return undefined;
-    return { partition: raw.group, offset: raw.record.offset };
-  },
-} as const satisfies Descriptor;
+  answer: kafkaAnswer,
+} as const satisfies EventSource;

@@ -1,32 +1,46 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { AggregateError, deaggregate, isAggregated } from '../kpl.js';
-import type { AnyRecord, BaseRecord, DecodeOptions, KinesisDataRecord, Source } from '../types.js';
-import { type CloudWatchLogsFields, gunzip, isLogsBatch, logEventRecord, logEventsOf } from './cloudwatch-logs.js';
-import { type Descriptor, type Entry, Item, NOT_JSON, type Obj, RecordProblem, base64Bytes, isGzip, isObject, readMessage, str, tryParse, utf8Text } from './common.js';
+import { isObject } from '@lambdaware/shared';
+import { itemFailures } from '../batch.js';
+import { KplAggregateError, deaggregate, isAggregated } from '../kpl.js';
+import { type Ctx, type Entry, type EventSource, FieldsVia, Item, type Obj, payloadOf, str } from '../source.js';
+import { RecordProblem, base64Bytes, dataText, problemOf } from '../text.js';
+import type { AnyRecord, BaseRecord, RecordFailure } from '../types.js';
+
+/**
+ * Kinesis Data Streams: the event source, and a carrier (gzip data is unzipped: a CloudWatch Logs subscription batch
+ * becomes its log events). KPL aggregates are de-aggregated: each user record is its own record, and a bad one fails
+ * alone (issue 20: the aggregate is reported, its good sub-records are still processed; README, "KPL aggregates").
+ */
 
 /** The Kinesis fields of a record that came through a stream. */
-interface KinesisFields {
+export interface KinesisFields {
   sequenceNumber: string;
   partitionKey: string;
   shardId: string;
   eventId: string;
   approximateArrivalTimestamp: number;
   eventSourceArn: string;
+  /** For a sub-record of a KPL aggregate: its position in the aggregate (all share the aggregate's sequence number). */
+  subSequenceNumber?: number;
+  /** For a sub-record of a KPL aggregate: its explicit hash key, when the producer set one. */
+  explicitHashKey?: string | undefined;
 }
 
-/**
- * A log event of a CloudWatch Logs subscription whose destination is a Kinesis stream (gzip'd batch in the data):
- * `payload` is its message, `id` the Kinesis sequence number (what partial batch responses name).
- */
-export interface CloudWatchLogsOverKinesisRecord<T> extends BaseRecord<T>, CloudWatchLogsFields, KinesisFields {
-  source: 'cloudwatch-logs-over-kinesis';
+/** A Kinesis record (or a sub-record of a KPL aggregate): `payload` is its decoded data. */
+export interface KinesisDataRecord<T> extends BaseRecord<T>, KinesisFields {
+  source: 'kinesis';
   raw: KinesisStreamRecord;
 }
 
 declare module '../types.js' {
-  interface RecordsBySource<T> {
+  interface EventRecords<T> {
     kinesis: KinesisDataRecord<T>;
-    'cloudwatch-logs-over-kinesis': CloudWatchLogsOverKinesisRecord<T>;
+  }
+  interface CarrierFields {
+    kinesis: KinesisFields;
+  }
+  interface CarrierRaw {
+    kinesis: KinesisStreamRecord;
   }
 }
 
@@ -42,31 +56,48 @@ const kinesisFields = (r: Obj, k: Obj, id: string): KinesisFields => {
   };
 };
 
-/**
- * The payload (or log records) of one data blob: `bytes` as they are; else gunzipped when gzip (a CloudWatch Logs
- * batch becomes its log events), then strict UTF-8, then the payload format.
- */
-const readData = (bytes: Buffer, what: string, o: DecodeOptions): { payload: unknown } | { logs: Obj } => {
-  if (o.payload === 'bytes') return { payload: bytes };
-  const wantLogs = o.source === 'auto' || o.source === 'cloudwatch-logs-over-kinesis';
-  const source: Source = o.source === 'cloudwatch-logs-over-kinesis' ? o.source : 'kinesis';
-  if (isGzip(bytes)) {
-    const text = utf8Text(gunzip(bytes, what, source), `${what} (decompressed)`, source);
-    if (wantLogs) {
-      const value = tryParse(text);
-      if (value !== NOT_JSON && isLogsBatch(value)) return { logs: value };
-      if (o.source === 'cloudwatch-logs-over-kinesis') {
-        throw new RecordProblem('shape', `${what} (decompressed) is not a CloudWatch Logs subscription batch`, source);
-      }
-      return { payload: readMessage(text, 'plain', `${what} (decompressed)`, o, source, o.payload === 'json' ? value : undefined) };
-    }
-    return { payload: readMessage(text, 'plain', `${what} (decompressed)`, o, source) };
-  }
-  if (o.source === 'cloudwatch-logs-over-kinesis') throw new RecordProblem('shape', `${what} is not gzip (a CloudWatch Logs subscription batch is)`, source);
-  return { payload: readMessage(utf8Text(bytes, what, source), 'plain', what, o, source) };
+/** One data blob: its bytes as they are (`payload: 'bytes'`), else its text (unzipped when gzip) to what it carries. */
+/** The data itself is the payload: a Kinesis record. */
+const plain = (payload: unknown, via: FieldsVia<KinesisFields>): AnyRecord =>
+  ({ payload, id: via.id, index: via.index, source: 'kinesis', ...via.carrierFields, raw: via.raw }) as KinesisDataRecord<unknown>;
+
+const readData = (bytes: Buffer, what: string, via: FieldsVia<KinesisFields>, o: Ctx): Entry => {
+  if (o.payload === 'bytes') return plain(bytes, via);
+  const data = dataText(bytes, what, o.source === 'auto' ? 'kinesis' : o.source);
+  const m = { text: data.text, what: data.what };
+  return o.carry === undefined ? plain(payloadOf(m, o, 'kinesis'), via) : o.carry.message(m, via, o, plain);
 };
 
-const decode = (raw: unknown, index: number, o: DecodeOptions): Entry => {
+/**
+ * The user records of a KPL aggregate: every sub-record is read on its own; one that cannot be (not JSON...) is a
+ * failure of the aggregate naming its sub-record index, and the others stay good.
+ */
+const aggregate = (bytes: Buffer, via: FieldsVia<KinesisFields>, o: Ctx): Entry => {
+  let subs;
+  try {
+    subs = deaggregate(bytes);
+  } catch (e) {
+    if (!(e instanceof KplAggregateError)) throw e;
+    throw new RecordProblem('parse', `kinesis.data is a KPL aggregate that cannot be read: ${e.message}`);
+  }
+  const records: AnyRecord[] = [];
+  const failures: RecordFailure[] = [];
+  for (let i = 0; i < subs.length; i++) {
+    const sub = subs[i]!;
+    const subFields: KinesisFields = { ...via.carrierFields, partitionKey: sub.partitionKey, subSequenceNumber: i, explicitHashKey: sub.explicitHashKey };
+    try {
+      const entry = readData(sub.data, `kinesis.data (KPL sub-record ${i})`, new FieldsVia('kinesis', via.id, via.index, via.raw, subFields), o);
+      if (entry instanceof Item) records.push(...entry.records);
+      else records.push(entry);
+    } catch (caught) {
+      const p = problemOf(caught);
+      failures.push({ index: via.index, id: via.id, subRecord: i, source: p.source ?? 'kinesis', kind: p.kind, reason: p.reason });
+    }
+  }
+  return new Item(via.index, via.id, o.source === 'auto' ? 'kinesis' : o.source, records, undefined, failures);
+};
+
+const decode = (raw: unknown, index: number, o: Ctx): Entry => {
   const r = raw as Obj;
   const k = r.kinesis;
   if (!isObject(k)) throw new RecordProblem('shape', 'the record has no kinesis object');
@@ -74,69 +105,26 @@ const decode = (raw: unknown, index: number, o: DecodeOptions): Entry => {
   if (id === undefined) throw new RecordProblem('shape', 'the record has no kinesis.sequenceNumber');
   const data = k.data;
   const fields = kinesisFields(r, k, id);
-  const record = raw as KinesisStreamRecord;
   if (typeof data !== 'string') {
     // @middy/event-normalizer decodes and parses the data in place: that value is the payload.
     if (typeof data !== 'object' || data === null) throw new RecordProblem('shape', 'the record has no base64 kinesis.data');
-    return { payload: data, id, index, source: 'kinesis', ...fields, raw: record };
+    return { payload: data, id, index, source: 'kinesis', ...fields, raw: raw as KinesisStreamRecord };
   }
   const bytes = base64Bytes(data, 'kinesis.data', o.source === 'auto' ? 'kinesis' : o.source);
-  if (isAggregated(bytes)) {
-    let subRecords;
-    try {
-      subRecords = deaggregate(bytes);
-    } catch (e) {
-      if (!(e instanceof AggregateError)) throw e;
-      throw new RecordProblem('parse', `kinesis.data is a KPL aggregate that cannot be read: ${e.message}`);
-    }
-    const records: AnyRecord[] = [];
-    for (let i = 0; i < subRecords.length; i++) {
-      const sub = subRecords[i]!;
-      const read = readData(sub.data, `kinesis.data (KPL sub-record ${i})`, o);
-      const subFields = { ...fields, partitionKey: sub.partitionKey };
-      if ('logs' in read) records.push(...logRecords(read.logs, index, id, subFields, record, o));
-      else {
-        records.push({
-          payload: read.payload,
-          id,
-          index,
-          source: 'kinesis',
-          ...subFields,
-          subSequenceNumber: i,
-          explicitHashKey: sub.explicitHashKey,
-          raw: record,
-        });
-      }
-    }
-    return records.length === 1 ? records[0]! : new Item(index, id, o.source === 'auto' ? 'kinesis' : o.source, records, undefined);
-  }
-  const read = readData(bytes, 'kinesis.data', o);
-  if ('logs' in read) {
-    const records = logRecords(read.logs, index, id, fields, record, o);
-    return records.length === 1 ? records[0]! : new Item(index, id, 'cloudwatch-logs-over-kinesis', records, undefined);
-  }
-  return { payload: read.payload, id, index, source: 'kinesis', ...fields, raw: record };
+  const via = new FieldsVia('kinesis', id, index, raw, fields);
+  return isAggregated(bytes) ? aggregate(bytes, via, o) : readData(bytes, 'kinesis.data', via, o);
 };
 
-const logRecords = (batch: Obj, index: number, id: string, fields: KinesisFields, raw: KinesisStreamRecord, o: DecodeOptions): AnyRecord[] =>
-  logEventsOf(batch).map((e, i) => ({
-    ...logEventRecord(batch, e, i, o, 'cloudwatch-logs-over-kinesis'),
-    id,
-    index,
-    source: 'cloudwatch-logs-over-kinesis',
-    ...fields,
-    raw,
-  }));
-
 export const kinesis = {
-  kind: 'kinesis',
+  name: 'kinesis',
   label: 'Kinesis',
   article: 'a',
-  sources: ['kinesis', 'cloudwatch-logs-over-kinesis'],
   eventSource: 'aws:kinesis',
   structured: false,
-  partial: 'batchItemFailures',
+  carrier: true,
   ordered: true,
   decode,
   idOf: (raw) => (isObject(raw) && isObject(raw.kinesis) ? str(raw.kinesis.sequenceNumber) : undefined),
-} as const satisfies Descriptor;
+  answer: itemFailures,
+} as const satisfies EventSource;
+

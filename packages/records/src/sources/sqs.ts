@@ -1,47 +1,29 @@
 import type { SQSRecord } from 'aws-lambda';
-import { safeString } from '@lambdaware/shared';
-import type { SnsOverSqsRecord, SqsMessageRecord, S3ObjectRecord, SqsFields, BaseRecord, AnyRecord } from '../types.js';
-import {
-  type Descriptor,
-  type Entry,
-  EventBridgeFound,
-  NOT_JSON,
-  type Obj,
-  RecordProblem,
-  S3List,
-  isObject,
-  isSnsNotification,
-  jsonError,
-  looksLikeObject,
-  readMessage,
-  s3Entry,
-  sqsFields,
-  str,
-  tryParse,
-} from './common.js';
-import { type EventBridgeFields, eventBridgeFields } from './eventbridge.js';
+import { isObject } from '@lambdaware/shared';
+import { itemFailures } from '../batch.js';
+import { type Ctx, type Entry, type EventSource, type Obj, type Via, payloadOf, str } from '../source.js';
+import { RecordProblem } from '../text.js';
+import type { AnyRecord, SqsFields, SqsMessageRecord } from '../types.js';
 
-/** An EventBridge event delivered to a queue (a rule with an SQS target): `payload` is its `detail`. */
-export interface EventBridgeOverSqsRecord<T> extends BaseRecord<T>, SqsFields, EventBridgeFields {
-  source: 'eventbridge-over-sqs';
-  /** The EventBridge event parsed from the body. */
-  event: Obj;
-  raw: SQSRecord;
-}
+/** SQS: the event source, and a carrier (a body may hold an SNS notification, an S3 notification, an EventBridge event...). */
 
 declare module '../types.js' {
-  interface RecordsBySource<T> {
+  interface EventRecords<T> {
     sqs: SqsMessageRecord<T>;
-    'sns-over-sqs': SnsOverSqsRecord<T>;
-    's3-over-sqs': S3ObjectRecord<T, 's3-over-sqs'>;
-    's3-over-sns-over-sqs': S3ObjectRecord<T, 's3-over-sns-over-sqs'>;
-    'eventbridge-over-sqs': EventBridgeOverSqsRecord<T>;
+  }
+  interface CarrierFields {
+    sqs: SqsFields;
+  }
+  interface CarrierRaw {
+    sqs: SQSRecord;
   }
 }
 
+const attributesOf = (r: Obj): SqsFields['attributes'] => (isObject(r.attributes) ? r.attributes : {}) as unknown as SqsFields['attributes'];
+
 /** A queue record: one object literal, same shape for every record (the hot path of an SQS batch). */
 const sqsRecord = (r: Obj, id: string, index: number, payload: unknown): AnyRecord => {
-  const attributes = (isObject(r.attributes) ? r.attributes : {}) as unknown as SqsFields['attributes'];
+  const attributes = attributesOf(r);
   const eventSourceArn = str(r.eventSourceARN) ?? '';
   return {
     payload,
@@ -60,30 +42,26 @@ const sqsRecord = (r: Obj, id: string, index: number, payload: unknown): AnyReco
   };
 };
 
-/** An SNS notification delivered through a queue: the queue record's fields, then the notification's. */
-const snsOverSqsRecord = (r: Obj, id: string, index: number, payload: unknown, n: Obj): AnyRecord =>
-  Object.assign(sqsRecord(r, id, index, payload), {
-    source: 'sns-over-sqs',
-    snsMessageId: n.MessageId,
-    topicArn: n.TopicArn,
-    subject: str(n.Subject) ?? undefined,
-    snsTimestamp: safeString(n.Timestamp),
-    snsMessageAttributes: isObject(n.MessageAttributes) ? n.MessageAttributes : {},
-    notification: n,
-  }) as AnyRecord;
+/**
+ * The SQS fields of a queue record (what every record that came through a queue carries): sqsRecord's fields, written
+ * twice on purpose, so that the hot path (a plain SQS message) builds its record as one literal, with no spread.
+ */
+const sqsFields = (r: Obj, id: string): SqsFields => {
+  const attributes = attributesOf(r);
+  const eventSourceArn = str(r.eventSourceARN) ?? '';
+  return {
+    messageId: id,
+    receiptHandle: str(r.receiptHandle) ?? '',
+    attributes,
+    messageAttributes: (isObject(r.messageAttributes) ? r.messageAttributes : {}) as SqsFields['messageAttributes'],
+    receiveCount: Number(attributes.ApproximateReceiveCount ?? 0),
+    eventSourceArn,
+    fifo: eventSourceArn.endsWith('.fifo'),
+    messageGroupId: str(attributes.MessageGroupId),
+  };
+};
 
-const eventBridgeOverSqsRecord = (r: Obj, id: string, index: number, e: Obj): AnyRecord => ({
-  payload: e.detail,
-  id,
-  index,
-  source: 'eventbridge-over-sqs',
-  ...sqsFields(r, id),
-  ...eventBridgeFields(e),
-  event: e,
-  raw: r as unknown as SQSRecord,
-});
-
-const decode = (raw: unknown, index: number, o: Parameters<Descriptor['decode']>[2]): Entry => {
+const decode = (raw: unknown, index: number, o: Ctx): Entry => {
   const r = raw as Obj;
   const id = str(r.messageId);
   if (id === undefined) throw new RecordProblem('shape', 'the record has no messageId');
@@ -91,61 +69,50 @@ const decode = (raw: unknown, index: number, o: Parameters<Descriptor['decode']>
   // A body parser (@middy/event-normalizer, @middy/sqs-json-body-parser) may have parsed the body in place.
   const inPlace = typeof body !== 'string';
   if (inPlace && (typeof body !== 'object' || body === null)) throw new RecordProblem('shape', 'the record has no string body');
-  const text = inPlace ? undefined : (body as string);
-  const want = o.source;
-  const wantSns = want === 'sns-over-sqs' || want === 's3-over-sns-over-sqs';
-  let parsed: unknown = inPlace ? body : undefined; // undefined: not parsed yet
-  if (wantSns || (want === 'auto' && (inPlace || o.payload === 'json' || looksLikeObject(text!)))) {
-    if (!inPlace) parsed = tryParse(text!);
-    if (isSnsNotification(parsed)) {
-      const expect = want === 'auto' ? (o.payload === 'json' || inPlace ? 'auto' : 'plain') : want === 's3-over-sns-over-sqs' ? 's3' : 'plain';
-      const source = want === 's3-over-sns-over-sqs' ? want : 'sns-over-sqs';
-      const m = parsed.Message;
-      const message =
-        typeof m === 'string'
-          ? readMessage(m, expect, 'the SNS Message in the body', o, source)
-          : readMessage(undefined, expect, 'the SNS Message in the body', o, source, m);
-      if (message instanceof S3List) {
-        return s3Entry(message.list, index, id, 's3-over-sns-over-sqs', raw as SQSRecord, id, parsed.TopicArn, !(inPlace || typeof m !== 'string'));
-      }
-      if (message instanceof EventBridgeFound) return snsOverSqsRecord(r, id, index, message.event, parsed);
-      return snsOverSqsRecord(r, id, index, message, parsed);
-    }
-    if (wantSns) {
-      if (parsed === NOT_JSON) throw new RecordProblem('parse', `body is not JSON: ${jsonError(text!)}`);
-      throw new RecordProblem('shape', 'body is not an SNS notification (raw message delivery on? use source: "sqs")');
-    }
+  const m = { text: inPlace ? undefined : (body as string), value: body, what: 'body', normalized: inPlace };
+  if (o.carry === undefined || o.source === 'sqs') return sqsRecord(r, id, index, payloadOf(m, o, 'sqs'));
+  return o.carry.message(m, new SqsVia(id, index, r), o, plainSqs);
+};
+
+/** Where a message came from, for what it carries (one object per record, no closure: the hot path of a batch). */
+class SqsVia implements Via {
+  readonly source = 'sqs';
+  constructor(
+    readonly id: string,
+    readonly index: number,
+    readonly raw: Obj,
+  ) {}
+  fields(): SqsFields {
+    return sqsFields(this.raw, this.id);
   }
-  const expect =
-    want === 'auto'
-      ? o.payload === 'json' || inPlace
-        ? 'auto'
-        : 'plain'
-      : want === 's3-over-sqs'
-        ? 's3'
-        : want === 'eventbridge-over-sqs'
-          ? 'eventbridge'
-          : 'plain';
-  const source = want === 's3-over-sqs' || want === 'eventbridge-over-sqs' ? want : 'sqs';
-  const message = readMessage(text, expect, 'body', o, source, parsed);
-  if (message instanceof S3List) return s3Entry(message.list, index, id, 's3-over-sqs', raw as SQSRecord, id, undefined, !inPlace);
-  if (message instanceof EventBridgeFound) return eventBridgeOverSqsRecord(r, id, index, message.event);
-  return sqsRecord(r, id, index, message);
+}
+
+/** The message itself is the payload: a queue record. */
+const plainSqs = (payload: unknown, via: SqsVia): Entry => sqsRecord(via.raw, via.id, via.index, payload);
+
+const isFifo = (list: unknown[]): boolean => {
+  const first = list[0];
+  return isObject(first) && typeof first.eventSourceARN === 'string' && first.eventSourceARN.endsWith('.fifo');
 };
 
 export const sqs = {
-  kind: 'sqs',
+  name: 'sqs',
   label: 'SQS',
   article: 'an',
-  sources: ['sqs', 'sns-over-sqs', 's3-over-sqs', 's3-over-sns-over-sqs', 'eventbridge-over-sqs'],
   eventSource: 'aws:sqs',
   structured: false,
-  partial: 'batchItemFailures',
+  carrier: true,
   ordered: false,
-  stopsAtFirstFailure: (list) => {
-    const first = list[0];
-    return isObject(first) && typeof first.eventSourceARN === 'string' && first.eventSourceARN.endsWith('.fifo');
+  // FIFO: in order per message group; a failure stops its group (`fifo: 'group'`) or the batch (`fifo: 'batch'`).
+  groups: (list, o) => {
+    if (!isFifo(list)) return undefined;
+    if (o.fifo === 'batch') return { groupOf: () => '', stops: true };
+    return { groupOf: (raw) => (isObject(raw) && isObject(raw.attributes) ? (str(raw.attributes.MessageGroupId) ?? '') : ''), stops: true };
   },
   decode,
   idOf: (raw) => (isObject(raw) ? str(raw.messageId) : undefined),
-} as const satisfies Descriptor;
+  answer: itemFailures,
+} as const satisfies EventSource;
+
+// (re-exported from here: a declaration file importing this one gets its record types added, module augmentation)
+export type { SqsFields, SqsMessageRecord } from '../types.js';

@@ -6,6 +6,7 @@ import { type } from 'arktype';
 import * as v from 'valibot';
 import { z } from 'zod';
 import { DROP, decapsulate, processBatch, records, type AnyRecord, type SqsMessageRecord } from '@lambdaware/records';
+import * as sqsEntry from '@lambdaware/records/sqs';
 
 const Order = z.object({ message: z.string(), qty: z.number() });
 
@@ -136,3 +137,28 @@ export const firehose = async (event: unknown, context: Context) => {
   response.batchItemFailures;
   return result;
 };
+
+// Compositions nobody named are typed from their source (issue 25): the kind's fields and the carriers' fields.
+export const composed = async (event: unknown) => {
+  const logs = await decapsulate(event, { source: 'cloudwatch-logs-over-firehose', payload: 'text' });
+  const line: string = logs[0].payload;
+  const stream: string = logs[0].logGroup + logs[0].recordId + logs[0].deliveryStreamArn;
+  const mails = await decapsulate(event, { source: 'ses-over-sns-over-sqs' });
+  const sender: string = mails[0].mailSource + mails[0].mail.commonHeaders.messageId + mails[0].receiptHandle + mails[0].topicArn;
+  // @ts-expect-error an SES record through SNS has no Kinesis fields
+  mails[0].sequenceNumber;
+  // @ts-expect-error a source that nothing carries
+  await decapsulate(event, { source: 'sns-over-sns' });
+  return [line, stream, sender];
+};
+
+// A per-source entry point: its records are that source's, with 'auto' (the default) too.
+export const sqsOnly = sqsEntry.records({ schema: Order }).before;
+export const sqsHandler = middy()
+  .use(sqsEntry.records({ schema: Order }))
+  .handler(async (_event, context) => {
+    const r: SqsMessageRecord<{ message: string; qty: number }> = context.records[0];
+    // @ts-expect-error the SQS entry point knows no other source
+    sqsEntry.records({ source: 'kinesis' });
+    return r.receiveCount;
+  });

@@ -1,5 +1,6 @@
-import { thrownMessage } from '@lambdaware/shared';
-import type { RecordFailure, Source } from '../types.js';
+import { gunzipSync } from 'node:zlib';
+import { cutString, thrownMessage } from '@lambdaware/shared';
+import type { RecordFailure } from './types.js';
 
 /** Reading a record's text and bytes (JSON with a clear error, UTF-8, base64, gzip), and the problem a bad one gives. */
 
@@ -8,9 +9,13 @@ export class RecordProblem {
   constructor(
     readonly kind: RecordFailure['kind'],
     readonly reason: string,
-    readonly source?: Source,
+    readonly source?: string,
   ) {}
 }
+
+/** The RecordProblem of a thrown value: itself, or (an unexpected error, e.g. a RangeError on absurdly nested input) one saying so. */
+export const problemOf = (e: unknown): RecordProblem =>
+  e instanceof RecordProblem ? e : new RecordProblem('shape', `the record could not be decoded: ${cutString(thrownMessage(e, true), 300)}`);
 
 /** What tryParse() returns for text that is not JSON (JSON.parse never returns a symbol). */
 export const NOT_JSON: unique symbol = Symbol('not JSON');
@@ -83,7 +88,7 @@ export const looksLikeObject = (text: string): boolean => {
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Bytes as UTF-8 text, or a RecordProblem saying they are not UTF-8 (never U+FFFD in their place). */
-export const utf8Text = (bytes: Uint8Array, what: string, source: Source): string => {
+export const utf8Text = (bytes: Uint8Array, what: string, source?: string): string => {
   try {
     return utf8.decode(bytes);
   } catch {
@@ -97,7 +102,7 @@ export const utf8Text = (bytes: Uint8Array, what: string, source: Source): strin
  * 3/4 of its length less its padding (an O(1) check after decoding; a regex only words the reason). Like Node, it
  * also reads base64url's `-` and `_`.
  */
-export const base64Bytes = (text: string, what: string, source: Source): Buffer => {
+export const base64Bytes = (text: string, what: string, source?: string): Buffer => {
   const bytes = Buffer.from(text, 'base64');
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
   if (text.length % 4 === 0 && bytes.length === (text.length / 4) * 3 - padding) return bytes;
@@ -111,3 +116,22 @@ export const base64Bytes = (text: string, what: string, source: Source): Buffer 
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
+
+/** The most gzip data may decompress to (CloudWatch Logs batches are at most a few MB): beyond, it is refused. */
+export const MAX_GUNZIPPED = 64 * 1024 * 1024;
+
+export const gunzip = (bytes: Uint8Array, what: string, source?: string): Buffer => {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED });
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    const why = code === 'ERR_BUFFER_TOO_LARGE' ? `decompresses to more than ${MAX_GUNZIPPED} bytes` : `does not decompress (${String(code ?? (e as Error).message)})`;
+    throw new RecordProblem('parse', `${what} is gzip data that ${why}`, source);
+  }
+};
+
+/** Data bytes as text: gunzipped when gzip (`what` then says so), then strict UTF-8. */
+export const dataText = (bytes: Uint8Array, what: string, source?: string): { text: string; what: string } =>
+  isGzip(bytes)
+    ? { text: utf8Text(gunzip(bytes, what, source), `${what} (decompressed)`, source), what: `${what} (decompressed)` }
+    : { text: utf8Text(bytes, what, source), what };

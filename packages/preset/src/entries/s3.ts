@@ -1,0 +1,20 @@
+// `@lambdaware/preset/s3`: lambdaware() with the records() of `@lambdaware/records/s3`, for a function of S3
+// events: its bundle holds the S3 source and nothing of the other sources; `context.records` is typed as its records.
+import type { MiddlewareObj } from '@middy/core';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { PayloadFormat } from '@lambdaware/records';
+import { records } from '@lambdaware/records/s3';
+import type { FetchSpec, SecretsOptions } from '@lambdaware/secrets';
+import { type LambdawareContext, type LambdawareOptions, chainOf } from '../chain.js';
+
+export { CONCERNS, LambdawareOptionError, type Concern, type DefaultSecretsFetch, type LambdawareContext, type LambdawareOptions } from '../chain.js';
+
+/** lambdaware() (see `@lambdaware/preset`) for S3 events alone. */
+export function lambdaware<
+  S extends StandardSchemaV1 | undefined = undefined,
+  P extends PayloadFormat = 'json',
+  R extends boolean = true,
+  const K extends SecretsOptions<Record<string, FetchSpec>> | boolean = false,
+>(options: LambdawareOptions<S, P, 's3', R, K> = {}): MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, 's3', R, K>>[] {
+  return chainOf(options, records) as MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, 's3', R, K>>[];
+}

@@ -1,0 +1,20 @@
+// `@lambdaware/preset/sqs`: lambdaware() with the records() of `@lambdaware/records/sqs`, for a function of SQS
+// events: its bundle holds the SQS source and nothing of the other sources; `context.records` is typed as its records.
+import type { MiddlewareObj } from '@middy/core';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import type { PayloadFormat } from '@lambdaware/records';
+import { records } from '@lambdaware/records/sqs';
+import type { FetchSpec, SecretsOptions } from '@lambdaware/secrets';
+import { type LambdawareContext, type LambdawareOptions, chainOf } from '../chain.js';
+
+export { CONCERNS, LambdawareOptionError, type Concern, type DefaultSecretsFetch, type LambdawareContext, type LambdawareOptions } from '../chain.js';
+
+/** lambdaware() (see `@lambdaware/preset`) for SQS events alone. */
+export function lambdaware<
+  S extends StandardSchemaV1 | undefined = undefined,
+  P extends PayloadFormat = 'json',
+  R extends boolean = true,
+  const K extends SecretsOptions<Record<string, FetchSpec>> | boolean = false,
+>(options: LambdawareOptions<S, P, 'sqs', R, K> = {}): MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, 'sqs', R, K>>[] {
+  return chainOf(options, records) as MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, 'sqs', R, K>>[];
+}
