@@ -4,7 +4,7 @@
 // registry`), so third-party dependencies install as they would for a user. A user is created through the registry's
 // own adduser endpoint (the one `npm adduser` calls) and its token written to an .npmrc beside the config.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -64,13 +64,20 @@ export interface LocalRegistry {
 
 /** Starts Verdaccio; resolves once it answers and the test's user has its token. */
 export const startRegistry = async (): Promise<LocalRegistry> => {
-  const upstream = (await npm(['config', 'get', 'registry'], tmpdir(), 30_000)).output.trim() || 'https://registry.npmjs.org/';
+  // npm's own settings for reaching its registry: the registry, a proxy, a CA file (Verdaccio's uplink uses them too)
+  const config = async (key: string): Promise<string | undefined> => {
+    const value = (await npm(['config', 'get', key], tmpdir(), 30_000)).output.trim();
+    return value === '' || value === 'null' || value === 'undefined' ? undefined : value;
+  };
+  const [upstream = 'https://registry.npmjs.org/', httpsProxy, httpProxy, cafile] = await Promise.all(['registry', 'https-proxy', 'proxy', 'cafile'].map(config));
   const dir = mkdtempSync(join(tmpdir(), 'lambdaware-registry-'));
   mkdirSync(join(dir, 'storage'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
   // YAML written as JSON (a YAML superset); no uplink for @lambdaware/*, npmjs (npm's own registry here) for the rest.
-  const config = {
+  const verdaccioConfig = {
+    ...(httpsProxy === undefined ? {} : { https_proxy: httpsProxy }),
+    ...(httpProxy === undefined ? {} : { http_proxy: httpProxy }),
     storage: join(dir, 'storage'),
     auth: { htpasswd: { file: join(dir, 'htpasswd'), max_users: 10 } },
     uplinks: { npmjs: { url: upstream, timeout: '60s', max_fails: 5 } },
@@ -84,12 +91,12 @@ export const startRegistry = async (): Promise<LocalRegistry> => {
     max_body_size: '100mb',
     log: { type: 'stdout', format: 'json', level: 'warn' },
   };
-  writeFileSync(join(dir, 'config.yaml'), JSON.stringify(config, null, 2));
+  writeFileSync(join(dir, 'config.yaml'), JSON.stringify(verdaccioConfig, null, 2));
   const bin = join(root, 'node_modules/verdaccio/bin/verdaccio');
   let log = '';
   const child: ChildProcess = spawn(node, [bin, '--config', join(dir, 'config.yaml'), '--listen', `127.0.0.1:${port}`], {
     cwd: dir,
-    env: cleanEnv(),
+    env: cleanEnv(cafile !== undefined && existsSync(cafile) ? { NODE_EXTRA_CA_CERTS: cafile } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (chunk: Buffer) => (log = `${log}${chunk.toString()}`.slice(-20_000)));

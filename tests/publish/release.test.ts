@@ -30,9 +30,11 @@ const before = (JSON.parse(readFileSync(join(root, 'lerna.json'), 'utf8')) as { 
 beforeAll(async () => {
   if (!isCheckout) return;
   clone = mkdtempSync(join(tmpdir(), 'lambdaware-release-'));
-  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', root, clone]);
+  // HEAD's commit, whatever the checkout is (a branch, a detached CI merge commit): a local clone copies every object
+  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  execFileSync('git', ['clone', '--quiet', '--no-hardlinks', '--no-checkout', root, clone]);
+  git('checkout', '--quiet', '-B', 'main', head); // lerna.json allows versioning on main only
   symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'));
-  git('checkout', '--quiet', '-B', 'main'); // lerna.json allows versioning on main only
   git('commit', '--quiet', '--allow-empty', '-m', 'feat(records): a source for the release test');
   git('commit', '--quiet', '--allow-empty', '-m', 'fix(logger): a fix for the release test');
   // --no-push: the clone's origin is this checkout (lerna updates package-lock.json itself, no npm run)
