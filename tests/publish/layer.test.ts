@@ -48,6 +48,13 @@ test('no AWS SDK (the runtime has it), no types-only packages, no dev tools, no 
   expect(paths.filter((p) => /@lambdaware\/[^/]+\/(test|fixtures)\//.test(p))).toEqual([]);
 });
 
+test("the root README's layer size is the size built (within 20 %: it moves with the dependencies)", () => {
+  const stated = /Size: (\d+) KB\s+zipped/.exec(readFileSync(join(root, 'README.md'), 'utf8'));
+  expect(stated).not.toBeNull();
+  const actualKb = readFileSync(join(work, 'a.zip')).length / 1024;
+  expect(Math.abs(Number(stated![1]) - actualKb) / actualKb).toBeLessThan(0.2);
+});
+
 test('the same inputs give the same bytes', () => {
   expect(again.code).toBe(0);
   expect(readFileSync(join(work, 'b.zip')).equals(readFileSync(join(work, 'a.zip')))).toBe(true);
