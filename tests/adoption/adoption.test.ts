@@ -37,7 +37,7 @@ let app: string;
 let registry: LocalRegistry;
 let published: Run;
 let republished: Run;
-let packuments: Record<string, { versions?: Record<string, unknown>; 'dist-tags'?: Record<string, string> }> = {};
+const packuments: Record<string, { versions?: Record<string, unknown>; 'dist-tags'?: Record<string, string> }> = {};
 let test1: Run;
 let handlerRun: Run;
 let cliHelp: Run;
@@ -102,6 +102,7 @@ beforeAll(async () => {
     "import { lambdaContext, sqsEvent } from '@lambdaware/events';",
     "const { handler } = await import('./dist/src/step1.js');",
     "const result = await handler(sqsEvent([{ orderId: 'o-1', total: 12 }, { orderId: 'o-2', total: 30 }]), lambdaContext());",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template literal of the child's script
     'process.stdout.write(`RESULT ${JSON.stringify(result)}\\n`);',
   ].join('\n');
   handlerRun = await run(node, ['--input-type=module', '-e', script], app, 60_000);

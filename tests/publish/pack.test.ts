@@ -12,7 +12,7 @@ interface Packed {
 }
 const publicPackages = readdirSync(join(root, 'packages'))
   .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as Record<string, any> }))
+  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean; bin?: string | Record<string, string> } }))
   .filter((p) => p.manifest.private !== true);
 
 const packed: Record<string, string[]> = {};
@@ -28,14 +28,14 @@ beforeAll(async () => {
 }, 180_000);
 
 test('every public package is packed', () => {
-  expect(Object.keys(packed).sort()).toEqual(publicPackages.map((p) => p.manifest.name as string).sort());
+  expect(Object.keys(packed).sort()).toEqual(publicPackages.map((p) => p.manifest.name).sort());
 });
 
 describe.each(publicPackages)('packages/$dir', ({ dir, manifest }) => {
-  const files = (): string[] => packed[manifest.name as string] ?? [];
+  const files = (): string[] => packed[manifest.name] ?? [];
 
   test('LICENSE, README.md, package.json, the build (dist/index.js, dist/index.d.ts) and its bin files', () => {
-    const bins = Object.values((typeof manifest.bin === 'string' ? { [manifest.name]: manifest.bin } : (manifest.bin ?? {})) as Record<string, string>).map((b) => normalize(b));
+    const bins = Object.values(typeof manifest.bin === 'string' ? { [manifest.name]: manifest.bin } : (manifest.bin ?? {})).map((b) => normalize(b));
     for (const required of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', ...bins]) expect(`${dir}: ${files().includes(required) ? '' : 'no '}${required}`).toBe(`${dir}: ${required}`);
   });
 

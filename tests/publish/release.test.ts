@@ -24,7 +24,13 @@ let clone: string;
 let versioned: Run;
 const git = (...args: string[]): string =>
   execFileSync('git', ['-c', 'user.name=release-test', '-c', 'user.email=release-test@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd: clone, encoding: 'utf8' });
-const manifest = (dir: string): Record<string, any> => JSON.parse(readFileSync(join(clone, dir, 'package.json'), 'utf8')) as Record<string, any>;
+interface Manifest {
+  version: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+}
+const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(clone, dir, 'package.json'), 'utf8')) as Manifest;
 const before = (JSON.parse(readFileSync(join(root, 'lerna.json'), 'utf8')) as { version: string }).version;
 
 beforeAll(async () => {
@@ -56,8 +62,8 @@ maybe('lerna version bumps every package to one new version, with internal range
   for (const dir of dirs) {
     const m = manifest(dir);
     if (m.version !== after) wrong.push(`${dir} version ${m.version}`);
-    for (const field of ['dependencies', 'devDependencies', 'peerDependencies']) {
-      for (const [dep, range] of Object.entries((m[field] ?? {}) as Record<string, string>)) {
+    for (const field of ['dependencies', 'devDependencies', 'peerDependencies'] as const) {
+      for (const [dep, range] of Object.entries(m[field] ?? {})) {
         if (dep.startsWith('@lambdaware/') && range.replace(/^[\^~]/, '') !== after) wrong.push(`${dir} ${field} ${dep}@${range}`);
       }
     }

@@ -33,7 +33,7 @@ beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'lambdaware-layer-test-'));
   // a layer: an ES module package, a CommonJS package, and a node22 copy of the ESM one (Lambda searches
   // nodejs/node<major>/node_modules before nodejs/node_modules)
-  const major = /^v?(\d+)/.exec(process.version)![1];
+  const major = /^v?(\d+)/.exec(process.version)?.[1] ?? '22';
   writeFileSync(
     join(work, 'layer.zip'),
     writeZip([
@@ -106,7 +106,7 @@ describe('invoke --layer', () => {
     const response = result.response as Record<string, string>;
     expect(response.where).toBe('layer-cjs from nodejs/node_modules');
     expect(response.nodePath.split(':').slice(0, 2).map((p) => p.replace(/^.*\/opt\//, '/opt/'))).toEqual([
-      `/opt/nodejs/node${/^v?(\d+)/.exec(process.version)![1]}/node_modules`,
+      `/opt/nodejs/node${/^v?(\d+)/.exec(process.version)?.[1] ?? '22'}/node_modules`,
       '/opt/nodejs/node_modules',
     ]);
   });
