@@ -111,6 +111,12 @@ describe('invoke --layer', () => {
     ]);
   });
 
+  it('with --concurrency too (Managed Instances: the layer is mounted for the one execution environment)', async () => {
+    const result = await invoke({ handler: join(work, 'esm/handler.mjs'), layers: [join(work, 'layer.zip')], cwd: process.cwd(), concurrency: 2, events: [{}, {}, {}] });
+    expect(result.invocations.map((i) => i.status)).toEqual(['success', 'success', 'success']);
+    expect(result.invocations.map((i) => (i.response as Record<string, string>).where)).toEqual(['nodejs/node_modules', 'nodejs/node_modules', 'nodejs/node_modules']);
+  });
+
   it("the function's own node_modules comes before the layer, as on Lambda", async () => {
     const result = await invoke({ handler: join(work, 'own/handler.mjs'), layers: [join(work, 'layer.zip')] });
     expect(result.response).toBe('the function package');
