@@ -61,4 +61,5 @@ for (const { dir, manifest } of ordered) {
   }
   published += 1;
 }
-process.stdout.write(`publish: ${published} published, ${ordered.length - published} already there\n`);
+const dryRun = flags.includes('--dry-run') ? ' (dry run: nothing sent)' : '';
+process.stdout.write(`publish: ${published} published, ${ordered.length - published} already there${dryRun}\n`);
