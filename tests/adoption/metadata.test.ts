@@ -20,7 +20,7 @@ test('every package is public', () => {
 });
 
 describe.each(packages)('packages/$name', ({ name, dir, manifest }) => {
-  test('metadata: version, license, repository with directory, homepage, bugs, keywords, files, public access', () => {
+  test('metadata: version, license, repository with directory, homepage, bugs, keywords, files, public access with provenance', () => {
     expect(manifest.version).toBe(lerna.version);
     expect(manifest.license).toBe('MIT');
     expect(manifest.repository).toMatchObject({ type: 'git', directory: `packages/${name}` });
@@ -28,7 +28,7 @@ describe.each(packages)('packages/$name', ({ name, dir, manifest }) => {
     expect(manifest.bugs?.url).toMatch(/^https:\/\//);
     expect(Array.isArray(manifest.keywords) && manifest.keywords.length > 0).toBe(true);
     expect(manifest.files).toEqual(expect.arrayContaining(['dist']));
-    expect(manifest.publishConfig).toEqual({ access: 'public' });
+    expect(manifest.publishConfig).toEqual({ access: 'public', provenance: true });
   });
 
   test('internal dependencies are ranges (published together), never exact versions', () => {

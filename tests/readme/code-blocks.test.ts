@@ -32,6 +32,13 @@ describe('the TypeScript blocks of the Markdown files compile', () => {
     expect(result.other.join('\n')).toBe('');
   });
 
+  test('no README hides code in a ts-prelude: every README block pastes as shown (docs/*.md may, for excerpts)', () => {
+    const readmes = files.filter((f) => f.endsWith('README.md'));
+    expect(readmes.length).toBeGreaterThan(5);
+    const hidden = blocks.filter((b) => b.prelude !== undefined && b.file.endsWith('README.md')).map((b) => `${b.file}:${b.fenceLine}`);
+    expect(hidden).toEqual([]);
+  });
+
   test('a block left unchecked (```ts no-check: <reason>) says why, and such blocks stay rare', () => {
     const unchecked = blocks.filter((b) => b.noCheck !== undefined);
     for (const b of unchecked) expect(`${b.file}:${b.fenceLine} ${b.noCheck === '' ? 'no reason given' : 'ok'}`).toBe(`${b.file}:${b.fenceLine} ok`);

@@ -27,6 +27,9 @@ Options:
       --function-name <name>      Default lambdaware-local
       --region <region>           Default us-east-1
       --task-root <dir>           LAMBDA_TASK_ROOT. Default: the module's directory
+      --layer <file.zip|dir>      A Lambda layer, mounted as Lambda does (/opt): the handler runs from a copy of
+                                  its task root and imports packages from the layer's nodejs/node_modules
+                                  (repeatable, in order; JavaScript handlers)
       --method <METHOD>           HTTP method of apigw-v1/apigw-v2/url events. Default POST
       --path <path>               Path (and ?query) of HTTP events. Default /
   -h, --help                      This help
@@ -60,7 +63,7 @@ function parseEnv(pairs: string[]): Record<string, string> {
 }
 
 /** invoke()'s options that are flags of the command: their names on the command line. */
-const FLAGS: Record<string, string> = { timeout: '--timeout', memory: '--memory', concurrency: '--concurrency', taskRoot: '--task-root' };
+const FLAGS: Record<string, string> = { timeout: '--timeout', memory: '--memory', concurrency: '--concurrency', taskRoot: '--task-root', layers: '--layer' };
 
 /** An option error of invoke() about one of the flags, said with the flag (`--timeout: expected ..., got ...`). */
 function commandLineMessage(error: Error): string {
@@ -136,6 +139,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
         'function-name': { type: 'string' },
         region: { type: 'string' },
         'task-root': { type: 'string' },
+        layer: { type: 'string', multiple: true },
         method: { type: 'string' },
         path: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -164,6 +168,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       functionName: values['function-name'],
       region: values.region,
       taskRoot: values['task-root'],
+      layers: values.layer,
       output: io.stderr,
     });
     if (result.concurrency) {

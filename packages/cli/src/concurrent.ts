@@ -25,6 +25,7 @@ import {
   initReportLine,
   parseResponse,
   peakMemoryMb,
+  memoryWarning,
   reportLine,
   startLine,
   summarize,
@@ -201,7 +202,9 @@ class ConcurrentRun {
     this.emit(endLine(flight.requestId), flight.requestId);
     this.emit(reportLine(flight.requestId, report), flight.requestId);
     if (result.status === 'timeout') this.emit(timeoutLine(flight.requestId, this.validated.timeout), flight.requestId);
-    this.finish(flight.index, { requestId: flight.requestId, cold: flight.cold, report, ...result });
+    const warning = memoryWarning(flight.requestId, report);
+    if (warning !== undefined) this.options.output?.write(warning + '\n');
+    this.finish(flight.index, { requestId: flight.requestId, cold: flight.cold, report, ...result, ...(warning === undefined ? {} : { warnings: [warning] }) });
   }
 
   private reportOf(flight: InFlight, durationMs: number, memoryMb: number, outcome: Pick<Report, 'status' | 'errorType'> = {}): Report {

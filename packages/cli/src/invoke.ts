@@ -4,7 +4,8 @@
 // one invocation, ended by its outcome, the runtime's exit or the deadline.
 import { randomUUID } from 'node:crypto';
 import { invokeConcurrently } from './concurrent.js';
-import { resolveHandler } from './handler.js';
+import { type HandlerLocation, resolveHandler } from './handler.js';
+import { mountLayers } from './layer.js';
 import { type InvocationResult, type InvokeOptions, type InvokeResult, type Validated, EXIT_CODES, checker, validate } from './options.js';
 import { type Environment, SingleHost } from './environment.js';
 import {
@@ -12,6 +13,7 @@ import {
   endLine,
   exitMessage,
   initReportLine,
+  memoryWarning,
   parseResponse,
   peakMemoryMb,
   reportLine,
@@ -37,6 +39,11 @@ export { traceId } from './runtime-api.js';
 export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
   const validated = validate(options);
   if (typeof options.handler === 'string' && isTypeScriptHandler(options.handler)) {
+    if (options.layers !== undefined) {
+      throw checker.error('layers', {
+        problem: `cannot be given with a TypeScript handler ("${options.handler}"): its bundle would hold the packages the layer should provide; build the handler to JavaScript (with the layer's packages external) and pass that file`,
+      });
+    }
     if (options.taskRoot !== undefined) {
       throw checker.error('taskRoot', {
         problem: `cannot be given with a TypeScript handler ("${options.handler}"): it is bundled into one file whose directory is the task root, as in a bundled deployment; leave taskRoot out, or build first and pass the JavaScript file`,
@@ -54,6 +61,16 @@ export async function invoke(options: InvokeOptions): Promise<InvokeResult> {
 
 async function run(options: InvokeOptions, validated: Validated, execArgv: string[]): Promise<InvokeResult> {
   const location = resolveHandler(options.handler, { taskRoot: options.taskRoot, cwd: options.cwd });
+  if (options.layers === undefined) return runAt(options, validated, location, execArgv);
+  const mounted = mountLayers(options.layers, location, options.cwd ?? process.cwd());
+  try {
+    return await runAt({ ...options, env: { ...mounted.env, ...options.env } }, validated, mounted.location, [...execArgv, ...mounted.execArgv]);
+  } finally {
+    mounted.remove();
+  }
+}
+
+async function runAt(options: InvokeOptions, validated: Validated, location: HandlerLocation, execArgv: string[]): Promise<InvokeResult> {
   if (validated.concurrency !== undefined) return invokeConcurrently(options, validated, location, execArgv);
   const host = new SingleHost(options, location, validated.memory, execArgv);
   await host.open();
@@ -140,7 +157,9 @@ async function dispatch(
     host.capture.emit(endLine(requestId));
     host.capture.emit(reportLine(requestId, report));
     if (timedOut) host.capture.emit(timeoutLine(requestId, timeout));
-    return host.capture.finish({ requestId, cold: start.cold, report, ...result });
+    const warning = memoryWarning(requestId, report);
+    if (warning !== undefined) options.output?.write(warning + '\n');
+    return host.capture.finish({ requestId, cold: start.cold, report, ...result, ...(warning === undefined ? {} : { warnings: [warning] }) });
   };
 
   if (signal.type === 'outcome') {

@@ -57,6 +57,13 @@ export interface InvokeOptions {
    * flight at once. Default: off (one invocation at a time, as in an on-demand execution environment).
    */
   concurrency?: number;
+  /**
+   * Lambda layers, in order: each a layer's .zip (or the directory it unzips to), extracted into a temporary `/opt`
+   * as Lambda does; the handler then runs from a copy of its task root (without node_modules) and finds packages in
+   * the layers' `nodejs/node_modules` (CommonJS and ES modules), the AWS SDK from the project as from the runtime's.
+   * JavaScript handlers only.
+   */
+  layers?: string[];
 }
 
 export type InvocationStatus = 'success' | 'error' | 'timeout' | 'init-error';
@@ -78,6 +85,8 @@ export interface InvocationResult {
   logs: string[];
   /** The function's own lines only (the runtime's stdout and stderr). */
   functionLines: string[];
+  /** What the CLI warns about (also written to `output`): Max Memory Used over Memory Size. */
+  warnings?: string[];
 }
 
 export interface InvokeResult {
@@ -124,6 +133,7 @@ const RULES: Record<keyof InvokeOptions, OptionRule | null> = {
   nodePath: is.string(false),
   initTimeout: is.custom('seconds > 0', (v) => typeof v === 'number' && v > 0),
   concurrency: is.custom('a whole number of invocations in flight, 1 to 1000 (AWS_LAMBDA_MAX_CONCURRENCY)', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000),
+  layers: is.custom('a non-empty array of paths (layer .zip files or directories)', (v) => Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string' && p !== '')),
 };
 
 /** Each event must go to the runtime as JSON, within Lambda's payload limit. */

@@ -33,6 +33,20 @@ export function reportLine(requestId: string, report: Report): string {
   return fields.join('\t');
 }
 
+/**
+ * The CLI's warning when an invocation's Max Memory Used is over its Memory Size: here the process went on, on Lambda
+ * the execution environment would have been stopped (`Runtime.OutOfMemory`). Undefined when within the size.
+ */
+export function memoryWarning(requestId: string, report: Pick<Report, 'memorySizeMb' | 'maxMemoryUsedMb'>): string | undefined {
+  if (report.maxMemoryUsedMb <= report.memorySizeMb) return undefined;
+  const enough = Math.min(10240, Math.ceil(report.maxMemoryUsedMb / 64) * 64 + 64);
+  return (
+    `lambdaware: warning: RequestId: ${requestId} Max Memory Used ${report.maxMemoryUsedMb} MB is over Memory Size ${report.memorySizeMb} MB: ` +
+    `on Lambda this execution environment would run out of memory and be stopped (Runtime.OutOfMemory). ` +
+    `Give the function more memory (--memory ${enough}, and MemorySize in its template) or make it use less.`
+  );
+}
+
 export function initReportLine(initDurationMs: number, status: 'error' | 'timeout', errorType?: string): string {
   const fields = [`INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms`, 'Phase: init', `Status: ${status}`];
   if (errorType) fields.push(`Error Type: ${errorType}`);
