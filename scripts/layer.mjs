@@ -19,7 +19,7 @@ const { writeZip } = await import(new URL('../packages/cli/dist/zip.js', import.
   process.exit(1);
 });
 
-export const LAYER_PACKAGES = ['shared', 'errors', 'logger', 'records', 'secrets', 'sentry', 'preset'].map((n) => `@lambdaware/${n}`);
+export const LAYER_PACKAGES = ['shared', 'errors', 'logger', 'records', 'http', 'secrets', 'sentry', 'preset'].map((n) => `@lambdaware/${n}`);
 const left = (name) => name.startsWith('@aws-sdk/') || name.startsWith('@types/');
 
 const outFlag = process.argv.indexOf('--out');

@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 test('the zip holds nodejs/node_modules with the packages, @middy/core and their runtime dependencies', () => {
-  for (const name of ['shared', 'errors', 'logger', 'records', 'secrets', 'sentry', 'preset']) {
+  for (const name of ['shared', 'errors', 'logger', 'records', 'http', 'secrets', 'sentry', 'preset']) {
     expect(paths).toContain(`nodejs/node_modules/@lambdaware/${name}/package.json`);
     expect(paths).toContain(`nodejs/node_modules/@lambdaware/${name}/dist/index.js`);
     expect(paths).toContain(`nodejs/node_modules/@lambdaware/${name}/LICENSE`);
