@@ -39,7 +39,12 @@ export interface SecretsIssue {
   message: string;
 }
 
+/** What a SecretsError's id names: a Secrets Manager secret, an SSM parameter, an AppConfig configuration profile. */
+export type SecretKind = 'secret' | 'parameter' | 'configuration';
+
 export interface SecretsErrorDetails {
+  /** What the id names (default `'secret'`): the message says `secret "id"`, `parameter "id"` or `configuration "id"`. */
+  kind?: SecretKind;
   /** The context key the secret is bound to (middleware only). */
   key?: string;
   /** The AWS error code (`ResourceNotFoundException`...), when the error came from the service. */
@@ -67,15 +72,18 @@ export class SecretsError extends Error {
   readonly requestId: string | undefined;
   readonly attempts: number | undefined;
   readonly issues: SecretsIssue[] | undefined;
+  /** What `secretId` names: a Secrets Manager secret, an SSM parameter (its name), an AppConfig profile. */
+  readonly kind: SecretKind;
   readonly #detail: string;
 
   constructor(secretId: string, code: SecretsErrorCode, message: string, details: SecretsErrorDetails = {}) {
+    const kind = details.kind ?? 'secret';
     const where =
       secretId === ''
         ? `secrets${details.key !== undefined ? ` (key "${details.key}")` : ''}`
         : details.key !== undefined
-          ? `secret "${secretId}" (key "${details.key}")`
-          : `secret "${secretId}"`;
+          ? `${kind} "${secretId}" (key "${details.key}")`
+          : `${kind} "${secretId}"`;
     const text = details.option !== undefined ? details.option.message : `${where}: ${message}`;
     super(redactString(text), details.cause !== undefined ? { cause: details.cause } : undefined);
     if (details.option !== undefined) markOptionsError(this, details.option);
@@ -87,7 +95,9 @@ export class SecretsError extends Error {
     this.requestId = details.requestId;
     this.attempts = details.attempts;
     this.issues = details.issues;
+    this.kind = kind;
     const values: Record<string, unknown> = { secretId, secretErrorCode: code };
+    if (kind !== 'secret') values.secretKind = kind;
     if (details.key !== undefined) values.secretKey = details.key;
     Object.defineProperty(this, KEYS.errorValues, { value: values, enumerable: false, configurable: true, writable: true });
   }
@@ -97,6 +107,7 @@ export class SecretsError extends Error {
     if (this.key === key) return this;
     return new SecretsError(this.secretId, this.code, this.#detail, {
       key,
+      kind: this.kind,
       awsCode: this.awsCode,
       requestId: this.requestId,
       attempts: this.attempts,

@@ -1,6 +1,6 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { type OptionRule, is, trackSecretLoad } from '@lambdaware/shared';
+import { type OptionRule, deadlineIn, is, trackSecretLoad } from '@lambdaware/shared';
 import {
   COMMON_RULES,
   DEFAULT_CACHE_TTL_MS,
@@ -16,7 +16,7 @@ import {
   secretsChecker,
 } from './options.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
-import { type Bound, invocationBound } from './bound.js';
+import { type Bound, boundOf, invocationBoundOf } from './bound.js';
 import type { SecretStore } from './store.js';
 
 export interface GetSecretValuesOptions {
@@ -90,8 +90,8 @@ export const getSecretValues = async <S extends StandardSchemaV1 | undefined = u
   const timeoutMs = opts.timeoutMs ?? DEFAULT_GET_TIMEOUT_MS;
   const bound: Bound =
     opts.context !== undefined
-      ? invocationBound(opts.context, opts.fetchMargin ?? DEFAULT_FETCH_MARGIN_MS)
-      : { deadline: Date.now() + timeoutMs, margin: 0, source: `getSecretValues' timeoutMs (${timeoutMs} ms)` };
+      ? invocationBoundOf(opts.context, opts.fetchMargin ?? DEFAULT_FETCH_MARGIN_MS)
+      : boundOf(deadlineIn(timeoutMs, `getSecretValues' timeoutMs (${timeoutMs} ms)`), 0);
   const store =
     opts.client !== undefined || opts.clientConfig !== undefined ? lazyStore(opts)() : (sharedStore ??= lazyStore({}))();
   const [pending] = store.load([{ id, versionId: opts.versionId, versionStage: opts.versionStage }], cacheTtlMs, true, bound);

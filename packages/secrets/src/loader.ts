@@ -1,9 +1,9 @@
 import type { Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { safeString, trackSecretLoad } from '@lambdaware/shared';
+import { boundedWait, deadlineIn, safeString, trackSecretLoad } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
-import { type Bound, invocationBound, timeoutError } from './bound.js';
+import { type Bound, boundOf, invocationBoundOf, timeoutError } from './bound.js';
 import type { RawSecret, SecretRequest, SecretStore } from './store.js';
 
 /** Lambda's context type as Middy sees it. */
@@ -50,6 +50,14 @@ export class SecretsLoader {
   #current: Values | undefined;
   /** The prefetch started at creation, until the first invocation takes it. */
   #prefetched: Promise<Values> | undefined;
+  /** Date.now() when the prefetch started. */
+  #prefetchedAt = 0;
+  /**
+   * Ends the prefetch's tracking (pendingSecrets()) when an invocation gives up on it: a hung prefetch goes on until
+   * its own bound, but no later line waits for it (issue 20: it made the next invocations' event lines take their
+   * time, and their own fetches, which would have succeeded, fail).
+   */
+  #untrackPrefetch: (() => void) | undefined;
 
   constructor(bindings: Binding[], store: () => SecretStore, options: SecretValuesOptions) {
     this.#bindings = bindings;
@@ -63,9 +71,15 @@ export class SecretsLoader {
     // than its own bound. Tracked, so that a line written before it settles (the cold-start event line) can wait.
     if (options.prefetch) {
       const { prefetchTimeout } = options;
-      const prefetched = this.#loadValues({ deadline: Date.now() + prefetchTimeout, margin: 0, source: `the prefetch's bound (prefetchTimeout ${prefetchTimeout} ms)` });
+      this.#prefetchedAt = Date.now();
+      const prefetched = this.#loadValues(boundOf(deadlineIn(prefetchTimeout, `the prefetch's bound (prefetchTimeout ${prefetchTimeout} ms)`), 0));
       prefetched.catch(() => undefined);
-      trackSecretLoad(prefetched);
+      trackSecretLoad(
+        new Promise<void>((resolve) => {
+          this.#untrackPrefetch = resolve;
+          prefetched.then(() => resolve(), () => resolve());
+        }),
+      );
       this.#prefetched = prefetched;
     }
   }
@@ -134,37 +148,31 @@ export class SecretsLoader {
 
   /** A load in `before`, bounded by the invocation and tracked. */
   #loadInInvocation(context: LambdaContext): Promise<Values> {
-    const load = this.#loadValues(invocationBound(context, this.#options.fetchMargin));
+    const load = this.#loadValues(invocationBoundOf(context, this.#options.fetchMargin));
     trackSecretLoad(load);
     return load;
   }
 
   /** The prefetch, waited for no longer than this invocation's bound (it goes on, and is shared, until its own). */
-  #awaitPrefetch(first: Promise<Values>, context: LambdaContext): Promise<Values> {
-    const bound = invocationBound(context, this.#options.fetchMargin);
+  async #awaitPrefetch(first: Promise<Values>, context: LambdaContext): Promise<Values> {
+    const bound = invocationBoundOf(context, this.#options.fetchMargin);
     const now = Date.now();
     if (bound.deadline === Infinity) return first;
+    const outcome = await boundedWait(first, Math.max(0, bound.deadline - now));
+    if (outcome.settled) {
+      if (outcome.ok) return outcome.value;
+      const e = outcome.error;
+      // the prefetch gave up at its own bound (init hung): this invocation fetches again, within its bound
+      if (e instanceof SecretsError && e.code === 'Timeout') return this.#loadValues(bound);
+      throw e;
+    }
     const bindings = this.#bindings;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const ids = bindings.map((b) => b.request.id).join(', ');
-        // the next invocation makes new calls rather than waiting on the prefetch's again
-        this.#store().abandon(this.#requests);
-        const error = timeoutError(ids, bound, now);
-        reject(bindings.length === 1 ? error.withKey(bindings[0]!.key) : error);
-      }, Math.max(0, bound.deadline - now));
-      first.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          // the prefetch gave up at its own bound (init hung): this invocation fetches again, within its bound
-          if (e instanceof SecretsError && e.code === 'Timeout') this.#loadValues(bound).then(resolve, reject);
-          else reject(e);
-        },
-      );
-    });
+    // the next invocation makes new calls rather than waiting on the prefetch's again, and no line waits for it
+    this.#store().abandon(this.#requests);
+    this.#untrackPrefetch?.();
+    const ids = bindings.map((b) => b.request.id).join(', ');
+    // the time the request went unanswered (since init) and the time this invocation waited, both as measured
+    const error = timeoutError(ids, bound, this.#prefetchedAt, undefined, false, now);
+    throw bindings.length === 1 ? error.withKey(bindings[0]!.key) : error;
   }
 }

@@ -107,7 +107,7 @@ export class SecretStore {
       // no time left: nothing is started (a request no one waits for would only be given up)
       return requests.map((r) => {
         const entry = this.entries.get(requestKey(r));
-        if (entry?.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]));
+        if (entry?.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]), entry.call?.startedAt);
         if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) return Promise.resolve(entry.raw);
         return Promise.reject(timeoutError(r.id, bound, now, undefined, true));
       });
@@ -129,7 +129,7 @@ export class SecretStore {
     }
     return requests.map((r) => {
       const entry = this.entries.get(requestKey(r))!;
-      if (entry.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]));
+      if (entry.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]), entry.call?.startedAt);
       return Promise.resolve(entry.raw!);
     });
   }
