@@ -6,7 +6,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { classifySecret, getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, toSecretsError } from './errors.js';
-import { type Bound, type Call, UNBOUNDED, extend, settle, startCall, timeoutError, waitFor } from './bound.js';
+import { type Bound, type Call, UNBOUNDED, startCall, timeoutError } from './bound.js';
+import { FetchCache } from './fetch-cache.js';
 
 /** What Secrets Manager returned for one secret, as received (registered for redaction on arrival). */
 export interface RawSecret {
@@ -24,12 +25,6 @@ export interface SecretRequest {
   id: string;
   versionId?: string;
   versionStage?: string;
-}
-
-interface Entry {
-  raw?: RawSecret;
-  inflight?: Promise<RawSecret>;
-  call?: Call;
 }
 
 const BATCH_LIMIT = 20;
@@ -72,17 +67,20 @@ const answers = (id: string, entry: { ARN?: string; Name?: string; SecretId?: st
  * The values fetched through one client: cached with a TTL chosen by each reader, one call in flight per secret
  * shared by everyone asking, failures never kept, and 2+ secrets due at once fetched with BatchGetSecretValue.
  */
-export class SecretStore {
-  private readonly entries = new Map<string, Entry>();
+export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   /** Set once BatchGetSecretValue was refused as a whole: then one GetSecretValue per secret. */
   private batchRefused = false;
 
-  constructor(readonly client: SecretsManagerClient) {}
+  constructor(readonly client: SecretsManagerClient) {
+    super({ service: 'Secrets Manager', kind: 'secret' });
+  }
 
-  /** The cached value of a request (by its `requestKey`) when it is younger than ttlMs: the warm path, no promise. */
-  fresh(key: string, ttlMs: number, now = Date.now()): RawSecret | undefined {
-    const raw = this.entries.get(key)?.raw;
-    return raw !== undefined && now - raw.fetchedAt < ttlMs ? raw : undefined;
+  protected keyOf(r: SecretRequest): string {
+    return requestKey(r);
+  }
+
+  protected idOf(r: SecretRequest): string {
+    return r.id;
   }
 
   /**
@@ -91,100 +89,23 @@ export class SecretStore {
    * deadline of everyone waiting on it, and from then on shared by no one: the next load makes a new call.
    */
   load(requests: SecretRequest[], ttlMs: number, batch = true, bound: Bound = UNBOUNDED): Promise<RawSecret>[] {
-    const now = Date.now();
-    const due = new Map<string, SecretRequest>();
-    for (const r of requests) {
-      const key = requestKey(r);
-      const entry = this.entries.get(key);
-      if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) continue;
-      if (entry?.inflight !== undefined) {
-        if (entry.call !== undefined) extend(entry.call, bound);
-        continue;
-      }
-      due.set(key, r);
-    }
-    if (due.size > 0 && bound.deadline <= now) {
-      // no time left: nothing is started (a request no one waits for would only be given up)
-      return requests.map((r) => {
-        const entry = this.entries.get(requestKey(r));
-        if (entry?.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]), entry.call?.startedAt);
-        if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) return Promise.resolve(entry.raw);
-        return Promise.reject(timeoutError(r.id, bound, now, undefined, true));
-      });
-    }
-    const batchable = [...due.values()].filter((r) => r.versionId === undefined && r.versionStage === undefined);
-    const useBatch = batch && !this.batchRefused && batchable.length >= 2;
-    const single = useBatch ? [...due.values()].filter((r) => !batchable.includes(r)) : [...due.values()];
-    for (const r of single) {
-      const call = startCall(bound, now);
-      this.track(r, this.getOne(r, call), call);
-    }
-    if (useBatch) {
-      for (let i = 0; i < batchable.length; i += BATCH_LIMIT) {
-        const chunk = batchable.slice(i, i + BATCH_LIMIT);
+    return this.loadWith(requests, ttlMs, bound, (due, now) => {
+      const batchable = due.filter((r) => r.versionId === undefined && r.versionStage === undefined);
+      const useBatch = batch && !this.batchRefused && batchable.length >= 2;
+      const single = useBatch ? due.filter((r) => !batchable.includes(r)) : due;
+      for (const r of single) {
         const call = startCall(bound, now);
-        const results = this.getBatch(chunk, call);
-        chunk.forEach((r, j) => this.track(r, results[j]!, call));
+        this.track(r, this.getOne(r, call), call);
       }
-    }
-    return requests.map((r) => {
-      const entry = this.entries.get(requestKey(r))!;
-      if (entry.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]), entry.call?.startedAt);
-      return Promise.resolve(entry.raw!);
+      if (useBatch) {
+        for (let i = 0; i < batchable.length; i += BATCH_LIMIT) {
+          const chunk = batchable.slice(i, i + BATCH_LIMIT);
+          const call = startCall(bound, now);
+          const results = this.getBatch(chunk, call);
+          chunk.forEach((r, j) => this.track(r, results[j]!, call));
+        }
+      }
     });
-  }
-
-  /**
-   * A wait on these requests reached its deadline: the requests in flight go on for whoever still waits on them
-   * (until their own bound), but no later load shares them: it makes a new call (one that hung a whole invocation
-   * long is not worth waiting on again).
-   */
-  abandon(requests: SecretRequest[]): void {
-    for (const r of requests) {
-      const entry = this.entries.get(requestKey(r));
-      if (entry !== undefined) {
-        entry.inflight = undefined;
-        entry.call = undefined;
-      }
-    }
-  }
-
-  /** Forgets every cached value (the next read fetches). */
-  clear(): void {
-    this.entries.clear();
-  }
-
-  private track(request: SecretRequest, promise: Promise<RawSecret>, call: Call): void {
-    const key = requestKey(request);
-    let entry = this.entries.get(key);
-    if (entry === undefined) {
-      entry = {};
-      this.entries.set(key, entry);
-    }
-    const e = entry;
-    e.inflight = promise;
-    e.call = call;
-    const forget = (): void => {
-      if (e.inflight === promise) {
-        e.inflight = undefined;
-        e.call = undefined;
-      }
-    };
-    // given up at the deadline: no later load shares this request (it may never answer)
-    call.controller.signal.addEventListener('abort', forget, { once: true });
-    call.pending++;
-    const done = (): void => {
-      forget();
-      if (--call.pending === 0) settle(call);
-    };
-    promise.then(
-      (raw) => {
-        done();
-        e.raw = raw;
-      },
-      // never cached: the stale value (if any) stays stale, so the next read fetches again
-      done,
-    );
   }
 
   private async getOne(r: SecretRequest, call: Call): Promise<RawSecret> {
