@@ -31,6 +31,8 @@ export type SecretsErrorCode =
   | 'SchemaMismatch'
   /** An option is invalid (thrown by `secrets()` / `getSecretValues()` at creation). */
   | 'InvalidOptions'
+  /** The AWS SDK client a spec needs (`@aws-sdk/client-ssm`, `@aws-sdk/client-appconfigdata`) is not installed. */
+  | 'MissingDependency'
   | 'Unknown';
 
 /** One schema issue: where (`db.hosts[0]`: the path format of @lambdaware/shared) and what, with the secret's values masked out of the message. */
@@ -133,6 +135,7 @@ export class SecretsError extends Error {
   }
 }
 
+const NOT_FOUND = new Set(['ResourceNotFoundException', 'ParameterNotFound', 'ParameterVersionNotFound']);
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Throttling', 'SlowDown']);
 const DENIED = new Set([
   'AccessDeniedException',
@@ -144,7 +147,7 @@ const DENIED = new Set([
   'InvalidClientTokenId',
   'IncompleteSignature',
 ]);
-const INVALID = new Set(['InvalidRequestException', 'InvalidParameterException', 'ValidationException', 'SerializationException']);
+const INVALID = new Set(['BadRequestException', 'InvalidRequestException', 'InvalidParameterException', 'ValidationException', 'SerializationException']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
 const NETWORK_TEXT = new RegExp(`socket hang up|\\b(?:${[...NETWORK_CODES].join('|')})\\b`, 'i');
@@ -163,7 +166,25 @@ const describe: Record<SecretsErrorCode, string> = {
   NotText: 'not UTF-8 text',
   SchemaMismatch: 'does not match the schema',
   InvalidOptions: 'invalid options',
+  MissingDependency: 'a package it needs is not installed',
   Unknown: 'the fetch failed',
+};
+
+/** The descriptions that differ for an SSM parameter or an AppConfig configuration. */
+const describeFor: Record<SecretKind, Partial<Record<SecretsErrorCode, string>>> = {
+  secret: {},
+  parameter: {
+    AccessDenied: 'access denied (the function needs ssm:GetParameters on it, ssm:GetParametersByPath for a path, and kms:Decrypt for a SecureString with a customer-managed key)',
+    Throttled: 'throttled by SSM Parameter Store',
+    Network: 'the connection to SSM failed',
+    ServiceError: 'SSM failed',
+  },
+  configuration: {
+    AccessDenied: 'access denied (the function needs appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration on it)',
+    Throttled: 'throttled by AppConfig',
+    Network: 'the connection to AppConfig failed',
+    ServiceError: 'AppConfig failed',
+  },
 };
 
 interface SdkErrorLike {
@@ -175,7 +196,7 @@ interface SdkErrorLike {
 }
 
 /** Maps whatever the SDK threw for a fetch of `secretId` to a SecretsError. */
-export const toSecretsError = (secretId: string, error: unknown): SecretsError => {
+export const toSecretsError = (secretId: string, error: unknown, kind: SecretKind = 'secret'): SecretsError => {
   if (error instanceof SecretsError) return error;
   const e = (error !== null && typeof error === 'object' ? error : { message: safeString(error) }) as SdkErrorLike;
   // a client may throw anything: only strings are read as the name and message
@@ -183,7 +204,9 @@ export const toSecretsError = (secretId: string, error: unknown): SecretsError =
   const message = typeof e.message === 'string' ? e.message : undefined;
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
   let code: SecretsErrorCode = 'Unknown';
-  if (name === 'ResourceNotFoundException') code = 'NotFound';
+  if (NOT_FOUND.has(name)) code = 'NotFound';
+  // SSM answers a KMS refusal of a SecureString as AccessDeniedException naming KMS, or InvalidKeyId
+  else if (kind === 'parameter' && (name === 'InvalidKeyId' || (name === 'AccessDeniedException' && /\bKMS\b|kms:/i.test(message ?? '')))) code = 'DecryptionFailure';
   else if (DENIED.has(name)) code = 'AccessDenied';
   else if (THROTTLING.has(name) || status === 429) code = 'Throttled';
   else if (name === 'DecryptionFailure') code = 'DecryptionFailure';
@@ -198,7 +221,8 @@ export const toSecretsError = (secretId: string, error: unknown): SecretsError =
   const awsCode = e.$metadata !== undefined && status !== undefined ? name : undefined;
   const said = message !== undefined && message.length > 0 ? ` (${name}: ${message})` : ` (${name})`;
   const tries = attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : '';
-  return new SecretsError(secretId, code, `${describe[code]}${tries}${said}`, {
+  return new SecretsError(secretId, code, `${describeFor[kind][code] ?? describe[code]}${tries}${said}`, {
+    kind,
     awsCode,
     requestId: e.$metadata?.requestId,
     attempts,

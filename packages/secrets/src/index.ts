@@ -4,6 +4,7 @@ export {
   DEFAULT_CACHE_TTL_MS,
   type SecretsOptions,
   type SecretSpec,
+  type ParameterSpec,
   type FetchSpec,
   type SecretValue,
   type SecretValues,
@@ -11,3 +12,4 @@ export {
 export { getSecretValues, type GetSecretValuesOptions, type SecretValuesOf } from './get.js';
 export { SecretsError, type SecretsErrorCode, type SecretsIssue, type SecretsErrorDetails } from './errors.js';
 export type { ParseMode } from './parse.js';
+export type { ParameterParse } from './ssm-value.js';

@@ -5,6 +5,8 @@ import { SecretsError } from './errors.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
 import { type Bound, boundOf, invocationBoundOf, timeoutError } from './bound.js';
 import type { RawSecret, SecretRequest, SecretStore } from './store.js';
+import { type ParameterRequest, type ParameterStore, type RawParam, SSM } from './ssm.js';
+import { type ParameterParse, decodeParameter, registerParameter } from './ssm-value.js';
 
 /** Lambda's context type as Middy sees it. */
 type LambdaContext = Request['context'];
@@ -12,14 +14,19 @@ type LambdaContext = Request['context'];
 /** A spec resolved at creation: its request, reader, and the last value it produced. */
 export interface Binding {
   key: string;
+  /** For a parameter: `{ id }`, its name or path (what errors name). */
   request: SecretRequest;
-  /** requestKey(request), computed once. */
+  /** An SSM parameter or path (the spec had `ssm` / `ssmPath`); undefined for a Secrets Manager secret. */
+  parameter?: ParameterRequest | undefined;
+  /** `secret: true`: a parameter's value is masked whatever its type. */
+  secret?: boolean | undefined;
+  /** requestKey(request) or parameterKey(parameter), computed once. */
   cacheKey: string;
-  parse: ParseMode | undefined;
+  parse: ParseMode | ParameterParse | undefined;
   schema: StandardSchemaV1 | undefined;
   redact: readonly string[] | undefined;
   notSecret: readonly string[] | undefined;
-  memo: { raw: RawSecret; value: unknown } | undefined;
+  memo: { raw: RawSecret | RawParam; value: unknown } | undefined;
 }
 
 export interface SecretValuesOptions {
@@ -39,7 +46,9 @@ type Values = Record<string, unknown>;
 export class SecretsLoader {
   readonly #bindings: Binding[];
   readonly #requests: SecretRequest[];
+  readonly #parameters: ParameterRequest[];
   readonly #store: () => SecretStore;
+  readonly #parameterStore: () => ParameterStore;
   readonly #options: SecretValuesOptions;
   /** options.cacheTtlMs, read on every warm invocation. */
   readonly #ttl: number;
@@ -59,10 +68,12 @@ export class SecretsLoader {
    */
   #untrackPrefetch: (() => void) | undefined;
 
-  constructor(bindings: Binding[], store: () => SecretStore, options: SecretValuesOptions) {
+  constructor(bindings: Binding[], store: () => SecretStore, options: SecretValuesOptions, parameterStore: () => ParameterStore) {
     this.#bindings = bindings;
-    this.#requests = bindings.map((b) => b.request);
+    this.#requests = bindings.filter((b) => b.parameter === undefined).map((b) => b.request);
+    this.#parameters = bindings.flatMap((b) => (b.parameter !== undefined ? [b.parameter] : []));
     this.#store = store;
+    this.#parameterStore = parameterStore;
     this.#options = options;
     this.#ttl = options.cacheTtlMs;
     // Cold start: the fetches start now and overlap the rest of init. A failure is kept (not an unhandled
@@ -90,12 +101,11 @@ export class SecretsLoader {
    */
   cached(): Values | undefined {
     if (this.#prefetched !== undefined) return undefined;
-    const s = this.#store();
     const ttl = this.#ttl;
     // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read
     const now = ttl === Infinity ? 0 : Date.now();
     for (const b of this.#bindings) {
-      const raw = s.fresh(b.cacheKey, ttl, now);
+      const raw = (b.parameter === undefined ? this.#store() : this.#parameterStore()).fresh(b.cacheKey, ttl, now);
       if (raw === undefined || b.memo?.raw !== raw) return undefined;
     }
     if (this.#current === undefined) {
@@ -121,10 +131,18 @@ export class SecretsLoader {
   }
 
   /** The value of one binding for a raw secret: memoized per raw value, so a cached secret is parsed once. */
-  async #valueOf(b: Binding, raw: RawSecret): Promise<unknown> {
+  async #valueOf(b: Binding, raw: RawSecret | RawParam): Promise<unknown> {
     if (b.memo?.raw === raw) return b.memo.value;
-    const value = await validate(b.request.id, decode(b.request.id, raw, b.parse), b.schema);
-    registerValue(b.request.id, b.key, value, b);
+    const id = b.request.id;
+    if (b.parameter !== undefined) {
+      const value = await validate(id, decodeParameter(id, raw as RawParam, b.parse as ParameterParse | undefined), b.schema, 'parameter');
+      registerParameter(id, b.key, value, raw as RawParam, b as { secret?: boolean; parse?: ParameterParse });
+      b.memo = { raw, value };
+      this.#current = undefined;
+      return value;
+    }
+    const value = await validate(id, decode(id, raw as RawSecret, b.parse as ParseMode | undefined), b.schema);
+    registerValue(id, b.key, value, b);
     b.memo = { raw, value };
     this.#current = undefined;
     return value;
@@ -132,14 +150,21 @@ export class SecretsLoader {
 
   async #loadValues(bound: Bound): Promise<Values> {
     const bindings = this.#bindings;
-    const pending = this.#store().load(this.#requests, this.#options.cacheTtlMs, this.#options.batch, bound);
+    const { cacheTtlMs, batch } = this.#options;
+    const secrets = this.#requests.length > 0 ? this.#store().load(this.#requests, cacheTtlMs, batch, bound) : [];
+    const parameters = this.#parameters.length > 0 ? this.#parameterStore().load(this.#parameters, cacheTtlMs, bound) : [];
+    let s = 0;
+    let p = 0;
+    const pending: Promise<RawSecret | RawParam>[] = bindings.map((b) => (b.parameter === undefined ? secrets[s++]! : parameters[p++]!));
     const settled = await Promise.allSettled(pending.map((p, i) => p.then((raw) => this.#valueOf(bindings[i]!, raw))));
     const values: Values = {};
     for (const [i, r] of settled.entries()) {
       const key = bindings[i]!.key;
       if (r.status === 'rejected') {
         const e = r.reason;
-        throw e instanceof SecretsError ? e.withKey(key) : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e });
+        throw e instanceof SecretsError
+          ? e.withKey(key)
+          : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e, kind: bindings[i]!.parameter !== undefined ? 'parameter' : 'secret' });
       }
       values[key] = r.value;
     }
@@ -168,11 +193,12 @@ export class SecretsLoader {
     }
     const bindings = this.#bindings;
     // the next invocation makes new calls rather than waiting on the prefetch's again, and no line waits for it
-    this.#store().abandon(this.#requests);
+    if (this.#requests.length > 0) this.#store().abandon(this.#requests);
+    if (this.#parameters.length > 0) this.#parameterStore().abandon(this.#parameters);
     this.#untrackPrefetch?.();
     const ids = bindings.map((b) => b.request.id).join(', ');
     // the time the request went unanswered (since init) and the time this invocation waited, both as measured
-    const error = timeoutError(ids, bound, this.#prefetchedAt, undefined, false, now);
+    const error = timeoutError(ids, bound, this.#prefetchedAt, undefined, false, now, this.#requests.length === 0 ? SSM : undefined);
     throw bindings.length === 1 ? error.withKey(bindings[0]!.key) : error;
   }
 }

@@ -2,6 +2,8 @@ import { SecretsManagerClient as Client, type SecretsManagerClient, type Secrets
 import { type OptionRule, type OptionsChecker, is, optionsChecker } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
 import { type SecretStore, defaultClient, storeFor } from './store.js';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { type ParameterStore, parameterStoreFor, sdkSsmTransport } from './ssm.js';
 
 /**
  * What secrets() and getSecretValues() share: the defaults, the option checks (the shared checker of
@@ -51,3 +53,12 @@ export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig
   let store: SecretStore | undefined;
   return () => (store ??= storeFor(options.client ?? (options.clientConfig !== undefined ? new Client(options.clientConfig) : defaultClient())));
 };
+
+/** The SSM store behind options: the given ssmClient's, or the default client's (created, and its SDK imported, on first use). */
+export const lazyParameterStore = (options: { ssmClient?: SSMClient }): (() => ParameterStore) => {
+  let store: ParameterStore | undefined;
+  return () => (store ??= parameterStoreFor(options.ssmClient ?? DEFAULT_SSM, () => sdkSsmTransport(options.ssmClient)));
+};
+
+/** The key of the stores using the default SSM client. */
+const DEFAULT_SSM = {};

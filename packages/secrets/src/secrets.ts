@@ -1,4 +1,5 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type OptionRule, is } from '@lambdaware/shared';
@@ -13,11 +14,14 @@ import {
   PATHS,
   SCHEMA,
   checkOneClient,
+  lazyParameterStore,
   lazyStore,
   ms,
   secretsChecker,
 } from './options.js';
 import { requestKey } from './store.js';
+import { type ParameterRequest, parameterKey } from './ssm.js';
+import type { ParameterParse } from './ssm-value.js';
 import { type Binding, SecretsLoader } from './loader.js';
 
 export { DEFAULT_CACHE_TTL_MS };
@@ -47,12 +51,43 @@ export interface SecretSpec<S extends StandardSchemaV1 | undefined = StandardSch
   readonly [valueType]?: unknown;
 }
 
-/** A secret: its id (a string), or a spec. */
-export type FetchSpec = string | SecretSpec;
+/**
+ * An SSM Parameter Store parameter (`ssm`) or every parameter under a path (`ssmPath`), in the same model: typed,
+ * validated, cached, batched (10 names per GetParameters call), bounded, masked. A SecureString is decrypted and
+ * masked like a secret; a String or StringList is not masked unless `secret: true`.
+ */
+export interface ParameterSpec<S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined> {
+  /** The parameter's name (`/app/db/url`) or ARN. */
+  ssm?: string;
+  /** Or: every parameter under this path, as an object of name (relative to the path: `db/url`) to value. */
+  ssmPath?: string;
+  /** With `ssmPath`: every level below it (default true), or only the next one. */
+  recursive?: boolean;
+  /** A Standard Schema the value (after `parse`) must match; its output is the typed value. */
+  schema?: S;
+  /** How the value is read: as stored (default), `'list'` (split on commas: a StringList), `'json'`. */
+  parse?: ParameterParse;
+  /** Mask a String or StringList's value too (a SecureString's always is). Default false. */
+  secret?: boolean;
+  /** As for a secret: only these dotted paths of the value are masked. */
+  redact?: readonly string[];
+  /** As for a secret: these dotted paths are never masked. */
+  notSecret?: readonly string[];
+}
+
+/** A secret: its id (a string), or a spec; or an SSM parameter spec. */
+export type FetchSpec = string | SecretSpec | ParameterSpec;
+
+/** The type of one parameter's value read as its spec's `parse` says. */
+type ParameterValue<F> = F extends { parse: 'list' } ? string[] : F extends { parse: 'json' } ? any : string; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The type a spec puts on the context. */
 export type SecretValue<F> = F extends { schema: infer S extends StandardSchemaV1 }
   ? StandardSchemaV1.InferOutput<S>
+  : F extends { ssm: string }
+    ? ParameterValue<F>
+    : F extends { ssmPath: string }
+      ? Record<string, ParameterValue<F>>
   : F extends { parse: 'text' }
     ? string
     : F extends { parse: 'binary' }
@@ -81,6 +116,11 @@ export interface SecretsOptions<F extends Record<string, FetchSpec>> {
   client?: SecretsManagerClient;
   /** Config for the client created when `client` is not given (e.g. `{ maxAttempts: 5 }`, `{ endpoint }`). */
   clientConfig?: SecretsManagerClientConfig;
+  /**
+   * The SSM client for `ssm` / `ssmPath` specs. Default: one created on first use with the SDK's default
+   * configuration (`AWS_ENDPOINT_URL_SSM` when set); `@aws-sdk/client-ssm` is imported only then.
+   */
+  ssmClient?: SSMClient;
   /** How long a fetched value is used before it is fetched again (ms). 0: every invocation; Infinity: forever. */
   cacheTtlMs?: number;
   /** Start the fetches when the middleware is created (cold start), overlapping the rest of init. */
@@ -113,6 +153,7 @@ const SECRETS_RULES: Record<keyof SecretsOptions<Record<string, FetchSpec>>, Opt
     (f) => is.object.test(f) && Object.keys(f as object).length > 0,
   ),
   ...COMMON_RULES,
+  ssmClient: is.custom('an SSMClient (an object with send())', (c) => typeof (c as { send?: unknown } | null)?.send === 'function'),
   prefetch: is.boolean,
   batch: is.boolean,
   fetchMargin: ms(0),
@@ -128,7 +169,42 @@ const SPEC_RULES: Record<Exclude<keyof SecretSpec, typeof valueType>, OptionRule
   redact: PATHS,
   notSecret: PATHS,
 };
-const SPEC: OptionRule = is.custom('a secret name or ARN, or { id | env, schema?, parse? }', (v) => ID.test(v) || is.object.test(v));
+const PARAMETER_RULES: Record<keyof ParameterSpec, OptionRule | null> = {
+  ssm: null,
+  ssmPath: null,
+  recursive: is.boolean,
+  schema: SCHEMA,
+  parse: is.oneOf(['text', 'json', 'list']),
+  secret: is.boolean,
+  redact: PATHS,
+  notSecret: PATHS,
+};
+const SPEC: OptionRule = is.custom('a secret name or ARN, or { id | env, schema?, parse? }, or { ssm | ssmPath, ... }', (v) => ID.test(v) || is.object.test(v));
+
+/** `{ ssm }` / `{ ssmPath }`: a parameter or a path. */
+const bindParameter = (key: string, spec: object, checker: ReturnType<typeof secretsChecker>, at: string): Binding => {
+  const s = checker.options(spec, PARAMETER_RULES, at) as ParameterSpec;
+  if (s.ssm !== undefined && s.ssmPath !== undefined) throw checker.error(`${at}.ssm`, { problem: `and option "${at}.ssmPath" cannot both be given: give one` });
+  if (s.ssm !== undefined) {
+    checker.check(`${at}.ssm`, s.ssm, is.custom('an SSM parameter name or ARN', (v) => typeof v === 'string' && v !== ''), false);
+    if (s.recursive !== undefined) throw checker.error(`${at}.recursive`, { problem: `applies to "${at}.ssmPath" only` });
+  } else {
+    checker.check(`${at}.ssmPath`, s.ssmPath, is.custom("an SSM parameter path starting with '/'", (v) => typeof v === 'string' && v.startsWith('/')), false);
+  }
+  const parameter: ParameterRequest = s.ssm !== undefined ? { name: s.ssm } : { path: s.ssmPath!, recursive: s.recursive ?? true };
+  return {
+    key,
+    request: { id: s.ssm ?? s.ssmPath! },
+    parameter,
+    secret: s.secret,
+    cacheKey: parameterKey(parameter),
+    parse: s.parse,
+    schema: s.schema,
+    redact: s.redact,
+    notSecret: s.notSecret,
+    memo: undefined,
+  };
+};
 
 const bindSpec = (key: string, spec: unknown): Binding => {
   const at = `fetch.${key}`;
@@ -138,6 +214,7 @@ const bindSpec = (key: string, spec: unknown): Binding => {
     const request = { id: spec };
     return { key, request, cacheKey: requestKey(request), parse: undefined, schema: undefined, redact: undefined, notSecret: undefined, memo: undefined };
   }
+  if ('ssm' in (spec as object) || 'ssmPath' in (spec as object)) return bindParameter(key, spec as object, checker, at);
   const s = checker.options(spec, SPEC_RULES, at) as SecretSpec;
   let id = s.id;
   if (s.env !== undefined) {
@@ -181,7 +258,7 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   const fetch: Record<string, unknown> = options.fetch ?? { secret: { env: 'SECRET_ARN' } };
   const bindings = Object.entries(fetch).map(([key, spec]) => bindSpec(key, spec));
 
-  const source = new SecretsLoader(bindings, lazyStore(options), options);
+  const source = new SecretsLoader(bindings, lazyStore(options), options, lazyParameterStore(options));
 
   /** One descriptor, reused: `context.secrets` is non-enumerable (logging the context does not print it). */
   const descriptor: PropertyDescriptor = { value: undefined, enumerable: false, writable: true, configurable: true };
