@@ -3,7 +3,8 @@ import { type OptionRule, type OptionsChecker, is, optionsChecker } from '@lambd
 import { SecretsError } from './errors.js';
 import { type SecretStore, defaultClient, storeFor } from './store.js';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { type ParameterStore, parameterStoreFor, sdkSsmTransport } from './ssm.js';
+import { type ParameterStore, parameterStoreFor } from './ssm.js';
+import type { Transport } from './extension.js';
 
 /**
  * What secrets() and getSecretValues() share: the defaults, the option checks (the shared checker of
@@ -49,16 +50,17 @@ export const checkOneClient = (checker: OptionsChecker, options: { client?: unkn
 };
 
 /** The store behind options: the given client's, a dedicated client's, or the default client's (all lazy). */
-export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig?: SecretsManagerClientConfig }): (() => SecretStore) => {
+export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig?: SecretsManagerClientConfig; transport?: Transport }): (() => SecretStore) => {
   let store: SecretStore | undefined;
-  return () => (store ??= storeFor(options.client ?? (options.clientConfig !== undefined ? new Client(options.clientConfig) : defaultClient())));
+  return () =>
+    (store ??= storeFor(options.client ?? (options.clientConfig !== undefined ? new Client(options.clientConfig) : defaultClient()), options.transport ?? 'auto'));
 };
 
 /** The SSM store behind options: the given ssmClient's, or the default client's (created, and its SDK imported, on first use). */
-export const lazyParameterStore = (options: { ssmClient?: SSMClient }): (() => ParameterStore) => {
+export const lazyParameterStore = (options: { ssmClient?: SSMClient; transport?: Transport }): (() => ParameterStore) => {
   let store: ParameterStore | undefined;
-  return () => (store ??= parameterStoreFor(options.ssmClient ?? DEFAULT_SSM, () => sdkSsmTransport(options.ssmClient)));
+  return () => (store ??= parameterStoreFor(options.ssmClient, options.transport ?? 'auto'));
 };
 
-/** The key of the stores using the default SSM client. */
-const DEFAULT_SSM = {};
+/** `transport`: how values are fetched. */
+export const TRANSPORT: OptionRule = is.oneOf(['auto', 'sdk', 'extension']);

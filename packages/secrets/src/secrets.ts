@@ -13,6 +13,7 @@ import {
   PARSE,
   PATHS,
   SCHEMA,
+  TRANSPORT,
   checkOneClient,
   lazyParameterStore,
   lazyStore,
@@ -22,6 +23,7 @@ import {
 import { requestKey } from './store.js';
 import { type ParameterRequest, parameterKey } from './ssm.js';
 import type { ParameterParse } from './ssm-value.js';
+import type { Transport } from './extension.js';
 import { type Binding, SecretsLoader } from './loader.js';
 
 export { DEFAULT_CACHE_TTL_MS };
@@ -121,6 +123,11 @@ export interface SecretsOptions<F extends Record<string, FetchSpec>> {
    * configuration (`AWS_ENDPOINT_URL_SSM` when set); `@aws-sdk/client-ssm` is imported only then.
    */
   ssmClient?: SSMClient;
+  /**
+   * How values are fetched: `'auto'` (default) through the Parameters and Secrets Lambda Extension when it is
+   * present, else the SDK; `'sdk'`; `'extension'` (fails when it is not running). See "Transport" in the README.
+   */
+  transport?: Transport;
   /** How long a fetched value is used before it is fetched again (ms). 0: every invocation; Infinity: forever. */
   cacheTtlMs?: number;
   /** Start the fetches when the middleware is created (cold start), overlapping the rest of init. */
@@ -154,6 +161,7 @@ const SECRETS_RULES: Record<keyof SecretsOptions<Record<string, FetchSpec>>, Opt
   ),
   ...COMMON_RULES,
   ssmClient: is.custom('an SSMClient (an object with send())', (c) => typeof (c as { send?: unknown } | null)?.send === 'function'),
+  transport: TRANSPORT,
   prefetch: is.boolean,
   batch: is.boolean,
   fetchMargin: ms(0),

@@ -3,6 +3,7 @@ import { classifySecret, registerSecret } from '@lambdaware/shared';
 import { type Bound, type Call, type TimeoutWhat, UNBOUNDED, startCall, timeoutError } from './bound.js';
 import { SecretsError, toSecretsError } from './errors.js';
 import { FetchCache } from './fetch-cache.js';
+import { type Transport, extensionGet, unreachable, usesExtension } from './extension.js';
 
 /**
  * SSM Parameter Store: parameters by name (GetParameters, 10 names per call, always WithDecryption) and by path
@@ -100,6 +101,29 @@ export const sdkSsmTransport = (client?: SSMClient): SsmTransport => {
   };
 };
 
+/**
+ * Through the Parameters and Secrets extension: one loopback GET per name (it has no batch), in parallel; a path
+ * through the SDK (it has no path API). With 'auto', a call the extension refuses at the connection uses the SDK.
+ */
+export const extensionSsmTransport = (sdk: SsmTransport, transport: Transport): SsmTransport => ({
+  async getParameters(names, signal) {
+    if (!usesExtension(transport)) return sdk.getParameters(names, signal);
+    const got = await Promise.allSettled(
+      names.map((name) => extensionGet(`/systemsmanager/parameters/get?${new URLSearchParams({ name, withDecryption: 'true' }).toString()}`, signal)),
+    );
+    if (transport === 'auto' && !signal.aborted && got.some((g) => g.status === 'rejected' && unreachable(g.reason))) return sdk.getParameters(names, signal);
+    const parameters: RawParameter[] = [];
+    const invalid: string[] = [];
+    for (const [i, g] of got.entries()) {
+      if (g.status === 'fulfilled') parameters.push(receivedParameter((g.value as { Parameter?: Record<string, never> }).Parameter ?? { Name: names[i] }));
+      else if ((g.reason as { name?: unknown }).name === 'ParameterNotFound') invalid.push(names[i]!);
+      else throw g.reason;
+    }
+    return { parameters, invalid };
+  },
+  getParametersByPath: (path, recursive, signal) => sdk.getParametersByPath(path, recursive, signal),
+});
+
 /** Errors of a whole GetParameters call after which one call per name tells which name it is about. */
 const PER_NAME = new Set(['DecryptionFailure', 'AccessDenied', 'InvalidRequest']);
 
@@ -168,14 +192,24 @@ export class ParameterStore extends FetchCache<ParameterRequest, RawParam> {
   }
 }
 
-const stores = new WeakMap<object, ParameterStore>();
+const stores = new WeakMap<object, Map<Transport, ParameterStore>>();
 
-/** The store of a transport key (one per client, shared by every middleware using it). */
-export const parameterStoreFor = (key: object, make: () => SsmTransport): ParameterStore => {
-  let store = stores.get(key);
+/** The store of a client and transport (shared by every middleware using them). */
+export const parameterStoreFor = (client: SSMClient | undefined, transport: Transport): ParameterStore => {
+  const key = client ?? DEFAULT_CLIENT;
+  let byTransport = stores.get(key);
+  if (byTransport === undefined) {
+    byTransport = new Map();
+    stores.set(key, byTransport);
+  }
+  let store = byTransport.get(transport);
   if (store === undefined) {
-    store = new ParameterStore(make());
-    stores.set(key, store);
+    const sdk = sdkSsmTransport(client);
+    store = new ParameterStore(transport === 'sdk' ? sdk : extensionSsmTransport(sdk, transport));
+    byTransport.set(transport, store);
   }
   return store;
 };
+
+/** The key of the stores using the default SSM client. */
+const DEFAULT_CLIENT = {};

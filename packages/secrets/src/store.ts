@@ -8,6 +8,7 @@ import { classifySecret, getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, toSecretsError } from './errors.js';
 import { type Bound, type Call, UNBOUNDED, startCall, timeoutError } from './bound.js';
 import { FetchCache } from './fetch-cache.js';
+import { type Transport, extensionGet, unreachable, usesExtension } from './extension.js';
 
 /** What Secrets Manager returned for one secret, as received (registered for redaction on arrival). */
 export interface RawSecret {
@@ -71,7 +72,10 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   /** Set once BatchGetSecretValue was refused as a whole: then one GetSecretValue per secret. */
   private batchRefused = false;
 
-  constructor(readonly client: SecretsManagerClient) {
+  constructor(
+    readonly client: SecretsManagerClient,
+    readonly transport: Transport = 'sdk',
+  ) {
     super({ service: 'Secrets Manager', kind: 'secret' });
   }
 
@@ -91,7 +95,8 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   load(requests: SecretRequest[], ttlMs: number, batch = true, bound: Bound = UNBOUNDED): Promise<RawSecret>[] {
     return this.loadWith(requests, ttlMs, bound, (due, now) => {
       const batchable = due.filter((r) => r.versionId === undefined && r.versionStage === undefined);
-      const useBatch = batch && !this.batchRefused && batchable.length >= 2;
+      // the extension has no batch: one loopback GET per secret, in parallel
+      const useBatch = batch && !this.batchRefused && batchable.length >= 2 && !usesExtension(this.transport);
       const single = useBatch ? due.filter((r) => !batchable.includes(r)) : due;
       for (const r of single) {
         const call = startCall(bound, now);
@@ -111,6 +116,10 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   private async getOne(r: SecretRequest, call: Call): Promise<RawSecret> {
     try {
       if (call.gaveUp) throw new Error('given up');
+      if (usesExtension(this.transport)) {
+        const viaExtension = await this.getThroughExtension(r, call);
+        if (viaExtension !== undefined) return viaExtension;
+      }
       const out = await this.client.send(
         new GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }),
         { abortSignal: call.controller.signal },
@@ -119,6 +128,27 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
     } catch (e) {
       if (call.gaveUp) throw timeoutError(r.id, call.bound, call.startedAt, e);
       throw toSecretsError(r.id, e);
+    }
+  }
+
+  /** GetSecretValue through the extension; undefined when 'auto' finds it unreachable (then the SDK is used). */
+  private async getThroughExtension(r: SecretRequest, call: Call): Promise<RawSecret | undefined> {
+    const query = new URLSearchParams({ secretId: r.id });
+    if (r.versionId !== undefined) query.set('versionId', r.versionId);
+    if (r.versionStage !== undefined) query.set('versionStage', r.versionStage);
+    try {
+      const out = (await extensionGet(`/secretsmanager/get?${query.toString()}`, call.controller.signal)) as {
+        ARN?: string;
+        Name?: string;
+        VersionId?: string;
+        SecretString?: string;
+        SecretBinary?: string;
+      };
+      const binary = typeof out.SecretBinary === 'string' ? new Uint8Array(Buffer.from(out.SecretBinary, 'base64')) : undefined;
+      return received({ ARN: out.ARN, Name: out.Name, VersionId: out.VersionId, SecretString: out.SecretString, SecretBinary: binary });
+    } catch (e) {
+      if (this.transport === 'auto' && !call.gaveUp && unreachable(e)) return undefined;
+      throw e;
     }
   }
 
@@ -159,14 +189,19 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   }
 }
 
-const stores = new WeakMap<SecretsManagerClient, SecretStore>();
+const stores = new WeakMap<SecretsManagerClient, Map<Transport, SecretStore>>();
 
-/** The store of a client (one per client, shared by every middleware and getSecretValues call using it). */
-export const storeFor = (client: SecretsManagerClient): SecretStore => {
-  let store = stores.get(client);
+/** The store of a client and transport (shared by every middleware and getSecretValues call using them). */
+export const storeFor = (client: SecretsManagerClient, transport: Transport = 'sdk'): SecretStore => {
+  let byTransport = stores.get(client);
+  if (byTransport === undefined) {
+    byTransport = new Map();
+    stores.set(client, byTransport);
+  }
+  let store = byTransport.get(transport);
   if (store === undefined) {
-    store = new SecretStore(client);
-    stores.set(client, store);
+    store = new SecretStore(client, transport);
+    byTransport.set(transport, store);
   }
   return store;
 };

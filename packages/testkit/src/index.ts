@@ -3,3 +3,4 @@ export { startSentryIngest, parseEnvelope, EnvelopeParseError, type SentryIngest
 export { startSecretsManager, type LocalSecretsManager, type FaultSpec, type SecretsManagerCall, type SecretsManagerOperation, type SetSecretOptions, type StartSecretsManagerOptions } from './secrets-manager.js';
 export { typecheck } from './typecheck.js';
 export { startSsm, type LocalSsm, type SsmFault, type SsmCall, type SsmOperation, type ParameterType, type StartSsmOptions } from './ssm.js';
+export { startParametersSecretsExtension, type FakeParametersExtension, type ExtensionCall, type StartParametersExtensionOptions } from './parameters-extension.js';
