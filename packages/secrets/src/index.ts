@@ -5,6 +5,7 @@ export {
   type SecretsOptions,
   type SecretSpec,
   type ParameterSpec,
+  type ConfigSpec,
   type FetchSpec,
   type SecretValue,
   type SecretValues,
@@ -13,3 +14,5 @@ export { getSecretValues, type GetSecretValuesOptions, type SecretValuesOf } fro
 export { SecretsError, type SecretsErrorCode, type SecretsIssue, type SecretsErrorDetails } from './errors.js';
 export type { ParseMode } from './parse.js';
 export type { ParameterParse } from './ssm-value.js';
+export type { ConfigParse } from './appconfig.js';
+export type { Transport } from './extension.js';

@@ -7,6 +7,17 @@ import { type Bound, boundOf, invocationBoundOf, timeoutError } from './bound.js
 import type { RawSecret, SecretRequest, SecretStore } from './store.js';
 import { type ParameterRequest, type ParameterStore, type RawParam, SSM } from './ssm.js';
 import { type ParameterParse, decodeParameter, registerParameter } from './ssm-value.js';
+import { APPCONFIG, type AppConfigStore, type ConfigParse, type ConfigRequest, type RawConfig, decodeConfig, registerConfig } from './appconfig.js';
+import type { SecretKind } from './errors.js';
+
+type Raw = RawSecret | RawParam | RawConfig;
+
+/** The stores a loader reads, each created (and its SDK client imported) on first use. */
+export interface Stores {
+  secret: () => SecretStore;
+  parameter: () => ParameterStore;
+  configuration: () => AppConfigStore;
+}
 
 /** Lambda's context type as Middy sees it. */
 type LambdaContext = Request['context'];
@@ -14,19 +25,23 @@ type LambdaContext = Request['context'];
 /** A spec resolved at creation: its request, reader, and the last value it produced. */
 export interface Binding {
   key: string;
-  /** For a parameter: `{ id }`, its name or path (what errors name). */
+  /** Where the value is: Secrets Manager, SSM Parameter Store, AppConfig. */
+  kind: SecretKind;
+  /** For a parameter or configuration: `{ id }`, its name, path or `app/env/profile` (what errors name). */
   request: SecretRequest;
-  /** An SSM parameter or path (the spec had `ssm` / `ssmPath`); undefined for a Secrets Manager secret. */
+  /** An SSM parameter or path (the spec had `ssm` / `ssmPath`). */
   parameter?: ParameterRequest | undefined;
-  /** `secret: true`: a parameter's value is masked whatever its type. */
+  /** An AppConfig profile (the spec had `appConfig`). */
+  config?: ConfigRequest | undefined;
+  /** `secret: true`: a parameter's or configuration's value is masked whatever its type. */
   secret?: boolean | undefined;
-  /** requestKey(request) or parameterKey(parameter), computed once. */
+  /** requestKey(request), parameterKey(parameter) or configId(config), computed once. */
   cacheKey: string;
-  parse: ParseMode | ParameterParse | undefined;
+  parse: ParseMode | ParameterParse | ConfigParse | undefined;
   schema: StandardSchemaV1 | undefined;
   redact: readonly string[] | undefined;
   notSecret: readonly string[] | undefined;
-  memo: { raw: RawSecret | RawParam; value: unknown } | undefined;
+  memo: { raw: Raw; value: unknown } | undefined;
 }
 
 export interface SecretValuesOptions {
@@ -47,8 +62,8 @@ export class SecretsLoader {
   readonly #bindings: Binding[];
   readonly #requests: SecretRequest[];
   readonly #parameters: ParameterRequest[];
-  readonly #store: () => SecretStore;
-  readonly #parameterStore: () => ParameterStore;
+  readonly #configs: ConfigRequest[];
+  readonly #stores: Stores;
   readonly #options: SecretValuesOptions;
   /** options.cacheTtlMs, read on every warm invocation. */
   readonly #ttl: number;
@@ -68,12 +83,12 @@ export class SecretsLoader {
    */
   #untrackPrefetch: (() => void) | undefined;
 
-  constructor(bindings: Binding[], store: () => SecretStore, options: SecretValuesOptions, parameterStore: () => ParameterStore) {
+  constructor(bindings: Binding[], stores: Stores, options: SecretValuesOptions) {
     this.#bindings = bindings;
-    this.#requests = bindings.filter((b) => b.parameter === undefined).map((b) => b.request);
+    this.#requests = bindings.filter((b) => b.kind === 'secret').map((b) => b.request);
     this.#parameters = bindings.flatMap((b) => (b.parameter !== undefined ? [b.parameter] : []));
-    this.#store = store;
-    this.#parameterStore = parameterStore;
+    this.#configs = bindings.flatMap((b) => (b.config !== undefined ? [b.config] : []));
+    this.#stores = stores;
     this.#options = options;
     this.#ttl = options.cacheTtlMs;
     // Cold start: the fetches start now and overlap the rest of init. A failure is kept (not an unhandled
@@ -105,7 +120,7 @@ export class SecretsLoader {
     // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read
     const now = ttl === Infinity ? 0 : Date.now();
     for (const b of this.#bindings) {
-      const raw = (b.parameter === undefined ? this.#store() : this.#parameterStore()).fresh(b.cacheKey, ttl, now);
+      const raw = this.#stores[b.kind]().fresh(b.cacheKey, ttl, now);
       if (raw === undefined || b.memo?.raw !== raw) return undefined;
     }
     if (this.#current === undefined) {
@@ -131,18 +146,20 @@ export class SecretsLoader {
   }
 
   /** The value of one binding for a raw secret: memoized per raw value, so a cached secret is parsed once. */
-  async #valueOf(b: Binding, raw: RawSecret | RawParam): Promise<unknown> {
+  async #valueOf(b: Binding, raw: Raw): Promise<unknown> {
     if (b.memo?.raw === raw) return b.memo.value;
     const id = b.request.id;
-    if (b.parameter !== undefined) {
-      const value = await validate(id, decodeParameter(id, raw as RawParam, b.parse as ParameterParse | undefined), b.schema, 'parameter');
+    let value: unknown;
+    if (b.kind === 'parameter') {
+      value = await validate(id, decodeParameter(id, raw as RawParam, b.parse as ParameterParse | undefined), b.schema, 'parameter');
       registerParameter(id, b.key, value, raw as RawParam, b as { secret?: boolean; parse?: ParameterParse });
-      b.memo = { raw, value };
-      this.#current = undefined;
-      return value;
+    } else if (b.kind === 'configuration') {
+      value = await validate(id, decodeConfig(id, raw as RawConfig, b.parse as ConfigParse | undefined), b.schema, 'configuration');
+      registerConfig(id, b.key, value, b as { secret?: boolean });
+    } else {
+      value = await validate(id, decode(id, raw as RawSecret, b.parse as ParseMode | undefined), b.schema);
+      registerValue(id, b.key, value, b);
     }
-    const value = await validate(id, decode(id, raw as RawSecret, b.parse as ParseMode | undefined), b.schema);
-    registerValue(id, b.key, value, b);
     b.memo = { raw, value };
     this.#current = undefined;
     return value;
@@ -151,11 +168,14 @@ export class SecretsLoader {
   async #loadValues(bound: Bound): Promise<Values> {
     const bindings = this.#bindings;
     const { cacheTtlMs, batch } = this.#options;
-    const secrets = this.#requests.length > 0 ? this.#store().load(this.#requests, cacheTtlMs, batch, bound) : [];
-    const parameters = this.#parameters.length > 0 ? this.#parameterStore().load(this.#parameters, cacheTtlMs, bound) : [];
-    let s = 0;
-    let p = 0;
-    const pending: Promise<RawSecret | RawParam>[] = bindings.map((b) => (b.parameter === undefined ? secrets[s++]! : parameters[p++]!));
+    const stores = this.#stores;
+    const byKind: Record<SecretKind, Promise<Raw>[]> = {
+      secret: this.#requests.length > 0 ? stores.secret().load(this.#requests, cacheTtlMs, batch, bound) : [],
+      parameter: this.#parameters.length > 0 ? stores.parameter().load(this.#parameters, cacheTtlMs, bound) : [],
+      configuration: this.#configs.length > 0 ? stores.configuration().load(this.#configs, cacheTtlMs, bound) : [],
+    };
+    const next: Record<SecretKind, number> = { secret: 0, parameter: 0, configuration: 0 };
+    const pending = bindings.map((b) => byKind[b.kind][next[b.kind]++]!);
     const settled = await Promise.allSettled(pending.map((p, i) => p.then((raw) => this.#valueOf(bindings[i]!, raw))));
     const values: Values = {};
     for (const [i, r] of settled.entries()) {
@@ -164,7 +184,7 @@ export class SecretsLoader {
         const e = r.reason;
         throw e instanceof SecretsError
           ? e.withKey(key)
-          : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e, kind: bindings[i]!.parameter !== undefined ? 'parameter' : 'secret' });
+          : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e, kind: bindings[i]!.kind });
       }
       values[key] = r.value;
     }
@@ -193,12 +213,13 @@ export class SecretsLoader {
     }
     const bindings = this.#bindings;
     // the next invocation makes new calls rather than waiting on the prefetch's again, and no line waits for it
-    if (this.#requests.length > 0) this.#store().abandon(this.#requests);
-    if (this.#parameters.length > 0) this.#parameterStore().abandon(this.#parameters);
+    if (this.#requests.length > 0) this.#stores.secret().abandon(this.#requests);
+    if (this.#parameters.length > 0) this.#stores.parameter().abandon(this.#parameters);
+    if (this.#configs.length > 0) this.#stores.configuration().abandon(this.#configs);
     this.#untrackPrefetch?.();
     const ids = bindings.map((b) => b.request.id).join(', ');
     // the time the request went unanswered (since init) and the time this invocation waited, both as measured
-    const error = timeoutError(ids, bound, this.#prefetchedAt, undefined, false, now, this.#requests.length === 0 ? SSM : undefined);
+    const error = timeoutError(ids, bound, this.#prefetchedAt, undefined, false, now, this.#requests.length > 0 ? undefined : this.#parameters.length > 0 ? SSM : APPCONFIG);
     throw bindings.length === 1 ? error.withKey(bindings[0]!.key) : error;
   }
 }

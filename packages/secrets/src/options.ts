@@ -5,6 +5,9 @@ import { type SecretStore, defaultClient, storeFor } from './store.js';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type ParameterStore, parameterStoreFor } from './ssm.js';
 import type { Transport } from './extension.js';
+import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
+import { type AppConfigStore, appConfigStoreFor } from './appconfig.js';
+import type { Stores } from './loader.js';
 
 /**
  * What secrets() and getSecretValues() share: the defaults, the option checks (the shared checker of
@@ -56,10 +59,24 @@ export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig
     (store ??= storeFor(options.client ?? (options.clientConfig !== undefined ? new Client(options.clientConfig) : defaultClient()), options.transport ?? 'auto'));
 };
 
-/** The SSM store behind options: the given ssmClient's, or the default client's (created, and its SDK imported, on first use). */
-export const lazyParameterStore = (options: { ssmClient?: SSMClient; transport?: Transport }): (() => ParameterStore) => {
-  let store: ParameterStore | undefined;
-  return () => (store ??= parameterStoreFor(options.ssmClient, options.transport ?? 'auto'));
+/**
+ * The stores behind options: Secrets Manager's (lazyStore), SSM's (the given ssmClient's or the default client's)
+ * and AppConfig's; each created, and its SDK client imported, on first use.
+ */
+export const lazyStores = (options: {
+  client?: SecretsManagerClient;
+  clientConfig?: SecretsManagerClientConfig;
+  ssmClient?: SSMClient;
+  appConfigClient?: AppConfigDataClient;
+  transport?: Transport;
+}): Stores => {
+  let parameters: ParameterStore | undefined;
+  let configs: AppConfigStore | undefined;
+  return {
+    secret: lazyStore(options),
+    parameter: () => (parameters ??= parameterStoreFor(options.ssmClient, options.transport ?? 'auto')),
+    configuration: () => (configs ??= appConfigStoreFor(options.appConfigClient)),
+  };
 };
 
 /** `transport`: how values are fetched. */

@@ -4,3 +4,4 @@ export { startSecretsManager, type LocalSecretsManager, type FaultSpec, type Sec
 export { typecheck } from './typecheck.js';
 export { startSsm, type LocalSsm, type SsmFault, type SsmCall, type SsmOperation, type ParameterType, type StartSsmOptions } from './ssm.js';
 export { startParametersSecretsExtension, type FakeParametersExtension, type ExtensionCall, type StartParametersExtensionOptions } from './parameters-extension.js';
+export { startAppConfig, type LocalAppConfig, type AppConfigFault, type AppConfigCall, type AppConfigOperation, type StartAppConfigOptions } from './appconfig.js';
