@@ -130,9 +130,11 @@ export class AppConfigStore {
       if (s.generation !== generation) throw new Error('abandoned');
       s.token = out.NextPollConfigurationToken;
       s.nextPollAt = Date.now() + (out.NextPollIntervalInSeconds ?? 60) * 1000;
-      // an empty answer: unchanged since the last one this session received (or an empty profile, the first time)
-      if (out.Configuration !== undefined && out.Configuration.length > 0) {
-        s.raw = { content: out.Configuration, contentType: out.ContentType ?? 'application/octet-stream', version: out.VersionLabel, fetchedAt: Date.now() };
+      // an empty answer (the SDK gives null or an empty array): unchanged since the last one this session
+      // received (or an empty profile, the first time)
+      const content = out.Configuration as Uint8Array | null | undefined;
+      if (content != null && content.length > 0) {
+        s.raw = { content, contentType: out.ContentType ?? 'application/octet-stream', version: out.VersionLabel, fetchedAt: Date.now() };
       } else if (s.raw === undefined) {
         s.raw = { content: new Uint8Array(), contentType: out.ContentType ?? 'text/plain', version: out.VersionLabel, fetchedAt: Date.now() };
       }
