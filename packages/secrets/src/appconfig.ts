@@ -90,7 +90,7 @@ export class AppConfigStore {
       if (s.raw !== undefined) return Promise.resolve(s.raw);
       if (s.inflight === undefined) return Promise.reject(timeoutError(id, bound, now, undefined, true, now, APPCONFIG));
       const inflight = s.inflight;
-      return waitFor(inflight, id, bound, now, () => undefined, s.call?.startedAt, APPCONFIG);
+      return waitFor(inflight, id, bound, now, () => this.abandon([r]), s.call?.startedAt, APPCONFIG);
     });
   }
 

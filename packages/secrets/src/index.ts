@@ -16,3 +16,4 @@ export type { ParseMode } from './parse.js';
 export type { ParameterParse } from './ssm-value.js';
 export type { ConfigParse } from './appconfig.js';
 export type { Transport } from './extension.js';
+export { withRotation, type RotationOptions } from './rotation.js';

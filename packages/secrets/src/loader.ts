@@ -9,6 +9,7 @@ import { type ParameterRequest, type ParameterStore, type RawParam, SSM } from '
 import { type ParameterParse, decodeParameter, registerParameter } from './ssm-value.js';
 import { APPCONFIG, type AppConfigStore, type ConfigParse, type ConfigRequest, type RawConfig, decodeConfig, registerConfig } from './appconfig.js';
 import type { SecretKind } from './errors.js';
+import { type Rotatable, markRotation } from './rotation.js';
 
 type Raw = RawSecret | RawParam | RawConfig;
 
@@ -58,7 +59,7 @@ type Values = Record<string, unknown>;
  * The values of one secrets() middleware: fetched through the store, parsed, validated and registered, memoized per
  * raw value; the prefetch starts at creation when `prefetch` is on.
  */
-export class SecretsLoader {
+export class SecretsLoader implements Rotatable {
   readonly #bindings: Binding[];
   readonly #requests: SecretRequest[];
   readonly #parameters: ParameterRequest[];
@@ -127,7 +128,7 @@ export class SecretsLoader {
       const values: Values = {};
       for (const b of this.#bindings) values[b.key] = b.memo!.value;
       // frozen: shared by invocations, so a key a handler adds must not reach the next one (it throws instead)
-      this.#current = Object.freeze(values);
+      this.#current = Object.freeze(markRotation(values, this));
     }
     return this.#current;
   }
@@ -177,7 +178,7 @@ export class SecretsLoader {
     const next: Record<SecretKind, number> = { secret: 0, parameter: 0, configuration: 0 };
     const pending = bindings.map((b) => byKind[b.kind][next[b.kind]++]!);
     const settled = await Promise.allSettled(pending.map((p, i) => p.then((raw) => this.#valueOf(bindings[i]!, raw))));
-    const values: Values = {};
+    const values: Values = markRotation({}, this);
     for (const [i, r] of settled.entries()) {
       const key = bindings[i]!.key;
       if (r.status === 'rejected') {
@@ -189,6 +190,38 @@ export class SecretsLoader {
       values[key] = r.value;
     }
     return values;
+  }
+
+  /**
+   * withRotation(): fetches this loader's Secrets Manager secrets again at `stage` (AWSCURRENT: through the SDK,
+   * cached for everyone; AWSPENDING: for this invocation only; a secret with no pending version is skipped), and
+   * returns the keys whose value changed, with the new value. Bounded by the invocation's deadline less `margin`.
+   */
+  async rotate(context: unknown, stage: 'AWSCURRENT' | 'AWSPENDING', keys: readonly string[] | undefined, margin: number): Promise<Values> {
+    const bound = invocationBoundOf(context, margin);
+    const chosen = this.#bindings.filter((b) => b.kind === 'secret' && (keys === undefined || keys.includes(b.key)) && b.memo !== undefined);
+    const store = this.#stores.secret();
+    const changed: Values = {};
+    await Promise.all(
+      chosen.map(async (b) => {
+        const used = b.memo!.raw as RawSecret;
+        let raw: RawSecret;
+        try {
+          raw = await store.refetch(stage === 'AWSCURRENT' ? b.request : { id: b.request.id, versionStage: 'AWSPENDING' }, bound);
+        } catch (e) {
+          if (stage === 'AWSPENDING' && e instanceof SecretsError && e.code === 'NotFound') return;
+          throw e instanceof SecretsError ? e.withKey(b.key) : e;
+        }
+        if (raw.string === used.string && Buffer.compare(Buffer.from(raw.binary ?? []), Buffer.from(used.binary ?? [])) === 0) return;
+        if (stage === 'AWSCURRENT') changed[b.key] = await this.#valueOf(b, raw);
+        else {
+          const value = await validate(b.request.id, decode(b.request.id, raw, b.parse as ParseMode | undefined), b.schema);
+          registerValue(b.request.id, b.key, value, b);
+          changed[b.key] = value;
+        }
+      }),
+    );
+    return changed;
   }
 
   /** A load in `before`, bounded by the invocation and tracked. */

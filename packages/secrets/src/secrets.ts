@@ -16,6 +16,7 @@ import {
 } from './options.js';
 import type { Transport } from './extension.js';
 import { SecretsLoader } from './loader.js';
+import { mergeSecrets } from './rotation.js';
 import { type FetchSpec, type SecretValues, bindSpec } from './spec.js';
 
 export { DEFAULT_CACHE_TTL_MS };
@@ -106,7 +107,7 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   const descriptor: PropertyDescriptor = { value: undefined, enumerable: false, writable: true, configurable: true };
   const put = (context: LambdaContext, values: Record<string, unknown>): void => {
     const existing = (context as { secrets?: object }).secrets;
-    descriptor.value = existing !== undefined ? { ...existing, ...values } : values;
+    descriptor.value = existing !== undefined ? mergeSecrets(existing, values) : values;
     Object.defineProperty(context, 'secrets', descriptor);
     descriptor.value = undefined;
   };

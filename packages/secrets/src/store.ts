@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { classifySecret, getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, toSecretsError } from './errors.js';
-import { type Bound, type Call, UNBOUNDED, startCall, timeoutError } from './bound.js';
+import { type Bound, type Call, UNBOUNDED, startCall, timeoutError, waitFor } from './bound.js';
 import { FetchCache } from './fetch-cache.js';
 import { type Transport, extensionGet, unreachable, usesExtension } from './extension.js';
 
@@ -113,10 +113,22 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
     });
   }
 
-  private async getOne(r: SecretRequest, call: Call): Promise<RawSecret> {
+  /**
+   * Fetches a secret again now, through the SDK whatever the transport (the extension would answer from its own
+   * cache): the rotation path. The new value is cached for everyone; the wait ends by `bound`.
+   */
+  refetch(r: SecretRequest, bound: Bound): Promise<RawSecret> {
+    const now = Date.now();
+    const call = startCall(bound, now);
+    const promise = this.getOne(r, call, true);
+    this.track(r, promise, call);
+    return waitFor(promise, r.id, bound, now, () => this.abandon([r]));
+  }
+
+  private async getOne(r: SecretRequest, call: Call, sdkOnly = false): Promise<RawSecret> {
     try {
       if (call.gaveUp) throw new Error('given up');
-      if (usesExtension(this.transport)) {
+      if (!sdkOnly && usesExtension(this.transport)) {
         const viaExtension = await this.getThroughExtension(r, call);
         if (viaExtension !== undefined) return viaExtension;
       }

@@ -38,6 +38,14 @@ const contextWithin = (ms: number) => {
   const deadline = Date.now() + ms;
   return { ...lambdaContextFor(), getRemainingTimeInMillis: () => deadline - Date.now() };
 };
+/** Resolves once the endpoint got no new call for 100 ms (a poll started in the background has answered). */
+const quiet = async () => {
+  let seen = -1;
+  while (seen !== ac.calls.length) {
+    seen = ac.calls.length;
+    await sleep(100);
+  }
+};
 const Flags = z.object({ checkout: z.object({ enabled: z.boolean() }), limit: z.number() });
 
 describe('a JSON profile (feature flags)', () => {
@@ -50,12 +58,12 @@ describe('a JSON profile (feature flags)', () => {
     );
     expect(await handler({}, lambdaContextFor())).toEqual([true, 5]);
     expect(await handler({}, lambdaContextFor())).toEqual([true, 5]); // a poll starts, the value it has is served
-    await sleep(50); // that poll answers: unchanged (an empty answer)
+    await quiet(); // that poll answers: unchanged (an empty answer)
     ac.setConfiguration(a, 'prod', 'flags', { checkout: { enabled: false }, limit: 7 });
     expect(await handler({}, lambdaContextFor())).toEqual([true, 5]); // polls; served the value it had meanwhile
-    await sleep(50);
+    await quiet();
     expect(await handler({}, lambdaContextFor())).toEqual([false, 7]);
-    await sleep(50);
+    await quiet();
     expect(ac.callsOf('StartConfigurationSession')).toHaveLength(1);
     const polls = ac.callsOf('GetLatestConfiguration');
     expect(polls.map((c) => c.outcome).slice(0, 3)).toEqual(['ok', 'unchanged', 'ok']);
@@ -128,7 +136,7 @@ describe('failures', () => {
     ac.setFault({ operation: 'GetLatestConfiguration', error: 'InternalServerException', times: Infinity });
     await sleep(600); // the hung poll is given up at that invocation's deadline
     expect(await handler({}, contextWithin(3000) as never)).toBe(3);
-    await sleep(50);
+    await quiet();
     expect(warnings.some((w) => w.includes(`configuration "${a}/prod/flags"`) && w.includes('serving the configuration received'))).toBe(true);
   });
 
