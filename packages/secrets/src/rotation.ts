@@ -61,7 +61,9 @@ const checker = optionsChecker('@lambdaware/secrets', 'withRotation', (init) => 
  *   .handler(withRotation(async (event, context) => query(context.secrets.db), { isRotationError: (e) => (e as { code?: string }).code === '28P01' }));
  * ```
  */
-export const withRotation = <E, C, R>(handler: (event: E, context: C) => Promise<R>, options: RotationOptions): ((event: E, context: C) => Promise<R>) => {
+// E and C default to any: Middy's `.handler()` gives no contextual type to infer them from (annotate `context` to type it)
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const withRotation = <E = any, C = any, R = unknown>(handler: (event: E, context: C) => Promise<R>, options: RotationOptions): ((event: E, context: C) => Promise<R>) => {
   checker.check('handler', handler, is.custom('a function (event, context) => Promise', (f) => typeof f === 'function'), false);
   checker.options(options, RULES);
   checker.check('isRotationError', options.isRotationError, RULES.isRotationError, false);
