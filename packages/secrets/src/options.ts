@@ -1,7 +1,7 @@
-import { SecretsManagerClient as Client, type SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { type OptionRule, type OptionsChecker, is, optionsChecker } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
-import { type SecretStore, defaultClient, storeFor } from './store.js';
+import { type SecretStore, defaultClientKey, makeDefaultClient, storeFor } from './store.js';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type ParameterStore, parameterStoreFor } from './ssm.js';
 import type { Transport } from './extension.js';
@@ -55,8 +55,15 @@ export const checkOneClient = (checker: OptionsChecker, options: { client?: unkn
 /** The store behind options: the given client's, a dedicated client's, or the default client's (all lazy). */
 export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig?: SecretsManagerClientConfig; transport?: Transport }): (() => SecretStore) => {
   let store: SecretStore | undefined;
+  const transport = options.transport ?? 'auto';
+  const { client, clientConfig } = options;
   return () =>
-    (store ??= storeFor(options.client ?? (options.clientConfig !== undefined ? new Client(options.clientConfig) : defaultClient()), options.transport ?? 'auto'));
+    (store ??=
+      client !== undefined
+        ? storeFor(client, transport)
+        : clientConfig !== undefined
+          ? storeFor({}, transport, (m) => new m.SecretsManagerClient(clientConfig))
+          : storeFor(defaultClientKey(), transport, makeDefaultClient));
 };
 
 /**

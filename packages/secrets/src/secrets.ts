@@ -16,6 +16,8 @@ import {
 } from './options.js';
 import type { Transport } from './extension.js';
 import { SecretsLoader } from './loader.js';
+import { loadSecretsManager } from './store.js';
+import { loadSsmModule } from './ssm.js';
 import { mergeSecrets } from './rotation.js';
 import { type FetchSpec, type SecretValues, bindSpec } from './spec.js';
 
@@ -100,6 +102,9 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   const options = { ...defaults, ...opts };
   const fetch: Record<string, unknown> = options.fetch ?? { secret: { env: 'SECRET_ARN' } };
   const bindings = Object.entries(fetch).map(([key, spec]) => bindSpec(key, spec));
+  // the SDK clients its specs need start loading now (at init), whether or not it prefetches; only those
+  if (bindings.some((b) => b.kind === 'secret')) void loadSecretsManager().catch(() => undefined);
+  if (bindings.some((b) => b.kind === 'parameter')) void loadSsmModule('').catch(() => undefined);
 
   const source = new SecretsLoader(bindings, lazyStores(options), options);
 

@@ -1,9 +1,4 @@
-import {
-  BatchGetSecretValueCommand,
-  GetSecretValueCommand,
-  SecretsManagerClient,
-  type SecretValueEntry,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretValueEntry } from '@aws-sdk/client-secrets-manager';
 import { classifySecret, getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, toSecretsError } from './errors.js';
 import { type Bound, type Call, UNBOUNDED, startCall, timeoutError, waitFor } from './bound.js';
@@ -72,11 +67,21 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   /** Set once BatchGetSecretValue was refused as a whole: then one GetSecretValue per secret. */
   private batchRefused = false;
 
+  #client: SecretsManagerClient | undefined;
+
   constructor(
-    readonly client: SecretsManagerClient,
+    private readonly source: ClientSource,
     readonly transport: Transport = 'sdk',
   ) {
     super({ service: 'Secrets Manager', kind: 'secret' });
+  }
+
+  /** The SDK module (imported on first use) and the client (made from it on first use, unless one was given). */
+  private async sdk(): Promise<{ m: SmModule; client: SecretsManagerClient }> {
+    const m = await loadSecretsManager();
+    const source = this.source;
+    this.#client ??= typeof source === 'function' ? source(m) : source;
+    return { m, client: this.#client };
   }
 
   protected keyOf(r: SecretRequest): string {
@@ -132,8 +137,9 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
         const viaExtension = await this.getThroughExtension(r, call);
         if (viaExtension !== undefined) return viaExtension;
       }
-      const out = await this.client.send(
-        new GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }),
+      const { m, client } = await this.sdk();
+      const out = await client.send(
+        new m.GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }),
         { abortSignal: call.controller.signal },
       );
       return received(out);
@@ -166,7 +172,9 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
 
   private getBatch(requests: SecretRequest[], bound: Call): Promise<RawSecret>[] {
     const ids = requests.map((r) => r.id).join(', ');
-    const call = this.client.send(new BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) }), { abortSignal: bound.controller.signal }).then(
+    const call = this.sdk()
+      .then(({ m, client }) => client.send(new m.BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) }), { abortSignal: bound.controller.signal }))
+      .then(
       (out) => {
         // register every value the moment it arrives, before anyone parses or logs anything
         const values: RawSecret[] = (out.SecretValues ?? []).map((v: SecretValueEntry) => received(v));
@@ -201,36 +209,54 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   }
 }
 
-const stores = new WeakMap<SecretsManagerClient, Map<Transport, SecretStore>>();
+type SmModule = typeof import('@aws-sdk/client-secrets-manager');
+let smModule: Promise<SmModule> | undefined;
 
-/** The store of a client and transport (shared by every middleware and getSecretValues call using them). */
-export const storeFor = (client: SecretsManagerClient, transport: Transport = 'sdk'): SecretStore => {
-  let byTransport = stores.get(client);
+/**
+ * `@aws-sdk/client-secrets-manager`, imported on first use (started when a secrets() with a Secrets Manager spec is
+ * created), so a function reading only SSM parameters or AppConfig does not load it.
+ */
+export const loadSecretsManager = (): Promise<SmModule> => (smModule ??= import('@aws-sdk/client-secrets-manager'));
+
+/** A client, or how to make one from the SDK module once it is imported. */
+export type ClientSource = SecretsManagerClient | ((m: SmModule) => SecretsManagerClient);
+
+const stores = new WeakMap<object, Map<Transport, SecretStore>>();
+
+/**
+ * The store of a client (or of `key`, for a client made on first use) and transport, shared by every middleware and
+ * getSecretValues call using them.
+ */
+export const storeFor = (key: object, transport: Transport = 'sdk', source: ClientSource = key as SecretsManagerClient): SecretStore => {
+  let byTransport = stores.get(key);
   if (byTransport === undefined) {
     byTransport = new Map();
-    stores.set(client, byTransport);
+    stores.set(key, byTransport);
   }
   let store = byTransport.get(transport);
   if (store === undefined) {
-    store = new SecretStore(client, transport);
+    store = new SecretStore(source, transport);
     byTransport.set(transport, store);
   }
   return store;
 };
 
-const defaultClients = new Map<string, SecretsManagerClient>();
+const defaultKeys = new Map<string, object>();
 
 /**
- * The client used when none is passed: created on first use with the SDK's default configuration (region,
- * credentials, AWS_ENDPOINT_URL_SECRETS_MANAGER from the environment), one per distinct environment.
+ * The key of the default client: created on first use with the SDK's default configuration (region, credentials,
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER from the environment), one per distinct environment.
  */
-export const defaultClient = (): SecretsManagerClient => {
+export const defaultClientKey = (): object => {
   const env = process.env;
   const key = [env.AWS_REGION, env.AWS_DEFAULT_REGION, env.AWS_ENDPOINT_URL_SECRETS_MANAGER, env.AWS_ENDPOINT_URL].join('\u0000');
-  let client = defaultClients.get(key);
-  if (client === undefined) {
-    client = new SecretsManagerClient({});
-    defaultClients.set(key, client);
+  let k = defaultKeys.get(key);
+  if (k === undefined) {
+    k = {};
+    defaultKeys.set(key, k);
   }
-  return client;
+  return k;
 };
+
+/** Makes the default client. */
+export const makeDefaultClient = (m: SmModule): SecretsManagerClient => new m.SecretsManagerClient({});
