@@ -118,8 +118,9 @@ export class SecretsLoader implements Rotatable {
   cached(): Values | undefined {
     if (this.#prefetched !== undefined) return undefined;
     const ttl = this.#ttl;
-    // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read
-    const now = ttl === Infinity ? 0 : Date.now();
+    // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read (an AppConfig
+    // profile follows its poll interval whatever the TTL: then it is)
+    const now = ttl === Infinity && this.#configs.length === 0 ? 0 : Date.now();
     for (const b of this.#bindings) {
       const raw = this.#stores[b.kind]().fresh(b.cacheKey, ttl, now);
       if (raw === undefined || b.memo?.raw !== raw) return undefined;

@@ -149,3 +149,20 @@ describe('failures', () => {
     );
   });
 });
+
+describe('cacheTtlMs does not apply to AppConfig', () => {
+  it('with cacheTtlMs: Infinity the profile is still polled on its interval', async () => {
+    const a = app();
+    ac.setConfiguration(a, 'prod', 'flags', { limit: 1 });
+    ac.setPollInterval(0);
+    const handler = middy(async (_e: unknown, c) => c.secrets.flags.limit).use(
+      secrets({ appConfigClient: client(), prefetch: false, cacheTtlMs: Infinity, fetch: { flags: { appConfig: { application: a, environment: 'prod', profile: 'flags' } } } }),
+    );
+    expect(await handler({}, lambdaContextFor())).toBe(1);
+    ac.setConfiguration(a, 'prod', 'flags', { limit: 2 });
+    await handler({}, lambdaContextFor()); // a poll starts
+    await quiet();
+    expect(await handler({}, lambdaContextFor())).toBe(2);
+    await quiet();
+  });
+});
