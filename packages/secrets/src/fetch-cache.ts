@@ -1,4 +1,5 @@
 import { type Bound, type Call, type TimeoutWhat, extend, settle, timeoutError, waitFor } from './bound.js';
+import type { Transport } from './extension.js';
 
 /**
  * What every store of @lambdaware/secrets (Secrets Manager, SSM Parameter Store) does the same way: values cached
@@ -111,3 +112,21 @@ export abstract class FetchCache<Req, Raw extends { fetchedAt: number }> {
     );
   }
 }
+
+/** One store per client (or key) and transport, made on first use: `const storeFor = storesBy<S>(); storeFor(key, transport, make)`. */
+export const storesBy = <S>(): ((key: object, transport: Transport, make: () => S) => S) => {
+  const stores = new WeakMap<object, Map<Transport, S>>();
+  return (key, transport, make) => {
+    let byTransport = stores.get(key);
+    if (byTransport === undefined) {
+      byTransport = new Map();
+      stores.set(key, byTransport);
+    }
+    let store = byTransport.get(transport);
+    if (store === undefined) {
+      store = make();
+      byTransport.set(transport, store);
+    }
+    return store;
+  };
+};

@@ -2,7 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { classifySecret, registerSecret } from '@lambdaware/shared';
 import { type Bound, type Call, type TimeoutWhat, UNBOUNDED, startCall, timeoutError } from './bound.js';
 import { SecretsError, toSecretsError } from './errors.js';
-import { FetchCache } from './fetch-cache.js';
+import { FetchCache, storesBy } from './fetch-cache.js';
 import { type Transport, extensionGet, unreachable, usesExtension } from './extension.js';
 
 /**
@@ -192,24 +192,14 @@ export class ParameterStore extends FetchCache<ParameterRequest, RawParam> {
   }
 }
 
-const stores = new WeakMap<object, Map<Transport, ParameterStore>>();
+const stores = storesBy<ParameterStore>();
 
 /** The store of a client and transport (shared by every middleware using them). */
-export const parameterStoreFor = (client: SSMClient | undefined, transport: Transport): ParameterStore => {
-  const key = client ?? DEFAULT_CLIENT;
-  let byTransport = stores.get(key);
-  if (byTransport === undefined) {
-    byTransport = new Map();
-    stores.set(key, byTransport);
-  }
-  let store = byTransport.get(transport);
-  if (store === undefined) {
+export const parameterStoreFor = (client: SSMClient | undefined, transport: Transport): ParameterStore =>
+  stores(client ?? DEFAULT_CLIENT, transport, () => {
     const sdk = sdkSsmTransport(client);
-    store = new ParameterStore(transport === 'sdk' ? sdk : extensionSsmTransport(sdk, transport));
-    byTransport.set(transport, store);
-  }
-  return store;
-};
+    return new ParameterStore(transport === 'sdk' ? sdk : extensionSsmTransport(sdk, transport));
+  });
 
 /** The key of the stores using the default SSM client. */
 const DEFAULT_CLIENT = {};

@@ -2,7 +2,7 @@ import type { SecretsManagerClient, SecretValueEntry } from '@aws-sdk/client-sec
 import { classifySecret, getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, toSecretsError } from './errors.js';
 import { type Bound, type Call, UNBOUNDED, startCall, timeoutError, waitFor } from './bound.js';
-import { FetchCache } from './fetch-cache.js';
+import { FetchCache, storesBy } from './fetch-cache.js';
 import { type Transport, extensionGet, unreachable, usesExtension } from './extension.js';
 
 /** What Secrets Manager returned for one secret, as received (registered for redaction on arrival). */
@@ -221,25 +221,14 @@ export const loadSecretsManager = (): Promise<SmModule> => (smModule ??= import(
 /** A client, or how to make one from the SDK module once it is imported. */
 export type ClientSource = SecretsManagerClient | ((m: SmModule) => SecretsManagerClient);
 
-const stores = new WeakMap<object, Map<Transport, SecretStore>>();
+const stores = storesBy<SecretStore>();
 
 /**
  * The store of a client (or of `key`, for a client made on first use) and transport, shared by every middleware and
  * getSecretValues call using them.
  */
-export const storeFor = (key: object, transport: Transport = 'sdk', source: ClientSource = key as SecretsManagerClient): SecretStore => {
-  let byTransport = stores.get(key);
-  if (byTransport === undefined) {
-    byTransport = new Map();
-    stores.set(key, byTransport);
-  }
-  let store = byTransport.get(transport);
-  if (store === undefined) {
-    store = new SecretStore(source, transport);
-    byTransport.set(transport, store);
-  }
-  return store;
-};
+export const storeFor = (key: object, transport: Transport = 'sdk', source: ClientSource = key as SecretsManagerClient): SecretStore =>
+  stores(key, transport, () => new SecretStore(source, transport));
 
 const defaultKeys = new Map<string, object>();
 

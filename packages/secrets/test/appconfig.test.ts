@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { clearSecrets, redactString, setLogSink, type LogSink } from '@lambdaware/shared';
 import { startAppConfig, type LocalAppConfig } from '@lambdaware/testkit';
 import { SecretsError, secrets } from '@lambdaware/secrets';
-import { CREDENTIALS, REGION, lambdaContextFor, sleep } from './helpers.js';
+import { CREDENTIALS, REGION, contextWithin, lambdaContextFor, sleep } from './helpers.js';
 
 let ac: LocalAppConfig;
 const warnings: string[] = [];
@@ -34,10 +34,6 @@ beforeEach(() => {
 const client = () => new AppConfigDataClient({ endpoint: ac.endpoint, region: REGION, credentials: CREDENTIALS, retryStrategy: new ConfiguredRetryStrategy(2, () => 5) });
 let n = 0;
 const app = () => `orders-${++n}`;
-const contextWithin = (ms: number) => {
-  const deadline = Date.now() + ms;
-  return { ...lambdaContextFor(), getRemainingTimeInMillis: () => deadline - Date.now() };
-};
 /** Resolves once the endpoint got no new call for 100 ms (a poll started in the background has answered). */
 const quiet = async () => {
   let seen = -1;

@@ -15,7 +15,7 @@ import {
 } from '@lambdaware/testkit';
 import { SecretsError, getSecretValues, secrets } from '@lambdaware/secrets';
 import { resetExtensionPresence } from '../src/extension.js';
-import { CREDENTIALS, REGION, clientFor, lambdaContextFor } from './helpers.js';
+import { CREDENTIALS, REGION, clientFor, lambdaContextFor, uniqueNames } from './helpers.js';
 
 let sm: LocalSecretsManager;
 let ssm: LocalSsm;
@@ -40,8 +40,7 @@ afterEach(async () => {
 });
 
 const ssmClient = () => new SSMClient({ endpoint: ssm.endpoint, region: REGION, credentials: CREDENTIALS });
-let n = 0;
-const uniq = (base: string) => `ext/${base}-${++n}`;
+const uniq = uniqueNames((n) => `ext/%s-${n}`);
 
 describe("transport: 'auto' with the extension present", () => {
   it('fetches secrets and parameters through it (one GET each, no batch), served from its cache afterwards', async () => {

@@ -7,7 +7,7 @@ import { clearSecrets, pendingSecrets } from '@lambdaware/shared';
 import { logContext } from '@lambdaware/logger';
 import { captureOutput, startSecretsManager, type LocalSecretsManager } from '@lambdaware/testkit';
 import { SecretsError, secrets } from '@lambdaware/secrets';
-import { clientFor, lambdaContextFor } from './helpers.js';
+import { clientFor, contextWithin, uniqueNames } from './helpers.js';
 
 let sm: LocalSecretsManager;
 beforeAll(async () => {
@@ -22,12 +22,7 @@ beforeEach(() => {
   clearSecrets();
 });
 
-let n = 0;
-const uniq = (base: string) => `${base}-${++n}`;
-const contextWithin = (ms: number) => {
-  const deadline = Date.now() + ms;
-  return { ...lambdaContextFor(), getRemainingTimeInMillis: () => deadline - Date.now() };
-};
+const uniq = uniqueNames((n) => `%s-${n}`);
 
 const run = async (handler: (e: unknown, c: never) => Promise<unknown>) => {
   const out = await captureOutput(() => handler({}, contextWithin(1500) as never));

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { clearSecrets, setLogSink } from '@lambdaware/shared';
 import { startSecretsManager, type LocalSecretsManager } from '@lambdaware/testkit';
 import { secrets, withRotation } from '@lambdaware/secrets';
-import { clientFor, lambdaContextFor } from './helpers.js';
+import { clientFor, contextWithin, lambdaContextFor, uniqueNames } from './helpers.js';
 
 let sm: LocalSecretsManager;
 beforeAll(async () => {
@@ -24,8 +24,7 @@ beforeEach(() => {
   clearSecrets();
 });
 
-let n = 0;
-const uniq = (base: string) => `${base}-${++n}`;
+const uniq = uniqueNames((n) => `%s-${n}`);
 const Db = z.object({ username: z.string(), password: z.string() });
 
 /** A database that accepts one password, and fails others the way Postgres does (code 28P01). */
@@ -98,8 +97,7 @@ describe('withRotation', () => {
     const rotated = uniq('rot/late');
     sm.setSecret(rotated, { username: 'app', password: 'Late-pa55-rot-6' });
     const late = handlerFor(rotated, database('Late-pa55-rot-7').login, { margin: 2000 });
-    const deadline = Date.now() + 1500; // secrets() fetches within it (its own 500 ms margin); 2000 ms are not left
-    const context = { ...lambdaContextFor(), getRemainingTimeInMillis: () => deadline - Date.now() };
+    const context = contextWithin(1500); // secrets() fetches within it (its own 500 ms margin); 2000 ms are not left
     sm.calls.length = 0;
     await expect(late({}, context as never)).rejects.toThrow('password authentication failed');
     expect(sm.calls).toHaveLength(1);

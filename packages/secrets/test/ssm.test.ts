@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { REDACTED, clearSecrets, redactString } from '@lambdaware/shared';
 import { startSsm, type LocalSsm } from '@lambdaware/testkit';
 import { SecretsError, secrets } from '@lambdaware/secrets';
-import { CREDENTIALS, REGION, lambdaContextFor } from './helpers.js';
+import { CREDENTIALS, REGION, contextWithin, lambdaContextFor, uniqueNames } from './helpers.js';
 
 let ssm: LocalSsm;
 beforeAll(async () => {
@@ -27,12 +27,7 @@ beforeEach(() => {
 const ssmClient = (maxAttempts = 2) =>
   new SSMClient({ endpoint: ssm.endpoint, region: REGION, credentials: CREDENTIALS, retryStrategy: new ConfiguredRetryStrategy(maxAttempts, () => 5) });
 
-let n = 0;
-const uniq = (base: string) => `/t${++n}/${base}`;
-const contextWithin = (ms: number) => {
-  const deadline = Date.now() + ms;
-  return { ...lambdaContextFor(), getRemainingTimeInMillis: () => deadline - Date.now() };
-};
+const uniq = uniqueNames((n) => `/t${n}/%s`);
 const failure = async (p: Promise<unknown>): Promise<SecretsError> => {
   try {
     await p;

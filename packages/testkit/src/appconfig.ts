@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { applyEnv } from './env.js';
-import { type HttpAnswer, type HttpEndpoint, startHttpEndpoint } from './http-endpoint.js';
+import { FaultRules, type HttpAnswer, type HttpEndpoint, localAwsEnv, startHttpEndpoint } from './http-endpoint.js';
 
 /**
  * A local AWS AppConfig Data endpoint for tests: the REST-JSON API the real `@aws-sdk/client-appconfigdata` calls,
@@ -79,20 +79,8 @@ export const startAppConfig = async (options: StartAppConfigOptions = {}): Promi
   const tokens = new Map<string, { key: string; seen: number }>();
   const calls: AppConfigCall[] = [];
   let interval = options.pollIntervalSeconds ?? 60;
-  let rules: { spec: AppConfigFault; left: number }[] = [];
-  const setFault = (f?: AppConfigFault | AppConfigFault[]): void => {
-    rules = [];
-    if (f !== undefined) addFault(...(Array.isArray(f) ? f : [f]));
-  };
-  const addFault = (...f: AppConfigFault[]): void => {
-    for (const spec of f) rules.push({ spec, left: spec.times ?? 1 });
-  };
-  const take = (operation: string): AppConfigFault | undefined => {
-    const rule = rules.find((r) => r.left > 0 && (r.spec.operation === undefined || r.spec.operation === operation));
-    if (rule !== undefined) rule.left -= 1;
-    return rule?.spec;
-  };
-  setFault(options.faults);
+  const faults = new FaultRules<AppConfigFault>();
+  faults.set(options.faults);
 
   const answer = (operation: string, body: Record<string, unknown>): HttpAnswer => {
     if (operation === 'StartConfigurationSession') {
@@ -135,7 +123,7 @@ export const startAppConfig = async (options: StartAppConfigOptions = {}): Promi
     }
     const call: AppConfigCall = { operation, body, at: Date.now(), outcome: 'ok' };
     calls.push(call);
-    const fault = take(operation);
+    const fault = faults.take((f) => f.operation === undefined || f.operation === operation);
     if (fault?.drop === true) {
       call.outcome = 'drop';
       req.socket.destroy();
@@ -154,7 +142,7 @@ export const startAppConfig = async (options: StartAppConfigOptions = {}): Promi
   };
 
   const http = await startHttpEndpoint(handle);
-  const env = { AWS_ENDPOINT_URL_APPCONFIGDATA: http.url, AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST', AWS_SECRET_ACCESS_KEY: 'local-test-secret-key', AWS_REGION: region };
+  const env = localAwsEnv('AWS_ENDPOINT_URL_APPCONFIGDATA', http.url, region);
   const restoreEnv = options.setEnv === true ? applyEnv(env) : () => {};
   return {
     endpoint: http.url,
@@ -171,8 +159,8 @@ export const startAppConfig = async (options: StartAppConfigOptions = {}): Promi
     setPollInterval: (s) => {
       interval = s;
     },
-    setFault,
-    addFault,
+    setFault: (f) => faults.set(f),
+    addFault: (...f) => faults.add(...f),
     close: async () => {
       await http.close();
       restoreEnv();

@@ -80,3 +80,33 @@ export const startHttpEndpoint = async (
   };
   return endpoint;
 };
+
+/** A fault script: rules applied in order, each `times` times (default 1; Infinity for all). */
+export class FaultRules<F extends { times?: number }> {
+  private rules: { spec: F; left: number }[] = [];
+
+  /** Replaces the script (a rule or a list); `set()` clears it. */
+  set(faults?: F | F[]): void {
+    this.rules = [];
+    if (faults !== undefined) this.add(...(Array.isArray(faults) ? faults : [faults]));
+  }
+
+  add(...faults: F[]): void {
+    for (const spec of faults) this.rules.push({ spec, left: spec.times ?? 1 });
+  }
+
+  /** The first rule with `times` left that `matches`; one of its times is used. */
+  take(matches: (spec: F) => boolean): F | undefined {
+    const rule = this.rules.find((r) => r.left > 0 && matches(r.spec));
+    if (rule !== undefined) rule.left -= 1;
+    return rule?.spec;
+  }
+}
+
+/** What points the AWS SDK at a local endpoint: its endpoint variable, dummy credentials, the region. */
+export const localAwsEnv = (endpointVariable: string, url: string, region: string): Record<string, string> => ({
+  [endpointVariable]: url,
+  AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST',
+  AWS_SECRET_ACCESS_KEY: 'local-test-secret-key',
+  AWS_REGION: region,
+});

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { applyEnv } from './env.js';
-import { type HttpAnswer, type HttpEndpoint, startHttpEndpoint } from './http-endpoint.js';
+import { FaultRules, type HttpAnswer, type HttpEndpoint, localAwsEnv, startHttpEndpoint } from './http-endpoint.js';
 
 /**
  * A local AWS Systems Manager Parameter Store endpoint for tests: the JSON 1.1 protocol (`AmazonSSM.*`) on
@@ -83,26 +83,10 @@ const error = (type: string, message: string, status = DEFAULT_STATUS[type] ?? 4
   body: { __type: type, message },
 });
 
-/** Fault rules with `times` left; the first matching one is consumed. */
-class Faults {
-  rules: { spec: SsmFault; left: number }[] = [];
-  set(f?: SsmFault | SsmFault[]): void {
-    this.rules = [];
-    if (f !== undefined) this.add(...(Array.isArray(f) ? f : [f]));
-  }
-  add(...f: SsmFault[]): void {
-    for (const spec of f) this.rules.push({ spec, left: spec.times ?? 1 });
-  }
-  take(operation: string, names: string[], test: (spec: SsmFault) => boolean = () => true): SsmFault | undefined {
-    for (const rule of this.rules) {
-      const { spec } = rule;
-      if (rule.left <= 0 || (spec.operation !== undefined && spec.operation !== operation)) continue;
-      if (spec.name !== undefined && !names.includes(spec.name)) continue;
-      if (!test(spec)) continue;
-      rule.left -= 1;
-      return spec;
-    }
-    return undefined;
+/** The fault script: a rule matches an operation and, when it names one, a parameter the request is about. */
+class Faults extends FaultRules<SsmFault> {
+  takeFor(operation: string, names: string[], test: (spec: SsmFault) => boolean = () => true): SsmFault | undefined {
+    return this.take((f) => (f.operation === undefined || f.operation === operation) && (f.name === undefined || names.includes(f.name)) && test(f));
   }
 }
 
@@ -143,7 +127,7 @@ const kmsError = (name: string): HttpAnswer =>
 const answer = (table: ParameterTable, faults: Faults, operation: string, body: Record<string, unknown>): HttpAnswer => {
   const decrypt = body.WithDecryption === true;
   const kmsFault = (names: string[]): SsmFault | undefined =>
-    decrypt ? faults.take(operation, names, (f) => f.kms === true && names.some((n) => table.params.get(n)?.type === 'SecureString')) : undefined;
+    decrypt ? faults.takeFor(operation, names, (f) => f.kms === true && names.some((n) => table.params.get(n)?.type === 'SecureString')) : undefined;
   if (operation === 'GetParameter') {
     const name = String(body.Name ?? '');
     const p = table.params.get(name);
@@ -162,7 +146,7 @@ const answer = (table: ParameterTable, faults: Faults, operation: string, body: 
     const invalid: string[] = [];
     for (const name of names) {
       const p = table.params.get(name);
-      const missing = faults.take(operation, [name], (f) => f.name === name && f.error === 'ParameterNotFound');
+      const missing = faults.takeFor(operation, [name], (f) => f.name === name && f.error === 'ParameterNotFound');
       if (p === undefined || missing !== undefined) invalid.push(name);
       else found.push(table.entry(p, decrypt));
     }
@@ -210,7 +194,7 @@ export const startSsm = async (options: StartSsmOptions = {}): Promise<LocalSsm>
     const call: SsmCall = { operation, body, headers: req.headers, at: Date.now(), outcome: 'ok' };
     calls.push(call);
     // a whole-call fault: not the per-name ParameterNotFound of GetParameters nor a KMS one (answered above)
-    const fault = faults.take(operation, namesOf(body), (f) => f.kms !== true && !(operation === 'GetParameters' && f.name !== undefined && f.error === 'ParameterNotFound'));
+    const fault = faults.takeFor(operation, namesOf(body), (f) => f.kms !== true && !(operation === 'GetParameters' && f.name !== undefined && f.error === 'ParameterNotFound'));
     if (fault?.drop === true) {
       call.outcome = 'drop';
       req.socket.destroy();
@@ -227,7 +211,7 @@ export const startSsm = async (options: StartSsmOptions = {}): Promise<LocalSsm>
   };
 
   const http = await startHttpEndpoint(handle);
-  const env = { AWS_ENDPOINT_URL_SSM: http.url, AWS_ACCESS_KEY_ID: 'AKIDLOCALTEST', AWS_SECRET_ACCESS_KEY: 'local-test-secret-key', AWS_REGION: region };
+  const env = localAwsEnv('AWS_ENDPOINT_URL_SSM', http.url, region);
   const restoreEnv = options.setEnv === true ? applyEnv(env) : () => {};
   return {
     endpoint: http.url,
