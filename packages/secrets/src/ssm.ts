@@ -15,6 +15,7 @@ import { type Transport, extensionGet, unreachable, usesExtension } from './exte
 /** One parameter as SSM returned it (a SecureString decrypted; registered for masking on arrival). */
 export interface RawParameter {
   name: string;
+  arn: string | undefined;
   type: string;
   value: string;
   version: number | undefined;
@@ -47,10 +48,10 @@ const GET_PARAMETERS_LIMIT = 10;
 export const parameterKey = (r: ParameterRequest): string => (r.path !== undefined ? `path\u0000${r.path}\u0000${r.recursive}` : `name\u0000${r.name}`);
 
 /** A parameter as received: a SecureString's whole value is registered for masking before anyone reads it. */
-export const receivedParameter = (p: { Name?: string; Type?: string; Value?: string; Version?: number }): RawParameter => {
+export const receivedParameter = (p: { Name?: string; ARN?: string; Type?: string; Value?: string; Version?: number }): RawParameter => {
   const value = p.Value ?? '';
   if (p.Type === 'SecureString' && classifySecret(value) === 'text') registerSecret(value);
-  return { name: p.Name ?? '', type: p.Type ?? 'String', value, version: p.Version, fetchedAt: Date.now() };
+  return { name: p.Name ?? '', arn: p.ARN, type: p.Type ?? 'String', value, version: p.Version, fetchedAt: Date.now() };
 };
 
 type SsmModule = typeof import('@aws-sdk/client-ssm');
@@ -185,7 +186,8 @@ export class ParameterStore extends FetchCache<ParameterRequest, RawParam> {
         if (names.length > 1 && !call.gaveUp && PER_NAME.has(out.code)) return this.getNames([name], call)[0]!;
         throw out.code === 'Timeout' ? out : this.failure(name, call, out.cause);
       }
-      const found = out.parameters.find((p) => p.name === name);
+      // asked by name, by ARN, or with a version or label selector (`/app/x:3`): SSM answers with the plain name
+      const found = out.parameters.find((p) => p.name === name || p.arn === name) ?? out.parameters.find((p) => name.startsWith(`${p.name}:`));
       if (found !== undefined) return found;
       throw new SecretsError(name, 'NotFound', `not found (SSM listed it in GetParameters' InvalidParameters)`, { kind: 'parameter', awsCode: 'ParameterNotFound' });
     });

@@ -80,6 +80,14 @@ describe('by name', () => {
     expect(ssm.callsOf('GetParameters').map((c) => (c.body.Names as string[]).length)).toEqual([10, 10]);
     expect(redactString('k=plain-but-secret-key-77 v=value-3')).toBe(`k=${REDACTED} v=value-3`);
   });
+
+  it('by ARN: the value reaches the key (SSM answers with the plain name)', async () => {
+    const name = uniq('by-arn');
+    const arn = ssm.setParameter(name, 'from-the-arn');
+    const handler = middy(async (_e: unknown, context) => context.secrets.v).use(secrets({ ssmClient: ssmClient(), prefetch: false, fetch: { v: { ssm: arn } } }));
+    expect(arn).toMatch(/^arn:aws:ssm:/);
+    expect(await handler({}, lambdaContextFor())).toBe('from-the-arn');
+  });
 });
 
 describe('by path', () => {

@@ -95,6 +95,11 @@ class ParameterTable {
   readonly params = new Map<string, Stored>();
   constructor(private readonly region: string) {}
 
+  /** By name, or by ARN. */
+  find(name: string): Stored | undefined {
+    return this.params.get(name) ?? [...this.params.values()].find((p) => this.arn(p.name) === name);
+  }
+
   arn(name: string): string {
     return `arn:aws:ssm:${this.region}:${ACCOUNT}:parameter/${name.replace(/^\//, '')}`;
   }
@@ -127,10 +132,10 @@ const kmsError = (name: string): HttpAnswer =>
 const answer = (table: ParameterTable, faults: Faults, operation: string, body: Record<string, unknown>): HttpAnswer => {
   const decrypt = body.WithDecryption === true;
   const kmsFault = (names: string[]): SsmFault | undefined =>
-    decrypt ? faults.takeFor(operation, names, (f) => f.kms === true && names.some((n) => table.params.get(n)?.type === 'SecureString')) : undefined;
+    decrypt ? faults.takeFor(operation, names, (f) => f.kms === true && names.some((n) => table.find(n)?.type === 'SecureString')) : undefined;
   if (operation === 'GetParameter') {
     const name = String(body.Name ?? '');
-    const p = table.params.get(name);
+    const p = table.find(name);
     if (p === undefined) return error('ParameterNotFound', `Parameter ${name} not found.`);
     if (p.type === 'SecureString' && kmsFault([name]) !== undefined) return kmsError(name);
     return { status: 200, body: { Parameter: table.entry(p, decrypt) } };
@@ -141,11 +146,11 @@ const answer = (table: ParameterTable, faults: Faults, operation: string, body: 
       return error('ValidationException', `1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 10 (got ${names.length})`);
     }
     const kms = kmsFault(names);
-    if (kms !== undefined) return kmsError(kms.name ?? names.find((n) => table.params.get(n)?.type === 'SecureString')!);
+    if (kms !== undefined) return kmsError(kms.name ?? names.find((n) => table.find(n)?.type === 'SecureString')!);
     const found: Record<string, unknown>[] = [];
     const invalid: string[] = [];
     for (const name of names) {
-      const p = table.params.get(name);
+      const p = table.find(name);
       const missing = faults.takeFor(operation, [name], (f) => f.name === name && f.error === 'ParameterNotFound');
       if (p === undefined || missing !== undefined) invalid.push(name);
       else found.push(table.entry(p, decrypt));
