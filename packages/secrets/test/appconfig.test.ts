@@ -104,6 +104,23 @@ describe('failures', () => {
     expect(e.message).toMatch(new RegExp(`^configuration "${a}/prod/missing" \\(key "flags"\\): not found`));
   });
 
+  it('throttled, access denied: named, with what went wrong', async () => {
+    const a = app();
+    ac.setConfiguration(a, 'prod', 'flags', { limit: 1 });
+    const run = () =>
+      middy(async () => 'ok')
+        .use(secrets({ appConfigClient: client(), prefetch: false, fetch: { flags: { appConfig: { application: a, environment: 'prod', profile: 'flags' } } } }))({}, lambdaContextFor())
+        .catch((x: unknown) => x as SecretsError);
+    ac.setFault({ operation: 'StartConfigurationSession', error: 'ThrottlingException', message: 'Rate exceeded', times: Infinity });
+    const throttled = await run();
+    expect(throttled).toMatchObject({ code: 'Throttled', secretId: `${a}/prod/flags`, kind: 'configuration' });
+    expect((throttled as SecretsError).message).toContain('throttled by AppConfig after 2 attempts (ThrottlingException: Rate exceeded)');
+    ac.setFault({ error: 'AccessDeniedException', message: 'not authorized to perform appconfig:StartConfigurationSession', times: Infinity });
+    const denied = await run();
+    expect(denied).toMatchObject({ code: 'AccessDenied', kind: 'configuration' });
+    expect((denied as SecretsError).message).toContain('access denied (the function needs appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration on it)');
+  });
+
   it('the first fetch hangs: a Timeout before the deadline', async () => {
     const a = app();
     ac.setConfiguration(a, 'prod', 'flags', { limit: 1 });

@@ -105,12 +105,23 @@ describe("transport: 'auto' with the extension present", () => {
 
 describe('the extension not reachable', () => {
   it("'auto' falls back to the SDK; 'extension' fails with a Network error naming the secret", async () => {
-    await ext.close(); // the port is set, nothing listens on it (the extension is not ready, as during init)
+    await ext.close();
+    // the port is set, nothing listens on it (the extension is not ready, as during init)
+    process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = String(ext.port);
+    process.env.AWS_SESSION_TOKEN = ext.env.AWS_SESSION_TOKEN;
     const id = uniq('down');
     sm.setSecret(id, { v: 'sdk-fallback' });
     expect(await getSecretValues(id, undefined, { client: clientFor(sm.endpoint), transport: 'auto', cacheTtlMs: 0 })).toEqual({ v: 'sdk-fallback' });
     expect(sm.calls.map((c) => c.operation)).toEqual(['GetSecretValue']);
     const e = (await getSecretValues(id, undefined, { client: clientFor(sm.endpoint), transport: 'extension', cacheTtlMs: 0 }).catch((x: unknown) => x)) as SecretsError;
     expect(e).toMatchObject({ code: 'Network', secretId: id });
+    // a parameter too: 'auto' reads it through the SDK
+    ssm.setParameter(`/${id}`, 'ssm-fallback');
+    const handler = middy(async (_e: unknown, c) => c.secrets.p).use(secrets({ ssmClient: ssmClient(), prefetch: false, fetch: { p: { ssm: `/${id}` } } }));
+    expect(await handler({}, lambdaContextFor())).toBe('ssm-fallback');
+    expect(ssm.calls.map((c) => c.operation)).toEqual(['GetParameters']);
+    expect(ext.calls).toHaveLength(0);
+    delete process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT;
+    delete process.env.AWS_SESSION_TOKEN;
   });
 });
