@@ -1,9 +1,11 @@
 /**
- * The bounds of every wait of @lambdaware/secrets: a fetch gives up at the invocation's deadline less a margin (or
- * the prefetch's or getSecretValues' own bound), so that the failure is reported instead of a Lambda timeout.
+ * The bounds of every wait of @lambdaware/secrets, on the one deadline helper of @lambdaware/shared: a fetch gives
+ * up at the invocation's deadline (`deadlineOf(context)`, one fallback when there is no clock) less a margin, or at
+ * a bound of its own (`deadlineIn`: the prefetch's, getSecretValues' timeoutMs), so that the failure is reported
+ * instead of a Lambda timeout. Waits go through `boundedWait`, and messages state the time actually waited.
  */
-import { SecretsError } from './errors.js';
-import type { RawSecret } from './store.js';
+import { type Deadline, boundedWait, deadlineOf } from '@lambdaware/shared';
+import { SecretsError, type SecretKind } from './errors.js';
 
 /**
  * How long a wait may last: until `deadline` (Date.now() ms), which is `margin` ms before the end of what bounds
@@ -18,24 +20,17 @@ export interface Bound {
 /** No bound (only for tests and internal calls that bound themselves). */
 export const UNBOUNDED: Bound = { deadline: Infinity, margin: 0, source: 'none' };
 
-/** The bound of a fetch when the context gives no remaining time. */
-export const UNKNOWN_DEADLINE_MS = 10_000;
+/**
+ * The bound of a wait ending `margin` ms before `deadline` (from `deadlineOf` or `deadlineIn`). Without a clock
+ * (the shared NO_CLOCK_MS fallback) no margin is kept: that deadline is not the invocation's.
+ */
+export const boundOf = (deadline: Deadline, margin: number): Bound =>
+  deadline.known ? { deadline: deadline.at - margin, margin, source: deadline.source } : { deadline: deadline.at, margin: 0, source: deadline.source };
 
-/** The bound of a wait in an invocation: its remaining time minus the margin. */
-export const invocationBound = (context: { getRemainingTimeInMillis?: () => number } | undefined, margin: number, now = Date.now()): Bound => {
-  let remaining: number | undefined;
-  try {
-    const r = context?.getRemainingTimeInMillis?.();
-    if (typeof r === 'number' && Number.isFinite(r)) remaining = r;
-  } catch {
-    // a context whose getRemainingTimeInMillis throws: no deadline known
-  }
-  // not Lambda's context (a test's, a hand-made one): still bounded, by UNKNOWN_DEADLINE_MS
-  if (remaining === undefined) return { deadline: now + UNKNOWN_DEADLINE_MS, margin: 0, source: `${UNKNOWN_DEADLINE_MS} ms (the context has no getRemainingTimeInMillis)` };
-  return { deadline: now + remaining - margin, margin, source: "the invocation's deadline" };
-};
+/** The bound of a wait in the invocation of `context`: its deadline less `margin`. */
+export const invocationBoundOf = (context: unknown, margin: number, now?: number): Bound => boundOf(deadlineOf(context, now), margin);
 
-/** One request (or one BatchGetSecretValue chunk) to Secrets Manager: aborted at the latest deadline of its waiters. */
+/** One request (or one batch chunk) to the service: aborted at the latest deadline of its waiters. */
 export interface Call {
   controller: AbortController;
   deadline: number;
@@ -77,35 +72,55 @@ export const settle = (call: Call): void => {
   call.timer = undefined;
 };
 
-/** The Timeout error of a wait that reached its deadline. */
-export const timeoutError = (id: string, bound: Bound, waitedFrom: number, cause?: unknown, notStarted = false): SecretsError => {
+/** What a Timeout is about: the service's name in messages, and what the id names. */
+export interface TimeoutWhat {
+  service: string;
+  kind: SecretKind;
+}
+
+const SECRETS_MANAGER: TimeoutWhat = { service: 'Secrets Manager', kind: 'secret' };
+
+/**
+ * The Timeout error of a wait that reached its deadline. `requestFrom`: when the request started (the time it went
+ * unanswered, which is what is reported); `waitedFrom`: when this wait started, said too when it is shorter (an
+ * invocation waiting for the prefetch's request, started at init).
+ */
+export const timeoutError = (
+  id: string,
+  bound: Bound,
+  requestFrom: number,
+  cause?: unknown,
+  notStarted = false,
+  waitedFrom = requestFrom,
+  what: TimeoutWhat = SECRETS_MANAGER,
+): SecretsError => {
   const now = Date.now();
   const left = bound.deadline === Infinity ? 0 : Math.max(0, Math.round(bound.deadline - now + bound.margin));
+  const unanswered = Math.max(0, Math.round(now - requestFrom));
   const waited = Math.max(0, Math.round(now - waitedFrom));
-  const what = notStarted
+  const own = waited < unanswered ? ` (a request started ${unanswered - waited} ms before this wait; this wait took ${waited} ms)` : '';
+  const message = notStarted
     ? `not fetched: ${left} ms left before ${bound.source}, within the ${bound.margin} ms margin kept for the failure to be reported`
-    : `no answer from Secrets Manager in ${waited} ms: gave up with ${left} ms left before ${bound.source} (margin ${bound.margin} ms), so the failure is reported instead of a Lambda timeout`;
-  return new SecretsError(id, 'Timeout', what, cause !== undefined ? { cause } : {});
+    : `no answer from ${what.service} in ${unanswered} ms: gave up with ${left} ms left before ${bound.source} (margin ${bound.margin} ms), so the failure is reported instead of a Lambda timeout${own}`;
+  return new SecretsError(id, 'Timeout', message, { kind: what.kind, ...(cause !== undefined ? { cause } : {}) });
 };
 
 /** A wait on a shared request, ended by this waiter's own deadline (a later waiter can have a later one). */
-export const waitFor = (promise: Promise<RawSecret>, id: string, bound: Bound, now: number, onTimeout: () => void): Promise<RawSecret> => {
+export const waitFor = async <T>(
+  promise: Promise<T>,
+  id: string,
+  bound: Bound,
+  now: number,
+  onTimeout: () => void,
+  requestFrom = now,
+  what?: TimeoutWhat,
+): Promise<T> => {
   if (bound.deadline === Infinity) return promise;
-  return new Promise<RawSecret>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      onTimeout();
-      reject(timeoutError(id, bound, now));
-    }, Math.max(0, bound.deadline - now));
-    promise.then(
-      (raw) => {
-        clearTimeout(timer);
-        resolve(raw);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e);
-      },
-    );
-  });
+  const outcome = await boundedWait(promise, Math.max(0, bound.deadline - now));
+  if (outcome.settled) {
+    if (outcome.ok) return outcome.value;
+    throw outcome.error;
+  }
+  onTimeout();
+  throw timeoutError(id, bound, Math.min(requestFrom, now), undefined, false, now, what);
 };
-

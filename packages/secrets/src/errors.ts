@@ -31,6 +31,8 @@ export type SecretsErrorCode =
   | 'SchemaMismatch'
   /** An option is invalid (thrown by `secrets()` / `getSecretValues()` at creation). */
   | 'InvalidOptions'
+  /** The AWS SDK client a spec needs (`@aws-sdk/client-ssm`, `@aws-sdk/client-appconfigdata`) is not installed. */
+  | 'MissingDependency'
   | 'Unknown';
 
 /** One schema issue: where (`db.hosts[0]`: the path format of @lambdaware/shared) and what, with the secret's values masked out of the message. */
@@ -39,7 +41,12 @@ export interface SecretsIssue {
   message: string;
 }
 
+/** What a SecretsError's id names: a Secrets Manager secret, an SSM parameter, an AppConfig configuration profile. */
+export type SecretKind = 'secret' | 'parameter' | 'configuration';
+
 export interface SecretsErrorDetails {
+  /** What the id names (default `'secret'`): the message says `secret "id"`, `parameter "id"` or `configuration "id"`. */
+  kind?: SecretKind;
   /** The context key the secret is bound to (middleware only). */
   key?: string;
   /** The AWS error code (`ResourceNotFoundException`...), when the error came from the service. */
@@ -67,15 +74,18 @@ export class SecretsError extends Error {
   readonly requestId: string | undefined;
   readonly attempts: number | undefined;
   readonly issues: SecretsIssue[] | undefined;
+  /** What `secretId` names: a Secrets Manager secret, an SSM parameter (its name), an AppConfig profile. */
+  readonly kind: SecretKind;
   readonly #detail: string;
 
   constructor(secretId: string, code: SecretsErrorCode, message: string, details: SecretsErrorDetails = {}) {
+    const kind = details.kind ?? 'secret';
     const where =
       secretId === ''
         ? `secrets${details.key !== undefined ? ` (key "${details.key}")` : ''}`
         : details.key !== undefined
-          ? `secret "${secretId}" (key "${details.key}")`
-          : `secret "${secretId}"`;
+          ? `${kind} "${secretId}" (key "${details.key}")`
+          : `${kind} "${secretId}"`;
     const text = details.option !== undefined ? details.option.message : `${where}: ${message}`;
     super(redactString(text), details.cause !== undefined ? { cause: details.cause } : undefined);
     if (details.option !== undefined) markOptionsError(this, details.option);
@@ -87,7 +97,9 @@ export class SecretsError extends Error {
     this.requestId = details.requestId;
     this.attempts = details.attempts;
     this.issues = details.issues;
+    this.kind = kind;
     const values: Record<string, unknown> = { secretId, secretErrorCode: code };
+    if (kind !== 'secret') values.secretKind = kind;
     if (details.key !== undefined) values.secretKey = details.key;
     Object.defineProperty(this, KEYS.errorValues, { value: values, enumerable: false, configurable: true, writable: true });
   }
@@ -97,6 +109,7 @@ export class SecretsError extends Error {
     if (this.key === key) return this;
     return new SecretsError(this.secretId, this.code, this.#detail, {
       key,
+      kind: this.kind,
       awsCode: this.awsCode,
       requestId: this.requestId,
       attempts: this.attempts,
@@ -122,6 +135,7 @@ export class SecretsError extends Error {
   }
 }
 
+const NOT_FOUND = new Set(['ResourceNotFoundException', 'ParameterNotFound', 'ParameterVersionNotFound']);
 const THROTTLING = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded', 'Throttling', 'SlowDown']);
 const DENIED = new Set([
   'AccessDeniedException',
@@ -133,7 +147,7 @@ const DENIED = new Set([
   'InvalidClientTokenId',
   'IncompleteSignature',
 ]);
-const INVALID = new Set(['InvalidRequestException', 'InvalidParameterException', 'ValidationException', 'SerializationException']);
+const INVALID = new Set(['BadRequestException', 'InvalidRequestException', 'InvalidParameterException', 'ValidationException', 'SerializationException']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
 const NETWORK_TEXT = new RegExp(`socket hang up|\\b(?:${[...NETWORK_CODES].join('|')})\\b`, 'i');
@@ -152,7 +166,25 @@ const describe: Record<SecretsErrorCode, string> = {
   NotText: 'not UTF-8 text',
   SchemaMismatch: 'does not match the schema',
   InvalidOptions: 'invalid options',
+  MissingDependency: 'a package it needs is not installed',
   Unknown: 'the fetch failed',
+};
+
+/** The descriptions that differ for an SSM parameter or an AppConfig configuration. */
+const describeFor: Record<SecretKind, Partial<Record<SecretsErrorCode, string>>> = {
+  secret: {},
+  parameter: {
+    AccessDenied: 'access denied (the function needs ssm:GetParameters on it, ssm:GetParametersByPath for a path, and kms:Decrypt for a SecureString with a customer-managed key)',
+    Throttled: 'throttled by SSM Parameter Store',
+    Network: 'the connection to SSM failed',
+    ServiceError: 'SSM failed',
+  },
+  configuration: {
+    AccessDenied: 'access denied (the function needs appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration on it)',
+    Throttled: 'throttled by AppConfig',
+    Network: 'the connection to AppConfig failed',
+    ServiceError: 'AppConfig failed',
+  },
 };
 
 interface SdkErrorLike {
@@ -164,7 +196,7 @@ interface SdkErrorLike {
 }
 
 /** Maps whatever the SDK threw for a fetch of `secretId` to a SecretsError. */
-export const toSecretsError = (secretId: string, error: unknown): SecretsError => {
+export const toSecretsError = (secretId: string, error: unknown, kind: SecretKind = 'secret'): SecretsError => {
   if (error instanceof SecretsError) return error;
   const e = (error !== null && typeof error === 'object' ? error : { message: safeString(error) }) as SdkErrorLike;
   // a client may throw anything: only strings are read as the name and message
@@ -172,7 +204,9 @@ export const toSecretsError = (secretId: string, error: unknown): SecretsError =
   const message = typeof e.message === 'string' ? e.message : undefined;
   const status = typeof e.$metadata?.httpStatusCode === 'number' ? e.$metadata.httpStatusCode : undefined;
   let code: SecretsErrorCode = 'Unknown';
-  if (name === 'ResourceNotFoundException') code = 'NotFound';
+  if (NOT_FOUND.has(name)) code = 'NotFound';
+  // SSM answers a KMS refusal of a SecureString as AccessDeniedException naming KMS, or InvalidKeyId
+  else if (kind === 'parameter' && (name === 'InvalidKeyId' || (name === 'AccessDeniedException' && /\bKMS\b|kms:/i.test(message ?? '')))) code = 'DecryptionFailure';
   else if (DENIED.has(name)) code = 'AccessDenied';
   else if (THROTTLING.has(name) || status === 429) code = 'Throttled';
   else if (name === 'DecryptionFailure') code = 'DecryptionFailure';
@@ -187,7 +221,8 @@ export const toSecretsError = (secretId: string, error: unknown): SecretsError =
   const awsCode = e.$metadata !== undefined && status !== undefined ? name : undefined;
   const said = message !== undefined && message.length > 0 ? ` (${name}: ${message})` : ` (${name})`;
   const tries = attempts !== undefined && attempts > 1 ? ` after ${attempts} attempts` : '';
-  return new SecretsError(secretId, code, `${describe[code]}${tries}${said}`, {
+  return new SecretsError(secretId, code, `${describeFor[kind][code] ?? describe[code]}${tries}${said}`, {
+    kind,
     awsCode,
     requestId: e.$metadata?.requestId,
     attempts,

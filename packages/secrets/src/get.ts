@@ -1,6 +1,6 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { type OptionRule, is, trackSecretLoad } from '@lambdaware/shared';
+import { type OptionRule, deadlineIn, is, trackSecretLoad } from '@lambdaware/shared';
 import {
   COMMON_RULES,
   DEFAULT_CACHE_TTL_MS,
@@ -10,14 +10,16 @@ import {
   PARSE,
   PATHS,
   SCHEMA,
+  TRANSPORT,
   checkOneClient,
   lazyStore,
   ms,
   secretsChecker,
 } from './options.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
-import { type Bound, invocationBound } from './bound.js';
+import { type Bound, boundOf, invocationBoundOf } from './bound.js';
 import type { SecretStore } from './store.js';
+import type { Transport } from './extension.js';
 
 export interface GetSecretValuesOptions {
   /** The client to use (default: one created on first use with the SDK's default config, shared by calls). */
@@ -39,6 +41,8 @@ export interface GetSecretValuesOptions {
   timeoutMs?: number;
   /** With `context`: ms kept before the deadline. Default 500. */
   fetchMargin?: number;
+  /** Through the Parameters and Secrets extension when present (`'auto'`, default), `'sdk'` or `'extension'`. */
+  transport?: Transport;
 }
 
 export { DEFAULT_GET_TIMEOUT_MS };
@@ -53,6 +57,7 @@ const GET_RULES: Record<keyof GetSecretValuesOptions, OptionRule> = {
   context: is.custom('the Lambda context (with getRemainingTimeInMillis())', (c) => typeof (c as { getRemainingTimeInMillis?: unknown } | null)?.getRemainingTimeInMillis === 'function'),
   timeoutMs: ms(1),
   fetchMargin: ms(0),
+  transport: TRANSPORT,
 };
 
 /** What getSecretValues resolves to: the schema's output, else the parsed JSON (or text/bytes, per `parse`). */
@@ -90,10 +95,10 @@ export const getSecretValues = async <S extends StandardSchemaV1 | undefined = u
   const timeoutMs = opts.timeoutMs ?? DEFAULT_GET_TIMEOUT_MS;
   const bound: Bound =
     opts.context !== undefined
-      ? invocationBound(opts.context, opts.fetchMargin ?? DEFAULT_FETCH_MARGIN_MS)
-      : { deadline: Date.now() + timeoutMs, margin: 0, source: `getSecretValues' timeoutMs (${timeoutMs} ms)` };
+      ? invocationBoundOf(opts.context, opts.fetchMargin ?? DEFAULT_FETCH_MARGIN_MS)
+      : boundOf(deadlineIn(timeoutMs, `getSecretValues' timeoutMs (${timeoutMs} ms)`), 0);
   const store =
-    opts.client !== undefined || opts.clientConfig !== undefined ? lazyStore(opts)() : (sharedStore ??= lazyStore({}))();
+    opts.client !== undefined || opts.clientConfig !== undefined || opts.transport !== undefined ? lazyStore(opts)() : (sharedStore ??= lazyStore({}))();
   const [pending] = store.load([{ id, versionId: opts.versionId, versionStage: opts.versionStage }], cacheTtlMs, true, bound);
   const load = (async () => {
     const raw = await pending!;

@@ -4,6 +4,8 @@ export {
   DEFAULT_CACHE_TTL_MS,
   type SecretsOptions,
   type SecretSpec,
+  type ParameterSpec,
+  type ConfigSpec,
   type FetchSpec,
   type SecretValue,
   type SecretValues,
@@ -11,3 +13,7 @@ export {
 export { getSecretValues, type GetSecretValuesOptions, type SecretValuesOf } from './get.js';
 export { SecretsError, type SecretsErrorCode, type SecretsIssue, type SecretsErrorDetails } from './errors.js';
 export type { ParseMode } from './parse.js';
+export type { ParameterParse } from './ssm-value.js';
+export type { ConfigParse } from './appconfig.js';
+export type { Transport } from './extension.js';
+export { withRotation, type RotationOptions } from './rotation.js';

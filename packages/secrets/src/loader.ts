@@ -1,10 +1,24 @@
 import type { Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { safeString, trackSecretLoad } from '@lambdaware/shared';
+import { boundedWait, deadlineIn, safeString, trackSecretLoad } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
-import { type Bound, invocationBound, timeoutError } from './bound.js';
+import { type Bound, boundOf, invocationBoundOf, timeoutError } from './bound.js';
 import type { RawSecret, SecretRequest, SecretStore } from './store.js';
+import { type ParameterRequest, type ParameterStore, type RawParam, SSM } from './ssm.js';
+import { type ParameterParse, decodeParameter, registerParameter } from './ssm-value.js';
+import { APPCONFIG, type AppConfigStore, type ConfigParse, type ConfigRequest, type RawConfig, decodeConfig, registerConfig } from './appconfig.js';
+import type { SecretKind } from './errors.js';
+import { type Rotatable, markRotation } from './rotation.js';
+
+type Raw = RawSecret | RawParam | RawConfig;
+
+/** The stores a loader reads, each created (and its SDK client imported) on first use. */
+export interface Stores {
+  secret: () => SecretStore;
+  parameter: () => ParameterStore;
+  configuration: () => AppConfigStore;
+}
 
 /** Lambda's context type as Middy sees it. */
 type LambdaContext = Request['context'];
@@ -12,14 +26,23 @@ type LambdaContext = Request['context'];
 /** A spec resolved at creation: its request, reader, and the last value it produced. */
 export interface Binding {
   key: string;
+  /** Where the value is: Secrets Manager, SSM Parameter Store, AppConfig. */
+  kind: SecretKind;
+  /** For a parameter or configuration: `{ id }`, its name, path or `app/env/profile` (what errors name). */
   request: SecretRequest;
-  /** requestKey(request), computed once. */
+  /** An SSM parameter or path (the spec had `ssm` / `ssmPath`). */
+  parameter?: ParameterRequest | undefined;
+  /** An AppConfig profile (the spec had `appConfig`). */
+  config?: ConfigRequest | undefined;
+  /** `secret: true`: a parameter's or configuration's value is masked whatever its type. */
+  secret?: boolean | undefined;
+  /** requestKey(request), parameterKey(parameter) or configId(config), computed once. */
   cacheKey: string;
-  parse: ParseMode | undefined;
+  parse: ParseMode | ParameterParse | ConfigParse | undefined;
   schema: StandardSchemaV1 | undefined;
   redact: readonly string[] | undefined;
   notSecret: readonly string[] | undefined;
-  memo: { raw: RawSecret; value: unknown } | undefined;
+  memo: { raw: Raw; value: unknown } | undefined;
 }
 
 export interface SecretValuesOptions {
@@ -36,10 +59,12 @@ type Values = Record<string, unknown>;
  * The values of one secrets() middleware: fetched through the store, parsed, validated and registered, memoized per
  * raw value; the prefetch starts at creation when `prefetch` is on.
  */
-export class SecretsLoader {
+export class SecretsLoader implements Rotatable {
   readonly #bindings: Binding[];
   readonly #requests: SecretRequest[];
-  readonly #store: () => SecretStore;
+  readonly #parameters: ParameterRequest[];
+  readonly #configs: ConfigRequest[];
+  readonly #stores: Stores;
   readonly #options: SecretValuesOptions;
   /** options.cacheTtlMs, read on every warm invocation. */
   readonly #ttl: number;
@@ -50,11 +75,21 @@ export class SecretsLoader {
   #current: Values | undefined;
   /** The prefetch started at creation, until the first invocation takes it. */
   #prefetched: Promise<Values> | undefined;
+  /** Date.now() when the prefetch started. */
+  #prefetchedAt = 0;
+  /**
+   * Ends the prefetch's tracking (pendingSecrets()) when an invocation gives up on it: a hung prefetch goes on until
+   * its own bound, but no later line waits for it (issue 20: it made the next invocations' event lines take their
+   * time, and their own fetches, which would have succeeded, fail).
+   */
+  #untrackPrefetch: (() => void) | undefined;
 
-  constructor(bindings: Binding[], store: () => SecretStore, options: SecretValuesOptions) {
+  constructor(bindings: Binding[], stores: Stores, options: SecretValuesOptions) {
     this.#bindings = bindings;
-    this.#requests = bindings.map((b) => b.request);
-    this.#store = store;
+    this.#requests = bindings.filter((b) => b.kind === 'secret').map((b) => b.request);
+    this.#parameters = bindings.flatMap((b) => (b.parameter !== undefined ? [b.parameter] : []));
+    this.#configs = bindings.flatMap((b) => (b.config !== undefined ? [b.config] : []));
+    this.#stores = stores;
     this.#options = options;
     this.#ttl = options.cacheTtlMs;
     // Cold start: the fetches start now and overlap the rest of init. A failure is kept (not an unhandled
@@ -63,9 +98,15 @@ export class SecretsLoader {
     // than its own bound. Tracked, so that a line written before it settles (the cold-start event line) can wait.
     if (options.prefetch) {
       const { prefetchTimeout } = options;
-      const prefetched = this.#loadValues({ deadline: Date.now() + prefetchTimeout, margin: 0, source: `the prefetch's bound (prefetchTimeout ${prefetchTimeout} ms)` });
+      this.#prefetchedAt = Date.now();
+      const prefetched = this.#loadValues(boundOf(deadlineIn(prefetchTimeout, `the prefetch's bound (prefetchTimeout ${prefetchTimeout} ms)`), 0));
       prefetched.catch(() => undefined);
-      trackSecretLoad(prefetched);
+      trackSecretLoad(
+        new Promise<void>((resolve) => {
+          this.#untrackPrefetch = resolve;
+          prefetched.then(() => resolve(), () => resolve());
+        }),
+      );
       this.#prefetched = prefetched;
     }
   }
@@ -76,19 +117,19 @@ export class SecretsLoader {
    */
   cached(): Values | undefined {
     if (this.#prefetched !== undefined) return undefined;
-    const s = this.#store();
     const ttl = this.#ttl;
-    // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read
-    const now = ttl === Infinity ? 0 : Date.now();
+    // with Infinity nothing expires: any `now` gives the same answer, so the clock is not read (an AppConfig
+    // profile follows its poll interval whatever the TTL: then it is)
+    const now = ttl === Infinity && this.#configs.length === 0 ? 0 : Date.now();
     for (const b of this.#bindings) {
-      const raw = s.fresh(b.cacheKey, ttl, now);
+      const raw = this.#stores[b.kind]().fresh(b.cacheKey, ttl, now);
       if (raw === undefined || b.memo?.raw !== raw) return undefined;
     }
     if (this.#current === undefined) {
       const values: Values = {};
       for (const b of this.#bindings) values[b.key] = b.memo!.value;
       // frozen: shared by invocations, so a key a handler adds must not reach the next one (it throws instead)
-      this.#current = Object.freeze(values);
+      this.#current = Object.freeze(markRotation(values, this));
     }
     return this.#current;
   }
@@ -107,10 +148,20 @@ export class SecretsLoader {
   }
 
   /** The value of one binding for a raw secret: memoized per raw value, so a cached secret is parsed once. */
-  async #valueOf(b: Binding, raw: RawSecret): Promise<unknown> {
+  async #valueOf(b: Binding, raw: Raw): Promise<unknown> {
     if (b.memo?.raw === raw) return b.memo.value;
-    const value = await validate(b.request.id, decode(b.request.id, raw, b.parse), b.schema);
-    registerValue(b.request.id, b.key, value, b);
+    const id = b.request.id;
+    let value: unknown;
+    if (b.kind === 'parameter') {
+      value = await validate(id, decodeParameter(id, raw as RawParam, b.parse as ParameterParse | undefined), b.schema, 'parameter');
+      registerParameter(id, b.key, value, raw as RawParam, b as { secret?: boolean; parse?: ParameterParse });
+    } else if (b.kind === 'configuration') {
+      value = await validate(id, decodeConfig(id, raw as RawConfig, b.parse as ConfigParse | undefined), b.schema, 'configuration');
+      registerConfig(id, b.key, value, b as { secret?: boolean });
+    } else {
+      value = await validate(id, decode(id, raw as RawSecret, b.parse as ParseMode | undefined), b.schema);
+      registerValue(id, b.key, value, b);
+    }
     b.memo = { raw, value };
     this.#current = undefined;
     return value;
@@ -118,53 +169,91 @@ export class SecretsLoader {
 
   async #loadValues(bound: Bound): Promise<Values> {
     const bindings = this.#bindings;
-    const pending = this.#store().load(this.#requests, this.#options.cacheTtlMs, this.#options.batch, bound);
+    const { cacheTtlMs, batch } = this.#options;
+    const stores = this.#stores;
+    const byKind: Record<SecretKind, Promise<Raw>[]> = {
+      secret: this.#requests.length > 0 ? stores.secret().load(this.#requests, cacheTtlMs, batch, bound) : [],
+      parameter: this.#parameters.length > 0 ? stores.parameter().load(this.#parameters, cacheTtlMs, bound) : [],
+      configuration: this.#configs.length > 0 ? stores.configuration().load(this.#configs, cacheTtlMs, bound) : [],
+    };
+    const next: Record<SecretKind, number> = { secret: 0, parameter: 0, configuration: 0 };
+    const pending = bindings.map((b) => byKind[b.kind][next[b.kind]++]!);
     const settled = await Promise.allSettled(pending.map((p, i) => p.then((raw) => this.#valueOf(bindings[i]!, raw))));
-    const values: Values = {};
+    const values: Values = markRotation({}, this);
     for (const [i, r] of settled.entries()) {
       const key = bindings[i]!.key;
       if (r.status === 'rejected') {
         const e = r.reason;
-        throw e instanceof SecretsError ? e.withKey(key) : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e });
+        throw e instanceof SecretsError
+          ? e.withKey(key)
+          : new SecretsError(bindings[i]!.request.id, 'Unknown', safeString(e), { key, cause: e, kind: bindings[i]!.kind });
       }
       values[key] = r.value;
     }
     return values;
   }
 
+  /**
+   * withRotation(): fetches this loader's Secrets Manager secrets again at `stage` (AWSCURRENT: through the SDK,
+   * cached for everyone; AWSPENDING: for this invocation only; a secret with no pending version is skipped), and
+   * returns the keys whose value changed, with the new value. Bounded by the invocation's deadline less `margin`.
+   */
+  async rotate(context: unknown, stage: 'AWSCURRENT' | 'AWSPENDING', keys: readonly string[] | undefined, margin: number): Promise<Values> {
+    const bound = invocationBoundOf(context, margin);
+    const chosen = this.#bindings.filter((b) => b.kind === 'secret' && (keys === undefined || keys.includes(b.key)) && b.memo !== undefined);
+    const store = this.#stores.secret();
+    const changed: Values = {};
+    await Promise.all(
+      chosen.map(async (b) => {
+        const used = b.memo!.raw as RawSecret;
+        let raw: RawSecret;
+        try {
+          raw = await store.refetch(stage === 'AWSCURRENT' ? b.request : { id: b.request.id, versionStage: 'AWSPENDING' }, bound);
+        } catch (e) {
+          if (stage === 'AWSPENDING' && e instanceof SecretsError && e.code === 'NotFound') return;
+          throw e instanceof SecretsError ? e.withKey(b.key) : e;
+        }
+        if (raw.string === used.string && Buffer.compare(Buffer.from(raw.binary ?? []), Buffer.from(used.binary ?? [])) === 0) return;
+        if (stage === 'AWSCURRENT') changed[b.key] = await this.#valueOf(b, raw);
+        else {
+          const value = await validate(b.request.id, decode(b.request.id, raw, b.parse as ParseMode | undefined), b.schema);
+          registerValue(b.request.id, b.key, value, b);
+          changed[b.key] = value;
+        }
+      }),
+    );
+    return changed;
+  }
+
   /** A load in `before`, bounded by the invocation and tracked. */
   #loadInInvocation(context: LambdaContext): Promise<Values> {
-    const load = this.#loadValues(invocationBound(context, this.#options.fetchMargin));
+    const load = this.#loadValues(invocationBoundOf(context, this.#options.fetchMargin));
     trackSecretLoad(load);
     return load;
   }
 
   /** The prefetch, waited for no longer than this invocation's bound (it goes on, and is shared, until its own). */
-  #awaitPrefetch(first: Promise<Values>, context: LambdaContext): Promise<Values> {
-    const bound = invocationBound(context, this.#options.fetchMargin);
+  async #awaitPrefetch(first: Promise<Values>, context: LambdaContext): Promise<Values> {
+    const bound = invocationBoundOf(context, this.#options.fetchMargin);
     const now = Date.now();
     if (bound.deadline === Infinity) return first;
+    const outcome = await boundedWait(first, Math.max(0, bound.deadline - now));
+    if (outcome.settled) {
+      if (outcome.ok) return outcome.value;
+      const e = outcome.error;
+      // the prefetch gave up at its own bound (init hung): this invocation fetches again, within its bound
+      if (e instanceof SecretsError && e.code === 'Timeout') return this.#loadValues(bound);
+      throw e;
+    }
     const bindings = this.#bindings;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        const ids = bindings.map((b) => b.request.id).join(', ');
-        // the next invocation makes new calls rather than waiting on the prefetch's again
-        this.#store().abandon(this.#requests);
-        const error = timeoutError(ids, bound, now);
-        reject(bindings.length === 1 ? error.withKey(bindings[0]!.key) : error);
-      }, Math.max(0, bound.deadline - now));
-      first.then(
-        (v) => {
-          clearTimeout(timer);
-          resolve(v);
-        },
-        (e: unknown) => {
-          clearTimeout(timer);
-          // the prefetch gave up at its own bound (init hung): this invocation fetches again, within its bound
-          if (e instanceof SecretsError && e.code === 'Timeout') this.#loadValues(bound).then(resolve, reject);
-          else reject(e);
-        },
-      );
-    });
+    // the next invocation makes new calls rather than waiting on the prefetch's again, and no line waits for it
+    if (this.#requests.length > 0) this.#stores.secret().abandon(this.#requests);
+    if (this.#parameters.length > 0) this.#stores.parameter().abandon(this.#parameters);
+    if (this.#configs.length > 0) this.#stores.configuration().abandon(this.#configs);
+    this.#untrackPrefetch?.();
+    const ids = bindings.map((b) => b.request.id).join(', ');
+    // the time the request went unanswered (since init) and the time this invocation waited, both as measured
+    const error = timeoutError(ids, bound, this.#prefetchedAt, undefined, false, now, this.#requests.length > 0 ? undefined : this.#parameters.length > 0 ? SSM : APPCONFIG);
+    throw bindings.length === 1 ? error.withKey(bindings[0]!.key) : error;
   }
 }

@@ -1,7 +1,13 @@
-import { SecretsManagerClient as Client, type SecretsManagerClient, type SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
 import { type OptionRule, type OptionsChecker, is, optionsChecker } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
-import { type SecretStore, defaultClient, storeFor } from './store.js';
+import { type SecretStore, defaultClientKey, makeDefaultClient, storeFor } from './store.js';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { type ParameterStore, parameterStoreFor } from './ssm.js';
+import type { Transport } from './extension.js';
+import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
+import { type AppConfigStore, appConfigStoreFor } from './appconfig.js';
+import type { Stores } from './loader.js';
 
 /**
  * What secrets() and getSecretValues() share: the defaults, the option checks (the shared checker of
@@ -47,7 +53,38 @@ export const checkOneClient = (checker: OptionsChecker, options: { client?: unkn
 };
 
 /** The store behind options: the given client's, a dedicated client's, or the default client's (all lazy). */
-export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig?: SecretsManagerClientConfig }): (() => SecretStore) => {
+export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig?: SecretsManagerClientConfig; transport?: Transport }): (() => SecretStore) => {
   let store: SecretStore | undefined;
-  return () => (store ??= storeFor(options.client ?? (options.clientConfig !== undefined ? new Client(options.clientConfig) : defaultClient())));
+  const transport = options.transport ?? 'auto';
+  const { client, clientConfig } = options;
+  return () =>
+    (store ??=
+      client !== undefined
+        ? storeFor(client, transport)
+        : clientConfig !== undefined
+          ? storeFor({}, transport, (m) => new m.SecretsManagerClient(clientConfig))
+          : storeFor(defaultClientKey(), transport, makeDefaultClient));
 };
+
+/**
+ * The stores behind options: Secrets Manager's (lazyStore), SSM's (the given ssmClient's or the default client's)
+ * and AppConfig's; each created, and its SDK client imported, on first use.
+ */
+export const lazyStores = (options: {
+  client?: SecretsManagerClient;
+  clientConfig?: SecretsManagerClientConfig;
+  ssmClient?: SSMClient;
+  appConfigClient?: AppConfigDataClient;
+  transport?: Transport;
+}): Stores => {
+  let parameters: ParameterStore | undefined;
+  let configs: AppConfigStore | undefined;
+  return {
+    secret: lazyStore(options),
+    parameter: () => (parameters ??= parameterStoreFor(options.ssmClient, options.transport ?? 'auto')),
+    configuration: () => (configs ??= appConfigStoreFor(options.appConfigClient)),
+  };
+};
+
+/** `transport`: how values are fetched. */
+export const TRANSPORT: OptionRule = is.oneOf(['auto', 'sdk', 'extension']);

@@ -1,6 +1,6 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { formatIssuePath, getLogSink, registerSecret } from '@lambdaware/shared';
-import { SecretsError, scrubValues, type SecretsIssue } from './errors.js';
+import { SecretsError, scrubValues, type SecretKind, type SecretsIssue } from './errors.js';
 import type { RawSecret } from './store.js';
 
 /**
@@ -62,14 +62,14 @@ export const decode = (id: string, raw: RawSecret, mode: ParseMode | undefined):
 const pathOf = (issue: StandardSchemaV1.Issue): string => formatIssuePath(issue.path);
 
 /** Validates with a Standard Schema (sync or async); a mismatch names the paths, never the values. */
-export const validate = async (id: string, value: unknown, schema: StandardSchemaV1 | undefined): Promise<unknown> => {
+export const validate = async (id: string, value: unknown, schema: StandardSchemaV1 | undefined, kind: SecretKind = 'secret'): Promise<unknown> => {
   if (schema === undefined) return value;
   let result = schema['~standard'].validate(value);
   if (result instanceof Promise) result = await result;
   if (result.issues !== undefined) {
     const issues: SecretsIssue[] = result.issues.map((i) => ({ path: pathOf(i), message: scrubValues(i.message, value) }));
     const list = issues.map((i) => `${i.path} (${i.message})`).join('; ');
-    throw new SecretsError(id, 'SchemaMismatch', `does not match the schema at ${list}`, { issues });
+    throw new SecretsError(id, 'SchemaMismatch', `does not match the schema at ${list}`, { issues, kind });
   }
   return result.value;
 };

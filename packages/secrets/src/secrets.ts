@@ -1,78 +1,28 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type OptionRule, is } from '@lambdaware/shared';
-import { type ParseMode } from './parse.js';
 import {
   COMMON_RULES,
   DEFAULT_CACHE_TTL_MS,
   DEFAULT_FETCH_MARGIN_MS,
   DEFAULT_PREFETCH_TIMEOUT_MS,
-  ID,
-  PARSE,
-  PATHS,
-  SCHEMA,
+  TRANSPORT,
   checkOneClient,
-  lazyStore,
+  lazyStores,
   ms,
   secretsChecker,
 } from './options.js';
-import { requestKey } from './store.js';
-import { type Binding, SecretsLoader } from './loader.js';
+import type { Transport } from './extension.js';
+import { SecretsLoader } from './loader.js';
+import { loadSecretsManager } from './store.js';
+import { loadSsmModule } from './ssm.js';
+import { mergeSecrets } from './rotation.js';
+import { type FetchSpec, type SecretValues, bindSpec } from './spec.js';
 
 export { DEFAULT_CACHE_TTL_MS };
-
-declare const valueType: unique symbol;
-
-/** One secret to fetch: where it is, how to read it, and what it must look like. */
-export interface SecretSpec<S extends StandardSchemaV1 | undefined = StandardSchemaV1 | undefined> {
-  /** The secret's name or ARN (full or partial). */
-  id?: string | undefined;
-  /** Or: the environment variable holding its name or ARN (read when the middleware is created). */
-  env?: string;
-  /** A Standard Schema (zod, valibot, arktype...) the parsed value must match; its output is the typed value. */
-  schema?: S;
-  /** How the value is read (see ParseMode); default: JSON (SecretBinary: JSON if it parses, else bytes). */
-  parse?: ParseMode;
-  versionId?: string;
-  versionStage?: string;
-  /**
-   * Only the values at these dotted paths of the value (after the schema) are secret, e.g. `['password']`.
-   * Default: every value the spec keeps. `[]`: none (the raw SecretString is still masked as a whole).
-   */
-  redact?: readonly string[];
-  /** The values at these dotted paths are not secret (e.g. `['host', 'dbname']`): never masked. */
-  notSecret?: readonly string[];
-  /** Type-only: the value's type, set by `secret<T>()`. */
-  readonly [valueType]?: unknown;
-}
-
-/** A secret: its id (a string), or a spec. */
-export type FetchSpec = string | SecretSpec;
-
-/** The type a spec puts on the context. */
-export type SecretValue<F> = F extends { schema: infer S extends StandardSchemaV1 }
-  ? StandardSchemaV1.InferOutput<S>
-  : F extends { parse: 'text' }
-    ? string
-    : F extends { parse: 'binary' }
-      ? Uint8Array
-      : F extends { readonly [valueType]?: infer T }
-        ? unknown extends T
-          ? any // eslint-disable-line @typescript-eslint/no-explicit-any -- unvalidated JSON: the user's to narrow
-          : T
-        : any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** `context.secrets` for a `fetch` option. */
-export type SecretValues<F extends Record<string, FetchSpec>> = { [K in keyof F]: SecretValue<F[K]> };
-
-/**
- * Types a secret without a schema (no runtime check): `fetch: { api: secret<{ token: string }>('my/api') }`.
- */
-export const secret = <T>(
-  id: string,
-  spec: Pick<SecretSpec<undefined>, 'parse' | 'versionId' | 'versionStage' | 'redact' | 'notSecret'> = {},
-): SecretSpec<undefined> & { readonly [valueType]?: T } => ({ ...spec, id }) as SecretSpec<undefined> & { readonly [valueType]?: T };
+export { secret, type SecretSpec, type ParameterSpec, type ConfigSpec, type FetchSpec, type SecretValue, type SecretValues } from './spec.js';
 
 export interface SecretsOptions<F extends Record<string, FetchSpec>> {
   /** Context key to secret. Default: `{ secret: { env: 'SECRET_ARN' } }`. */
@@ -81,6 +31,18 @@ export interface SecretsOptions<F extends Record<string, FetchSpec>> {
   client?: SecretsManagerClient;
   /** Config for the client created when `client` is not given (e.g. `{ maxAttempts: 5 }`, `{ endpoint }`). */
   clientConfig?: SecretsManagerClientConfig;
+  /**
+   * The SSM client for `ssm` / `ssmPath` specs. Default: one created on first use with the SDK's default
+   * configuration (`AWS_ENDPOINT_URL_SSM` when set); `@aws-sdk/client-ssm` is imported only then.
+   */
+  ssmClient?: SSMClient;
+  /** The AppConfig Data client for `appConfig` specs (default: created on first use, its SDK imported only then). */
+  appConfigClient?: AppConfigDataClient;
+  /**
+   * How values are fetched: `'auto'` (default) through the Parameters and Secrets Lambda Extension when it is
+   * present, else the SDK; `'sdk'`; `'extension'` (fails when it is not running). See "Transport" in the README.
+   */
+  transport?: Transport;
   /** How long a fetched value is used before it is fetched again (ms). 0: every invocation; Infinity: forever. */
   cacheTtlMs?: number;
   /** Start the fetches when the middleware is created (cold start), overlapping the rest of init. */
@@ -113,54 +75,14 @@ const SECRETS_RULES: Record<keyof SecretsOptions<Record<string, FetchSpec>>, Opt
     (f) => is.object.test(f) && Object.keys(f as object).length > 0,
   ),
   ...COMMON_RULES,
+  ssmClient: is.custom('an SSMClient (an object with send())', (c) => typeof (c as { send?: unknown } | null)?.send === 'function'),
+  appConfigClient: is.custom('an AppConfigDataClient (an object with send())', (c) => typeof (c as { send?: unknown } | null)?.send === 'function'),
+  transport: TRANSPORT,
   prefetch: is.boolean,
   batch: is.boolean,
   fetchMargin: ms(0),
   prefetchTimeout: ms(1),
 };
-const SPEC_RULES: Record<Exclude<keyof SecretSpec, typeof valueType>, OptionRule | null> = {
-  id: null,
-  env: null,
-  schema: SCHEMA,
-  parse: PARSE,
-  versionId: is.string(),
-  versionStage: is.string(),
-  redact: PATHS,
-  notSecret: PATHS,
-};
-const SPEC: OptionRule = is.custom('a secret name or ARN, or { id | env, schema?, parse? }', (v) => ID.test(v) || is.object.test(v));
-
-const bindSpec = (key: string, spec: unknown): Binding => {
-  const at = `fetch.${key}`;
-  const checker = secretsChecker('secrets', '', key);
-  checker.check(at, spec, SPEC, false);
-  if (typeof spec === 'string') {
-    const request = { id: spec };
-    return { key, request, cacheKey: requestKey(request), parse: undefined, schema: undefined, redact: undefined, notSecret: undefined, memo: undefined };
-  }
-  const s = checker.options(spec, SPEC_RULES, at) as SecretSpec;
-  let id = s.id;
-  if (s.env !== undefined) {
-    if (s.id !== undefined) throw checker.error(`${at}.id`, { problem: `and option "${at}.env" cannot both be given: give one` });
-    checker.check(`${at}.env`, s.env, is.custom('an environment variable name', (v) => typeof v === 'string' && v !== ''));
-    id = process.env[s.env];
-    if (id === undefined || id === '') throw checker.error(`${at}.env`, { problem: `names the environment variable ${s.env}, which is not set` });
-  } else {
-    checker.check(`${at}.id`, id, ID, false);
-  }
-  const request = { id: id!, versionId: s.versionId, versionStage: s.versionStage };
-  return {
-    key,
-    request,
-    cacheKey: requestKey(request),
-    parse: s.parse,
-    schema: s.schema,
-    redact: s.redact,
-    notSecret: s.notSecret,
-    memo: undefined,
-  };
-};
-
 /**
  * Middy middleware: fetches secrets from AWS Secrets Manager (at cold start, then when their TTL has passed),
  * parses and validates them, registers every value for redaction, and puts them on `context.secrets`
@@ -180,14 +102,17 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   const options = { ...defaults, ...opts };
   const fetch: Record<string, unknown> = options.fetch ?? { secret: { env: 'SECRET_ARN' } };
   const bindings = Object.entries(fetch).map(([key, spec]) => bindSpec(key, spec));
+  // the SDK clients its specs need start loading now (at init), whether or not it prefetches; only those
+  if (bindings.some((b) => b.kind === 'secret')) void loadSecretsManager().catch(() => undefined);
+  if (bindings.some((b) => b.kind === 'parameter')) void loadSsmModule('').catch(() => undefined);
 
-  const source = new SecretsLoader(bindings, lazyStore(options), options);
+  const source = new SecretsLoader(bindings, lazyStores(options), options);
 
   /** One descriptor, reused: `context.secrets` is non-enumerable (logging the context does not print it). */
   const descriptor: PropertyDescriptor = { value: undefined, enumerable: false, writable: true, configurable: true };
   const put = (context: LambdaContext, values: Record<string, unknown>): void => {
     const existing = (context as { secrets?: object }).secrets;
-    descriptor.value = existing !== undefined ? { ...existing, ...values } : values;
+    descriptor.value = existing !== undefined ? mergeSecrets(existing, values) : values;
     Object.defineProperty(context, 'secrets', descriptor);
     descriptor.value = undefined;
   };

@@ -1,12 +1,9 @@
-import {
-  BatchGetSecretValueCommand,
-  GetSecretValueCommand,
-  SecretsManagerClient,
-  type SecretValueEntry,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient, SecretValueEntry } from '@aws-sdk/client-secrets-manager';
 import { classifySecret, getLogSink, registerSecret } from '@lambdaware/shared';
 import { SecretsError, toSecretsError } from './errors.js';
-import { type Bound, type Call, UNBOUNDED, extend, settle, startCall, timeoutError, waitFor } from './bound.js';
+import { type Bound, type Call, UNBOUNDED, startCall, timeoutError, waitFor } from './bound.js';
+import { FetchCache, storesBy } from './fetch-cache.js';
+import { type Transport, extensionGet, unreachable, usesExtension } from './extension.js';
 
 /** What Secrets Manager returned for one secret, as received (registered for redaction on arrival). */
 export interface RawSecret {
@@ -24,12 +21,6 @@ export interface SecretRequest {
   id: string;
   versionId?: string;
   versionStage?: string;
-}
-
-interface Entry {
-  raw?: RawSecret;
-  inflight?: Promise<RawSecret>;
-  call?: Call;
 }
 
 const BATCH_LIMIT = 20;
@@ -72,17 +63,33 @@ const answers = (id: string, entry: { ARN?: string; Name?: string; SecretId?: st
  * The values fetched through one client: cached with a TTL chosen by each reader, one call in flight per secret
  * shared by everyone asking, failures never kept, and 2+ secrets due at once fetched with BatchGetSecretValue.
  */
-export class SecretStore {
-  private readonly entries = new Map<string, Entry>();
+export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   /** Set once BatchGetSecretValue was refused as a whole: then one GetSecretValue per secret. */
   private batchRefused = false;
 
-  constructor(readonly client: SecretsManagerClient) {}
+  #client: SecretsManagerClient | undefined;
 
-  /** The cached value of a request (by its `requestKey`) when it is younger than ttlMs: the warm path, no promise. */
-  fresh(key: string, ttlMs: number, now = Date.now()): RawSecret | undefined {
-    const raw = this.entries.get(key)?.raw;
-    return raw !== undefined && now - raw.fetchedAt < ttlMs ? raw : undefined;
+  constructor(
+    private readonly source: ClientSource,
+    readonly transport: Transport = 'sdk',
+  ) {
+    super({ service: 'Secrets Manager', kind: 'secret' });
+  }
+
+  /** The SDK module (imported on first use) and the client (made from it on first use, unless one was given). */
+  private async sdk(): Promise<{ m: SmModule; client: SecretsManagerClient }> {
+    const m = await loadSecretsManager();
+    const source = this.source;
+    this.#client ??= typeof source === 'function' ? source(m) : source;
+    return { m, client: this.#client };
+  }
+
+  protected keyOf(r: SecretRequest): string {
+    return requestKey(r);
+  }
+
+  protected idOf(r: SecretRequest): string {
+    return r.id;
   }
 
   /**
@@ -91,107 +98,48 @@ export class SecretStore {
    * deadline of everyone waiting on it, and from then on shared by no one: the next load makes a new call.
    */
   load(requests: SecretRequest[], ttlMs: number, batch = true, bound: Bound = UNBOUNDED): Promise<RawSecret>[] {
-    const now = Date.now();
-    const due = new Map<string, SecretRequest>();
-    for (const r of requests) {
-      const key = requestKey(r);
-      const entry = this.entries.get(key);
-      if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) continue;
-      if (entry?.inflight !== undefined) {
-        if (entry.call !== undefined) extend(entry.call, bound);
-        continue;
-      }
-      due.set(key, r);
-    }
-    if (due.size > 0 && bound.deadline <= now) {
-      // no time left: nothing is started (a request no one waits for would only be given up)
-      return requests.map((r) => {
-        const entry = this.entries.get(requestKey(r));
-        if (entry?.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]));
-        if (entry?.raw !== undefined && now - entry.raw.fetchedAt < ttlMs) return Promise.resolve(entry.raw);
-        return Promise.reject(timeoutError(r.id, bound, now, undefined, true));
-      });
-    }
-    const batchable = [...due.values()].filter((r) => r.versionId === undefined && r.versionStage === undefined);
-    const useBatch = batch && !this.batchRefused && batchable.length >= 2;
-    const single = useBatch ? [...due.values()].filter((r) => !batchable.includes(r)) : [...due.values()];
-    for (const r of single) {
-      const call = startCall(bound, now);
-      this.track(r, this.getOne(r, call), call);
-    }
-    if (useBatch) {
-      for (let i = 0; i < batchable.length; i += BATCH_LIMIT) {
-        const chunk = batchable.slice(i, i + BATCH_LIMIT);
+    return this.loadWith(requests, ttlMs, bound, (due, now) => {
+      const batchable = due.filter((r) => r.versionId === undefined && r.versionStage === undefined);
+      // the extension has no batch: one loopback GET per secret, in parallel
+      const useBatch = batch && !this.batchRefused && batchable.length >= 2 && !usesExtension(this.transport);
+      const single = useBatch ? due.filter((r) => !batchable.includes(r)) : due;
+      for (const r of single) {
         const call = startCall(bound, now);
-        const results = this.getBatch(chunk, call);
-        chunk.forEach((r, j) => this.track(r, results[j]!, call));
+        this.track(r, this.getOne(r, call), call);
       }
-    }
-    return requests.map((r) => {
-      const entry = this.entries.get(requestKey(r))!;
-      if (entry.inflight !== undefined) return waitFor(entry.inflight, r.id, bound, now, () => this.abandon([r]));
-      return Promise.resolve(entry.raw!);
+      if (useBatch) {
+        for (let i = 0; i < batchable.length; i += BATCH_LIMIT) {
+          const chunk = batchable.slice(i, i + BATCH_LIMIT);
+          const call = startCall(bound, now);
+          const results = this.getBatch(chunk, call);
+          chunk.forEach((r, j) => this.track(r, results[j]!, call));
+        }
+      }
     });
   }
 
   /**
-   * A wait on these requests reached its deadline: the requests in flight go on for whoever still waits on them
-   * (until their own bound), but no later load shares them: it makes a new call (one that hung a whole invocation
-   * long is not worth waiting on again).
+   * Fetches a secret again now, through the SDK whatever the transport (the extension would answer from its own
+   * cache): the rotation path. The new value is cached for everyone; the wait ends by `bound`.
    */
-  abandon(requests: SecretRequest[]): void {
-    for (const r of requests) {
-      const entry = this.entries.get(requestKey(r));
-      if (entry !== undefined) {
-        entry.inflight = undefined;
-        entry.call = undefined;
-      }
-    }
+  refetch(r: SecretRequest, bound: Bound): Promise<RawSecret> {
+    const now = Date.now();
+    const call = startCall(bound, now);
+    const promise = this.getOne(r, call, true);
+    this.track(r, promise, call);
+    return waitFor(promise, r.id, bound, now, () => this.abandon([r]));
   }
 
-  /** Forgets every cached value (the next read fetches). */
-  clear(): void {
-    this.entries.clear();
-  }
-
-  private track(request: SecretRequest, promise: Promise<RawSecret>, call: Call): void {
-    const key = requestKey(request);
-    let entry = this.entries.get(key);
-    if (entry === undefined) {
-      entry = {};
-      this.entries.set(key, entry);
-    }
-    const e = entry;
-    e.inflight = promise;
-    e.call = call;
-    const forget = (): void => {
-      if (e.inflight === promise) {
-        e.inflight = undefined;
-        e.call = undefined;
-      }
-    };
-    // given up at the deadline: no later load shares this request (it may never answer)
-    call.controller.signal.addEventListener('abort', forget, { once: true });
-    call.pending++;
-    const done = (): void => {
-      forget();
-      if (--call.pending === 0) settle(call);
-    };
-    promise.then(
-      (raw) => {
-        done();
-        e.raw = raw;
-      },
-      // never cached: the stale value (if any) stays stale, so the next read fetches again
-      done,
-    );
-  }
-
-  private async getOne(r: SecretRequest, call: Call): Promise<RawSecret> {
+  private async getOne(r: SecretRequest, call: Call, sdkOnly = false): Promise<RawSecret> {
     try {
       if (call.gaveUp) throw new Error('given up');
-      const out = await this.client.send(
-        new GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }),
+      if (!sdkOnly && usesExtension(this.transport)) {
+        const viaExtension = await this.getThroughExtension(r, call);
+        if (viaExtension !== undefined) return viaExtension;
+      }
+      const { m, client } = await this.sdk();
+      const out = await client.send(
+        new m.GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }),
         { abortSignal: call.controller.signal },
       );
       return received(out);
@@ -201,9 +149,32 @@ export class SecretStore {
     }
   }
 
+  /** GetSecretValue through the extension; undefined when 'auto' finds it unreachable (then the SDK is used). */
+  private async getThroughExtension(r: SecretRequest, call: Call): Promise<RawSecret | undefined> {
+    const query = new URLSearchParams({ secretId: r.id });
+    if (r.versionId !== undefined) query.set('versionId', r.versionId);
+    if (r.versionStage !== undefined) query.set('versionStage', r.versionStage);
+    try {
+      const out = (await extensionGet(`/secretsmanager/get?${query.toString()}`, call.controller.signal)) as {
+        ARN?: string;
+        Name?: string;
+        VersionId?: string;
+        SecretString?: string;
+        SecretBinary?: string;
+      };
+      const binary = typeof out.SecretBinary === 'string' ? new Uint8Array(Buffer.from(out.SecretBinary, 'base64')) : undefined;
+      return received({ ARN: out.ARN, Name: out.Name, VersionId: out.VersionId, SecretString: out.SecretString, SecretBinary: binary });
+    } catch (e) {
+      if (this.transport === 'auto' && !call.gaveUp && unreachable(e)) return undefined;
+      throw e;
+    }
+  }
+
   private getBatch(requests: SecretRequest[], bound: Call): Promise<RawSecret>[] {
     const ids = requests.map((r) => r.id).join(', ');
-    const call = this.client.send(new BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) }), { abortSignal: bound.controller.signal }).then(
+    const call = this.sdk()
+      .then(({ m, client }) => client.send(new m.BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) }), { abortSignal: bound.controller.signal }))
+      .then(
       (out) => {
         // register every value the moment it arrives, before anyone parses or logs anything
         const values: RawSecret[] = (out.SecretValues ?? []).map((v: SecretValueEntry) => received(v));
@@ -238,31 +209,43 @@ export class SecretStore {
   }
 }
 
-const stores = new WeakMap<SecretsManagerClient, SecretStore>();
-
-/** The store of a client (one per client, shared by every middleware and getSecretValues call using it). */
-export const storeFor = (client: SecretsManagerClient): SecretStore => {
-  let store = stores.get(client);
-  if (store === undefined) {
-    store = new SecretStore(client);
-    stores.set(client, store);
-  }
-  return store;
-};
-
-const defaultClients = new Map<string, SecretsManagerClient>();
+type SmModule = typeof import('@aws-sdk/client-secrets-manager');
+let smModule: Promise<SmModule> | undefined;
 
 /**
- * The client used when none is passed: created on first use with the SDK's default configuration (region,
- * credentials, AWS_ENDPOINT_URL_SECRETS_MANAGER from the environment), one per distinct environment.
+ * `@aws-sdk/client-secrets-manager`, imported on first use (started when a secrets() with a Secrets Manager spec is
+ * created), so a function reading only SSM parameters or AppConfig does not load it.
  */
-export const defaultClient = (): SecretsManagerClient => {
+export const loadSecretsManager = (): Promise<SmModule> => (smModule ??= import('@aws-sdk/client-secrets-manager'));
+
+/** A client, or how to make one from the SDK module once it is imported. */
+export type ClientSource = SecretsManagerClient | ((m: SmModule) => SecretsManagerClient);
+
+const stores = storesBy<SecretStore>();
+
+/**
+ * The store of a client (or of `key`, for a client made on first use) and transport, shared by every middleware and
+ * getSecretValues call using them.
+ */
+export const storeFor = (key: object, transport: Transport = 'sdk', source: ClientSource = key as SecretsManagerClient): SecretStore =>
+  stores(key, transport, () => new SecretStore(source, transport));
+
+const defaultKeys = new Map<string, object>();
+
+/**
+ * The key of the default client: created on first use with the SDK's default configuration (region, credentials,
+ * AWS_ENDPOINT_URL_SECRETS_MANAGER from the environment), one per distinct environment.
+ */
+export const defaultClientKey = (): object => {
   const env = process.env;
   const key = [env.AWS_REGION, env.AWS_DEFAULT_REGION, env.AWS_ENDPOINT_URL_SECRETS_MANAGER, env.AWS_ENDPOINT_URL].join('\u0000');
-  let client = defaultClients.get(key);
-  if (client === undefined) {
-    client = new SecretsManagerClient({});
-    defaultClients.set(key, client);
+  let k = defaultKeys.get(key);
+  if (k === undefined) {
+    k = {};
+    defaultKeys.set(key, k);
   }
-  return client;
+  return k;
 };
+
+/** Makes the default client. */
+export const makeDefaultClient = (m: SmModule): SecretsManagerClient => new m.SecretsManagerClient({});

@@ -168,11 +168,12 @@ describe('the prefetch at creation', () => {
 
 describe('a context that gives no remaining time', () => {
   it('still bounds the fetch (10 s), and says so', async () => {
-    const { invocationBound } = await import('../src/bound.js');
+    // the one fallback of @lambdaware/shared's deadlineOf (NO_CLOCK_MS), no copy of its own
+    const { invocationBoundOf } = await import('../src/bound.js');
     const now = 1_000_000;
-    expect(invocationBound({}, 500, now)).toEqual({ deadline: now + 10_000, margin: 0, source: '10000 ms (the context has no getRemainingTimeInMillis)' });
-    expect(invocationBound({ getRemainingTimeInMillis: () => { throw new Error('x'); } }, 500, now).deadline).toBe(now + 10_000);
-    expect(invocationBound({ getRemainingTimeInMillis: () => 3000 }, 500, now)).toEqual({ deadline: now + 2500, margin: 500, source: "the invocation's deadline" });
+    expect(invocationBoundOf({}, 500, now)).toEqual({ deadline: now + 10_000, margin: 0, source: '10000 ms (the context has no getRemainingTimeInMillis)' });
+    expect(invocationBoundOf({ getRemainingTimeInMillis: () => { throw new Error('x'); } }, 500, now).deadline).toBe(now + 10_000);
+    expect(invocationBoundOf({ getRemainingTimeInMillis: () => 3000 }, 500, now)).toEqual({ deadline: now + 2500, margin: 500, source: "the invocation's deadline" });
   });
 });
 

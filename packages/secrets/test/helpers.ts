@@ -30,3 +30,15 @@ export const requestFor = (event: unknown = {}) => ({
 });
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A Lambda context whose deadline is `ms` from now. */
+export const contextWithin = (ms: number) => {
+  const deadline = Date.now() + ms;
+  return { ...lambdaContextFor(), getRemainingTimeInMillis: () => deadline - Date.now() };
+};
+
+/** Names no other test of the file uses: `uniqueNames((n) => `%s-${n}`)` gives `db-1`, then `db-2`... for 'db'. */
+export const uniqueNames = (format: (n: number) => string) => {
+  let n = 0;
+  return (base: string) => format(++n).replace('%s', () => base);
+};

@@ -53,6 +53,11 @@ export interface SetSecretOptions {
   binary?: boolean;
   /** The version id of the new version (default a random UUID). */
   versionId?: string;
+  /**
+   * The staging label of the new version (default AWSCURRENT, which moves the old one to AWSPREVIOUS). `AWSPENDING`
+   * puts a pending version, as a rotation's createSecret step does, leaving AWSCURRENT where it is.
+   */
+  stage?: 'AWSCURRENT' | 'AWSPENDING';
 }
 
 export interface LocalSecretsManager {

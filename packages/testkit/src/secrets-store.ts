@@ -82,10 +82,12 @@ export class SecretStore {
     } else if (opts.arn !== undefined) {
       secret.arn = opts.arn;
     }
+    const stage = opts.stage ?? 'AWSCURRENT';
     for (const v of secret.versions) {
-      v.stages = v.stages.includes('AWSCURRENT') ? ['AWSPREVIOUS'] : v.stages.filter((s) => s !== 'AWSPREVIOUS');
+      if (stage === 'AWSCURRENT') v.stages = v.stages.includes('AWSCURRENT') ? ['AWSPREVIOUS'] : v.stages.filter((s) => s !== 'AWSPREVIOUS');
+      else v.stages = v.stages.filter((s) => s !== stage);
     }
-    const version: Version = { versionId: opts.versionId ?? randomUUID(), stages: ['AWSCURRENT'], created: Date.now() / 1000 };
+    const version: Version = { versionId: opts.versionId ?? randomUUID(), stages: [stage], created: Date.now() / 1000 };
     if (value instanceof Uint8Array) version.binary = new Uint8Array(value);
     else {
       const text = typeof value === 'string' ? value : JSON.stringify(value);

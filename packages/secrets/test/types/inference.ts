@@ -63,3 +63,33 @@ export const bounded = async (context: { getRemainingTimeInMillis(): number }) =
   await getSecretValues('prod/db', undefined, { context: {} });
   return db.port;
 };
+
+// SSM parameters and AppConfig profiles: typed by their spec (parse) or schema
+export const parameters = middy()
+  .use(
+    secrets({
+      fetch: {
+        url: { ssm: '/app/url' },
+        hosts: { ssm: '/app/hosts', parse: 'list' },
+        limits: { ssm: '/app/limits', parse: 'json', schema: z.object({ perMinute: z.number() }) },
+        config: { ssmPath: '/app/config' },
+        lists: { ssmPath: '/app/lists', parse: 'list' },
+        flags: { appConfig: { application: 'a', environment: 'e', profile: 'p' }, schema: z.object({ on: z.boolean() }) },
+        notes: { appConfig: { application: 'a', environment: 'e', profile: 'notes' }, parse: 'text' },
+      },
+    }),
+  )
+  .handler(async (_event: unknown, context) => {
+    const url: string = context.secrets.url;
+    // @ts-expect-error a parameter is a string unless parse says otherwise
+    const urlNumber: number = context.secrets.url;
+    const hosts: string[] = context.secrets.hosts;
+    const perMinute: number = context.secrets.limits.perMinute;
+    // @ts-expect-error the schema has no `burst`
+    context.secrets.limits.burst;
+    const config: Record<string, string> = context.secrets.config;
+    const lists: Record<string, string[]> = context.secrets.lists;
+    const on: boolean = context.secrets.flags.on;
+    const notes: string = context.secrets.notes;
+    return { url, urlNumber, hosts, perMinute, config, lists, on, notes };
+  });
