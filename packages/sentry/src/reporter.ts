@@ -16,20 +16,11 @@
 import { Agent as HttpAgent, request as httpRequest, type Agent, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Client, DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';
-import { type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
+import { MECHANISM, type Outcome, type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
 import { boundEvent } from './bound-event.js';
 import { createGetModule, nodeContexts, serverName } from './node-context.js';
 import { redactDeep, thrownMessage } from '@lambdaware/shared';
 import type { InvocationData } from './context.js';
-
-/** What became of one event. */
-export interface Outcome {
-  delivered: boolean;
-  /** Why it was not delivered: 'HTTP 500', 'ECONNREFUSED', 'rate limited', 'dropped by beforeSend', 'timed out'. */
-  reason?: string;
-  /** True when the user's beforeSend dropped it on purpose (not a delivery failure). */
-  dropped?: boolean;
-}
 
 export interface ReporterConfig {
   core: SentryCore;
@@ -89,7 +80,6 @@ const NORMALIZE_DEPTH = 6;
 const NORMALIZE_BREADTH = 1000;
 /** This package's version, in the event's `sdk.packages`. */
 const LAMBDAWARE_SENTRY_VERSION = '0.1.0';
-export const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
 /** The events the transport's queue holds; index.ts keeps at most this many of ours in it at once. */
 export const QUEUE_SIZE = 64;
 /** linkedErrorsIntegration's defaults. */
@@ -302,8 +292,7 @@ export class Reporter {
   }
 
   /** One capture: its id chosen first, its outcome tracked, abandoned at the caller's bound. */
-  private track(build: (hint: EventHint) => Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Capture {
-    const eventId = this.core.uuid4();
+  private track(eventId: string, build: (hint: EventHint) => Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Capture {
     const fullHint = { event_id: eventId, ...hint };
     let settle!: (o: Outcome) => void;
     const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
@@ -336,7 +325,7 @@ export class Reporter {
    * invocation (a cached init failure) is reported again, while one already captured in this invocation, or by
    * another Sentry SDK (the user's own `captureException`), is not reported twice.
    */
-  captureError(error: unknown, data: InvocationData, extra: Record<string, unknown>, invocation: string | undefined): Capture {
+  captureError(eventId: string, error: unknown, data: InvocationData, extra: Record<string, unknown>, invocation: string | undefined): Capture {
     const isObject = error !== null && typeof error === 'object';
     const capturedFor = isObject ? this.capturedFor.get(error) : undefined;
     if (isCapturedBySentry(error) && capturedFor !== undefined && capturedFor !== invocation) forgetCaptured(error);
@@ -346,6 +335,7 @@ export class Reporter {
       return { eventId: undefined, outcome: Promise.resolve({ delivered: false, dropped: true, reason: 'already captured' }), abandon: () => {} };
     }
     return this.track(
+      eventId,
       (hint) => ({ ...this.core.eventFromUnknownInput(this.clientOptions, this.stackParser, error, hint), level: 'error' }),
       { originalException: error, mechanism: MECHANISM },
       data,
@@ -353,8 +343,8 @@ export class Reporter {
     );
   }
 
-  captureMessage(message: string, level: SeverityLevel, data: InvocationData, extras: CaptureExtras = {}): Capture {
-    return this.track((hint) => this.core.eventFromMessage(this.stackParser, message, level, hint), {}, data, extras);
+  captureMessage(eventId: string, message: string, level: SeverityLevel, data: InvocationData, extras: CaptureExtras = {}): Capture {
+    return this.track(eventId, (hint) => this.core.eventFromMessage(this.stackParser, message, level, hint), {}, data, extras);
   }
 }
 

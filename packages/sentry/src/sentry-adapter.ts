@@ -135,9 +135,33 @@ export interface AppSentry {
   client: AppClient;
   /** The scope current where the lookup ran (the invocation's, inside `wrapHandler` or a `withScope`). */
   scope: AppScope;
+  /** The isolation scope current where the lookup ran (Sentry 8+), when the carrier has one. */
+  isolationScope: (AppScope & { lastEventId?(): string | undefined }) | undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object';
+
+const isolationScopeOf = (entry: Record<string, any>): AppSentry['isolationScope'] => {
+  try {
+    const scope: unknown = entry.acs?.getIsolationScope?.() ?? entry.defaultIsolationScope;
+    return isObject(scope) && typeof scope.setTags === 'function' ? (scope as AppSentry['isolationScope']) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The id of the last error event the app's client captured in this isolation scope (public `Scope.lastEventId()`,
+ * set when the event is captured): the app's own event for an error it captured before sentry() hooked its client.
+ */
+export const lastEventIdOf = (app: AppSentry): string | undefined => {
+  try {
+    const id: unknown = app.isolationScope?.lastEventId?.();
+    return typeof id === 'string' && id.length > 0 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 const currentScopeOf = (entry: Record<string, any>): AppScope | undefined => {
   try {
@@ -168,7 +192,7 @@ export const findAppSentry = (): AppSentry | undefined => {
     }
     if (scope === undefined || !isObject(client)) continue;
     const major = Number.parseInt(version, 10);
-    if (found === undefined || major > found.major) found = { version, major, client, scope };
+    if (found === undefined || major > found.major) found = { version, major, client, scope, isolationScope: isolationScopeOf(entry) };
   }
   return found;
 };
@@ -189,13 +213,19 @@ export const appClientProblem = (app: AppSentry): string | undefined => {
   return undefined;
 };
 
+/** What became of one event (the one definition, for both paths). */
 export interface Outcome {
   delivered: boolean;
-  /** Sent, but no answer came before the wait's end (it may have arrived). */
+  /** Sent, but no answer came before the wait's end (Sentry may have it). */
   unanswered?: boolean;
+  /** Why it was not delivered: 'HTTP 500', 'ECONNREFUSED', 'dropped by beforeSend', ... */
   reason?: string;
+  /** True when a beforeSend dropped it on purpose, or it was already captured (not a delivery failure). */
   dropped?: boolean;
 }
+
+/** The mechanism of our events (as @sentry/aws-serverless marks a handler's error: unhandled). */
+export const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
 
 export interface ClientWatch {
   /** The event id of an error object captured through this client (by anyone), from `preprocessEvent`. */
@@ -337,7 +367,7 @@ export const watchClient = (client: AppClient, options: WatchOptions): ClientWat
   return watch;
 };
 
-/** A 32-hex event id, as the SDK's `uuid4()`. */
+/** A 32-hex event id, as the SDK's `uuid4()`: made before the event is sent, so the error line can carry it first. */
 export const newEventId = (): string => crypto.randomUUID().replaceAll('-', '');
 
 /**

@@ -37,3 +37,4 @@ export {
   optionsErrorFields,
 } from './options.js';
 export { type RecentLine, setRecentLines, recentLinesOf } from './recent-lines.js';
+export { type FailureState, failureOf } from './failure-state.js';
