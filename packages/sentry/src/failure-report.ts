@@ -244,7 +244,14 @@ export const reportError = async (state: SentryState, request: Request): Promise
   }
   const deadline = deadlineOf(context);
   const failure = failureOf(request);
-  const lineFirst = allowFor(config, deadline, Infinity) < config.flushTimeout;
+  const budget = allowFor(config, deadline, Infinity);
+  if (budget === 0 && plan.kind !== 'app-captured') {
+    // no time left for Sentry at all: the line now, without an id (no event is sent), and the warning says why
+    writeFailureLine(request);
+    warn('Sentry event not delivered', { reason: `not sent: ${deadline.remaining()} ms left before ${deadline.source}, within flushMargin (${config.flushMargin} ms)`, flushTimeout: config.flushTimeout, waitedMs: 0 });
+    return true;
+  }
+  const lineFirst = budget < config.flushTimeout;
   if (lineFirst) {
     failure.eventId = plan.eventId;
     writeFailureLine(request);

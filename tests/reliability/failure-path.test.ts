@@ -1,0 +1,66 @@
+// The failure path through the real runtime client (`invoke()` of the CLI: aws-lambda-ric in a child Node process,
+// the deadline enforced as Lambda does), with the local Sentry ingest: every failure has its error line, written
+// before any Sentry work that the deadline would cut (issue 20), and its Sentry event or a warning saying why not.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import { invoke } from '@lambdaware/cli';
+import { startSentryIngest, type SentryIngest } from '@lambdaware/testkit';
+
+const fixture = fileURLToPath(new URL('./fixtures/failure-path.mjs', import.meta.url));
+let ingest: SentryIngest;
+beforeAll(async () => {
+  ingest = await startSentryIngest();
+});
+afterAll(async () => {
+  await ingest.close();
+});
+
+type Line = Record<string, any>;
+const jsonLines = (lines: string[]): Line[] =>
+  lines.flatMap((l) => {
+    const at = l.indexOf('{');
+    try {
+      return at >= 0 ? [JSON.parse(l.slice(at)) as Line] : [];
+    } catch {
+      return [];
+    }
+  });
+const run = (events: unknown[], timeout = 10) => invoke({ handler: `${fixture}#handler`, events, timeout, env: { SENTRY_DSN: ingest.dsn } });
+
+describe('a failure near the deadline on a cold environment', () => {
+  test('800 ms left: the line first, with the id of the event then sent and received', async () => {
+    const result = await run([{ case: 'near-deadline', leftMs: 800 }], 3);
+    expect(result.status).toBe('error');
+    const lines = jsonLines(result.invocations[0].functionLines);
+    const errors = lines.filter((l) => l.level === 'ERROR');
+    expect(errors).toHaveLength(1);
+    const id = errors[0].error.sentryEventID;
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    const event = await ingest.waitForEvent(3000, (e) => e.event_id === id);
+    expect(event.event_id).toBe(id);
+    const envelope = ingest.envelopes.find((e) => e.items.some((it) => (it.payload as { event_id?: string })?.event_id === id))!;
+    expect(Date.parse(errors[0].timestamp)).toBeLessThanOrEqual(envelope.receivedAt); // written before Sentry had it
+  }, 30_000);
+
+  test('250 ms left (within flushMargin): the line, and a warning saying why no event was sent; no timeout', async () => {
+    const result = await run([{ case: 'near-deadline', leftMs: 250 }], 3);
+    expect(result.status).toBe('error');
+    const lines = jsonLines(result.invocations[0].functionLines);
+    expect(lines.filter((l) => l.level === 'ERROR').map((l) => l.message)).toEqual(['failed: near-deadline']);
+    const warning = lines.find((l) => l.level === 'WARN' && l.message === 'Sentry event not delivered');
+    expect(warning?.reason).toMatch(/^not sent: \d+ ms left before the invocation's deadline, within flushMargin \(300 ms\)$/);
+  }, 30_000);
+});
+
+test('throw undefined and throw null: each its line and its Sentry event', async () => {
+  const result = await run([{ case: 'undefined' }, { case: 'null' }]);
+  for (const [i, type] of [[0, 'undefined'], [1, 'null']] as const) {
+    const lines = jsonLines(result.invocations[i].functionLines);
+    const errors = lines.filter((l) => l.level === 'ERROR');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].error.type).toBe(type);
+    const id = errors[0].error.sentryEventID;
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    await ingest.waitForEvent(3000, (e) => e.event_id === id);
+  }
+}, 30_000);
