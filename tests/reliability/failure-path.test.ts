@@ -64,3 +64,47 @@ test('throw undefined and throw null: each its line and its Sentry event', async
     await ingest.waitForEvent(3000, (e) => e.event_id === id);
   }
 }, 30_000);
+
+describe('bounded cost: any shape of error is written and reported, and reaches the caller as it was thrown', () => {
+  const SECRET = 'tok-agg-7d41c9e2b8';
+  test('an AggregateError of 20,000 members and a 5,000-deep cause chain, a secret registered', async () => {
+    const result = await run([
+      { case: 'aggregate', members: 20_000, secret: SECRET },
+      { case: 'deep-cause', depth: 5000, secret: SECRET },
+    ]);
+    expect(result.invocations.map((i) => i.status)).toEqual(['error', 'error']);
+    const [aggregate, deep] = result.invocations.map((i) => jsonLines(i.functionLines).find((l) => l.level === 'ERROR')!);
+    expect(result.invocations[0].error).toMatchObject({ errorType: 'AggregateError', errorMessage: 'many failed' });
+    expect(result.invocations[1].error).toMatchObject({ errorType: 'Error', errorMessage: 'level 4999' }); // not a RangeError
+    expect(aggregate.error.errors).toHaveLength(50);
+    expect(aggregate.error.errorsOmitted).toBe(19_950);
+    expect(deep.error.message).toBe('level 4999');
+    const events = await Promise.all([aggregate, deep].map((l) => ingest.waitForEvent(5000, (e) => e.event_id === l.error.sentryEventID)));
+    const values = (e: Record<string, any>) => e.exception.values as { type: string; value: string }[];
+    expect(values(events[0]).length).toBeLessThanOrEqual(51);
+    expect(values(events[0]).at(-1)!.value).toBe('many failed…[truncated: 19950 members]');
+    expect(values(events[1]).at(-1)!.value).toBe('level 4999');
+    const everything = `${result.logs.join('\n')}\n${result.invocations.map((i) => i.payload).join('\n')}\n${JSON.stringify(events)}`;
+    expect(everything).not.toContain(SECRET);
+  }, 60_000);
+});
+
+describe('masking follows serialisation: what the runtime prints through JSON.stringify is masked first', () => {
+  const SECRET = 'tok-json-5e2a91c7f3';
+  test.each([
+    ['key', /"x-token-\*\*\*\*":"present"/],
+    ['error-tojson', /"token":"\*\*\*\*"/],
+    ['nested-tojson', /"auth":"Bearer \*\*\*\*"/],
+    ['private-tojson', /"authorization":"Bearer \*\*\*\*"/],
+  ])('%s: the Invoke Error line, the error line, the body and the Sentry event hold no secret', async (name, printed) => {
+    const result = await run([{ case: name, secret: SECRET }]);
+    expect(result.status).toBe('error');
+    const invokeError = result.logs.find((l) => l.includes('Invoke Error'));
+    expect(invokeError).toBeDefined();
+    expect(invokeError).toMatch(printed); // the runtime printed the field: masked
+    const line = jsonLines(result.invocations[0].functionLines).find((l) => l.level === 'ERROR')!;
+    const event = await ingest.waitForEvent(5000, (e) => e.event_id === line.error.sentryEventID);
+    const everything = `${result.logs.join('\n')}\n${result.payload}\n${JSON.stringify(event)}`;
+    expect(everything).not.toContain(SECRET);
+  }, 30_000);
+});

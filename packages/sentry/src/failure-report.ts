@@ -10,6 +10,7 @@ import type { ErrorEvent } from '@sentry/core';
 import { writeErrorLine } from '@lambdaware/errors';
 import { type Deadline, boundedWait, collectErrorValues, deadlineOf, failureOf, getLogSink, redactDeep, thrownMessage } from '@lambdaware/shared';
 import { boundEvent } from './bound-event.js';
+import { boundedForSentry } from './bounded-error.js';
 import { invocationData, type LambdaContextLike } from './context.js';
 import type { Config } from './options.js';
 import type { Capture, Reporter } from './reporter.js';
@@ -202,7 +203,7 @@ const send = async (
     let report: Report;
     const data = (): ReturnType<typeof invocationData> => invocationData(context, config.tags, startedAt);
     if (plan.kind === 'app') {
-      report = ownAppEvent(plan.watch, plan.eventId, () => captureWithApp(plan.app, error, data(), collectErrorValues(error), MECHANISM, plan.eventId));
+      report = ownAppEvent(plan.watch, plan.eventId, () => captureWithApp(plan.app, boundedForSentry(error), data(), collectErrorValues(error), MECHANISM, plan.eventId));
     } else {
       // the SDK is loaded since init; a load still under way is waited for within the deadline, never begun here
       const reporter = await loadReporter(state, allowFor(config, deadline, Infinity));

@@ -18,6 +18,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Client, DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';
 import { MECHANISM, type Outcome, type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
 import { boundEvent } from './bound-event.js';
+import { boundedForSentry } from './bounded-error.js';
 import { createGetModule, nodeContexts, serverName } from './node-context.js';
 import { redactDeep, thrownMessage } from '@lambdaware/shared';
 import type { InvocationData } from './context.js';
@@ -334,10 +335,12 @@ export class Reporter {
     if (this.core.checkOrSetAlreadyCaught(error)) {
       return { eventId: undefined, outcome: Promise.resolve({ delivered: false, dropped: true, reason: 'already captured' }), abandon: () => {} };
     }
+    // an AggregateError of thousands of members: built from a stand-in with the first ones (bounded-error.ts)
+    const reported = boundedForSentry(error);
     return this.track(
       eventId,
-      (hint) => ({ ...this.core.eventFromUnknownInput(this.clientOptions, this.stackParser, error, hint), level: 'error' }),
-      { originalException: error, mechanism: MECHANISM },
+      (hint) => ({ ...this.core.eventFromUnknownInput(this.clientOptions, this.stackParser, reported, hint), level: 'error' }),
+      { originalException: reported, mechanism: MECHANISM },
       data,
       { extra },
     );
