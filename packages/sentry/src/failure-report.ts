@@ -34,6 +34,8 @@ import { Slots } from './slots.js';
 export interface SentryState {
   readonly config: Config;
   reporter: Promise<Reporter | Error> | undefined;
+  /** The built-in reporter once loaded (known synchronously: with no time left, it can still send). */
+  ready: Reporter | undefined;
   readonly ownSlots: Slots;
   /** The invocation (request id) each error object was last reported for, through the app's client. */
   readonly reportedFor: WeakMap<object, string | undefined>;
@@ -43,6 +45,7 @@ export interface SentryState {
 export const newSentryState = (config: Config): SentryState => ({
   config,
   reporter: undefined,
+  ready: undefined,
   ownSlots: new Slots(48),
   reportedFor: new WeakMap(),
   appSlots: new WeakMap(),
@@ -79,7 +82,7 @@ export const reporterOnce = (state: SentryState): Promise<Reporter | Error> => {
     .then((adapter) => adapter.loadCore())
     .then(async (core) => (await import('./reporter.js')).createReporter({ core, dsn: config.dsn!, environment: config.environment, release: config.release, beforeSend: config.beforeSend }))
     .then(
-      (reporter) => reporter,
+      (reporter) => (state.ready = reporter),
       (e: unknown) => (e instanceof Error ? e : new Error(thrownMessage(e))),
     ));
 };
@@ -111,6 +114,10 @@ export const allowFor = (config: Config, deadline: Deadline, wantMs = config.flu
  * gives up on it after that. An outcome that settled by then is reported as it is, never as "no answer".
  */
 export const settle = async (report: Report, ms: number): Promise<Outcome & { waitedMs: number }> => {
+  if (ms <= 0) {
+    // no time left within flushMargin: sent, not waited for (nor given up: it may still arrive)
+    return { delivered: false, unanswered: true, reason: 'sent without waiting for an answer: no time left within flushMargin', waitedMs: 0 };
+  }
   const r = await boundedWait(report.outcome, ms);
   if (r.settled && r.ok) return { ...r.value, waitedMs: r.waitedMs };
   report.abandon();
@@ -246,10 +253,10 @@ export const reportError = async (state: SentryState, request: Request): Promise
   const deadline = deadlineOf(context);
   const failure = failureOf(request);
   const budget = allowFor(config, deadline, Infinity);
-  if (budget === 0 && plan.kind !== 'app-captured') {
-    // no time left for Sentry at all: the line now, without an id (no event is sent), and the warning says why
+  if (budget === 0 && plan.kind === 'own' && state.ready === undefined) {
+    // no time left, and the SDK (loading since init) not ready: the line now, without an id (no event is sent)
     writeFailureLine(request);
-    warn('Sentry event not delivered', { reason: `not sent: ${deadline.remaining()} ms left before ${deadline.source}, within flushMargin (${config.flushMargin} ms)`, flushTimeout: config.flushTimeout, waitedMs: 0 });
+    warn('Sentry event not delivered', { reason: `not sent: the Sentry SDK was not ready and ${deadline.remaining()} ms were left before ${deadline.source}, within flushMargin (${config.flushMargin} ms)`, flushTimeout: config.flushTimeout, waitedMs: 0 });
     return true;
   }
   const lineFirst = budget < config.flushTimeout;
