@@ -11,7 +11,7 @@ import { writeErrorLine } from '@lambdaware/errors';
 import { type Deadline, boundedWait, collectErrorValues, deadlineOf, failureOf, getLogSink, redactDeep, thrownMessage } from '@lambdaware/shared';
 import { boundEvent } from './bound-event.js';
 import { boundedForSentry } from './bounded-error.js';
-import { invocationData, type LambdaContextLike } from './context.js';
+import { invocationData, lineBreadcrumbs, type LambdaContextLike } from './context.js';
 import type { Config } from './options.js';
 import type { Capture, Reporter } from './reporter.js';
 import {
@@ -195,8 +195,10 @@ const send = async (
   context: LambdaContextLike | undefined,
   deadline: Deadline,
   startedAt: number | undefined,
+  request: Request,
 ): Promise<Outcome & { waitedMs?: number }> => {
   const { config } = state;
+  const breadcrumbs = config.breadcrumbs ? lineBreadcrumbs(request) : [];
   const start = Date.now();
   let slots = state.ownSlots;
   if (plan.kind === 'app') {
@@ -206,16 +208,21 @@ const send = async (
   const { ahead, got } = slots.acquire(allowFor(config, deadline));
   if (!(await got)) return notSent(ahead, Date.now() - start);
   const queued = Date.now() - start;
+  if (ahead > 0 && allowFor(config, deadline, config.flushTimeout - queued) <= 0) {
+    // its turn came at the wait's end: not sent (the line does not name it)
+    slots.release();
+    return notSent(ahead, queued);
+  }
   try {
     let report: Report;
     const data = (): ReturnType<typeof invocationData> => invocationData(context, config.tags, startedAt);
     if (plan.kind === 'app') {
-      report = ownAppEvent(plan.watch, plan.eventId, () => captureWithApp(plan.app, boundedForSentry(error), data(), collectErrorValues(error), MECHANISM, plan.eventId));
+      report = ownAppEvent(plan.watch, plan.eventId, () => captureWithApp(plan.app, boundedForSentry(error), data(), collectErrorValues(error), MECHANISM, plan.eventId, breadcrumbs));
     } else {
       // the SDK is loaded since init; a load still under way is waited for within the deadline, never begun here
       const reporter = await loadReporter(state, allowFor(config, deadline, Infinity));
       if (typeof reporter === 'string') return reporter === '' ? { delivered: false, dropped: true } : { delivered: false, reason: reporter, waitedMs: Date.now() - start };
-      report = fromCapture(reporter.captureError(plan.eventId, error, data(), collectErrorValues(error), context?.awsRequestId));
+      report = fromCapture(reporter.captureError(plan.eventId, error, data(), collectErrorValues(error), context?.awsRequestId, breadcrumbs));
       if (report.eventId === undefined) return await report.outcome;
     }
     // flushTimeout bounds the wait in the queue and for the answer together, within the deadline less flushMargin
@@ -265,7 +272,7 @@ export const reportError = async (state: SentryState, request: Request): Promise
     writeFailureLine(request);
   }
   const started = (request as { [STARTED]?: number })[STARTED];
-  const outcome = plan.kind === 'app-captured' ? await settle(plan.report, allowFor(config, deadline)) : await send(state, plan, error, context, deadline, started);
+  const outcome = plan.kind === 'app-captured' ? await settle(plan.report, allowFor(config, deadline)) : await send(state, plan, error, context, deadline, started, request);
   // The line names the event Sentry has (delivered), or may have (sent, unanswered at the wait's end); not one
   // known lost (refused, HTTP error, dropped, rate limited), which the warning names instead.
   if (!lineFirst) failure.eventId = outcome.delivered || outcome.unanswered ? plan.eventId : undefined;

@@ -9,7 +9,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import { thrownMessage } from '@lambdaware/shared';
 import { STARTED, newSentryState, off, reportError, reporterOnce, warn, watchApp, writeLineIfNoErrorLog } from './failure-report.js';
 import { resolveOptions, type SentryOptions } from './options.js';
-import { findAppSentry } from './sentry-adapter.js';
+import { findAppSentry, forkInvocationScopes } from './sentry-adapter.js';
 import { clearTimeoutWarning, startTimeoutWarning } from './timeout-warning.js';
 
 export { cloudWatchLogsUrl, invocationData, type InvocationData, type LambdaContextLike } from './context.js';
@@ -47,10 +47,19 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<unknown, any,
     });
   }
 
-  /** Only with the timeout warning: the invocation's start and the warning's timer. */
+  // With the app's own client (found at init): each invocation its own Sentry scopes (its tags, extras, user and
+  // breadcrumbs on its events only), forked from the app's init scopes. Without one, and without the timeout
+  // warning, sentry() has no `before`: no code on success.
+  const forkScopes = watchApp() !== undefined;
+  const warnTimeout = config.timeoutWarningMs > 0;
+
+  /** The invocation's own Sentry scopes (app client), and with the timeout warning: its start and its timer. */
   const sentryBefore = (request: SentryRequest): void => {
-    request[STARTED] = performance.now();
-    startTimeoutWarning(state, request);
+    if (forkScopes) forkInvocationScopes();
+    if (warnTimeout) {
+      request[STARTED] = performance.now();
+      startTimeoutWarning(state, request);
+    }
   };
 
   /** Only with the timeout warning: its timer cleared. */
@@ -71,7 +80,7 @@ export const sentry = (options: SentryOptions = {}): MiddlewareObj<unknown, any,
     if (on) writeLineIfNoErrorLog(request);
   };
 
-  if (config.timeoutWarningMs === 0) return { name: 'sentry', onError: sentryOnError };
+  if (!warnTimeout) return forkScopes ? { name: 'sentry', before: sentryBefore, onError: sentryOnError } : { name: 'sentry', onError: sentryOnError };
   return { name: 'sentry', before: sentryBefore, after: sentryAfter, onError: sentryOnError };
 };
 

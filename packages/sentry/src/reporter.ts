@@ -15,7 +15,7 @@
 // capture) whose steps follow ServerRuntimeClient's in order; every method is short.
 import { Agent as HttpAgent, request as httpRequest, type Agent, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Client, DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';
+import type { DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';
 import { MECHANISM, type Outcome, type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
 import { boundEvent } from './bound-event.js';
 import { boundedForSentry } from './bounded-error.js';
@@ -45,6 +45,8 @@ export interface Capture {
 /** What a capture adds to the invocation's data (a timeout warning's tag and fingerprint). */
 export interface CaptureExtras {
   tags?: Record<string, string>;
+  /** The invocation's recent log lines (context.ts `lineBreadcrumbs`). */
+  breadcrumbs?: readonly Record<string, unknown>[];
   extra?: Record<string, unknown>;
   fingerprint?: string[];
 }
@@ -79,6 +81,11 @@ const isOk = (status: number | undefined): boolean => status !== undefined && st
 /** As the client options of the previous ServerRuntimeClient: normalizeDepth 6, Sentry's default breadth. */
 const NORMALIZE_DEPTH = 6;
 const NORMALIZE_BREADTH = 1000;
+/**
+ * No Client (this reporter has none): `eventFromUnknownInput` reads its client optionally (`client?.getOptions()`,
+ * only the normalizeDepth of a thrown plain object; Sentry's default 3 applies without one), in 10.53 as in 11.x.
+ */
+const NO_CLIENT = undefined as unknown as Parameters<SentryCore['eventFromUnknownInput']>[0];
 /** This package's version, in the event's `sdk.packages`. */
 const LAMBDAWARE_SENTRY_VERSION = '0.1.0';
 /** The events the transport's queue holds; index.ts keeps at most this many of ours in it at once. */
@@ -104,13 +111,11 @@ export class Reporter {
   /** Events given up at the caller's bound: not sent (nor sent again) after that, in a later invocation. */
   private readonly abandoned = new Set<string>();
   private agent: Agent | undefined;
-  /** The transport's last reason for not sending (`ratelimit_backoff`, `queue_overflow`, ...). */
-  private lastDrop: string | undefined;
+  /** Sentry's rate limits, from its answers (`updateRateLimits`, as the transport keeps its own). */
+  private rateLimits: Parameters<SentryCore['isRateLimited']>[0] = {};
   /** Date.now() when the agent last put a socket back in its pool. */
   private lastPooled = 0;
   private readonly capturedFor = new WeakMap<object, string | undefined>();
-  /** `eventFromUnknownInput` reads only `getOptions().normalizeDepth` of a client (for a thrown plain object). */
-  private readonly clientOptions = { getOptions: () => ({ normalizeDepth: NORMALIZE_DEPTH }) } as unknown as Client;
 
   constructor(config: ReporterConfig) {
     const core = (this.core = config.core);
@@ -136,9 +141,11 @@ export class Reporter {
     const url = getEnvelopeEndpointWithUrlEncodedAuth(dsn, undefined, sdk);
     // The send queue holds QUEUE_SIZE events (Sentry's default, 64, drops more under Lambda Managed Instances'
     // concurrency with a misleading reason); index.ts never hands it more than that at once.
-    this.transport = createTransport({ recordDroppedEvent: (reason) => (this.lastDrop = reason), bufferSize: QUEUE_SIZE }, ({ body }) =>
-      this.send(url, body, gzipThreshold, eventIdOfEnvelope(body)),
-    );
+    this.transport = createTransport({ recordDroppedEvent: () => {}, bufferSize: QUEUE_SIZE }, async ({ body }) => {
+      const response = await this.send(url, body, gzipThreshold, eventIdOfEnvelope(body));
+      this.rateLimits = this.core.updateRateLimits(this.rateLimits, response);
+      return response;
+    });
   }
 
   private async send(url: string, body: string | Uint8Array, gzipThreshold: number, eventId: string | undefined) {
@@ -244,6 +251,7 @@ export class Reporter {
     // what @sentry/node's Context integration adds (processEvent: after the scope data)
     event.contexts = { ...event.contexts, ...nodeContexts() };
     if (data.transaction) event.transaction = data.transaction;
+    if (extras.breadcrumbs?.length) event.breadcrumbs = [...extras.breadcrumbs] as Event['breadcrumbs'];
     if (extras.fingerprint?.length) event.fingerprint = [...(event.fingerprint ?? []), ...extras.fingerprint];
     // a fresh trace per event, as a fresh scope's propagation context gives (Client._prepareEvent)
     const traceId = this.core.generateTraceId();
@@ -276,15 +284,12 @@ export class Reporter {
       if (isOk(response.statusCode)) return { delivered: true };
       // No status: the transport did not send it (rate limited, or its buffer full).
       if (response.statusCode !== undefined) return { delivered: false, reason: `HTTP ${response.statusCode}` };
-      const why = this.lastDrop;
+      // why, from what this reporter knows itself (the rate limits of Sentry's last answers), not the transport's words
       return {
         delivered: false,
-        reason:
-          why === 'ratelimit_backoff'
-            ? 'not sent: Sentry rate limited this project (backing off as its last answer said)'
-            : why === 'queue_overflow'
-              ? `not sent: the send queue (${QUEUE_SIZE}) was full`
-              : `not sent by the transport (${why ?? 'no reason given'})`,
+        reason: this.core.isRateLimited(this.rateLimits, 'error')
+          ? 'not sent: Sentry rate limited this project (backing off as its last answer said)'
+          : `not sent by the transport: its send queue (${QUEUE_SIZE}) was full`,
       };
     } catch (e) {
       const error = e as NodeJS.ErrnoException;
@@ -326,7 +331,14 @@ export class Reporter {
    * invocation (a cached init failure) is reported again, while one already captured in this invocation, or by
    * another Sentry SDK (the user's own `captureException`), is not reported twice.
    */
-  captureError(eventId: string, error: unknown, data: InvocationData, extra: Record<string, unknown>, invocation: string | undefined): Capture {
+  captureError(
+    eventId: string,
+    error: unknown,
+    data: InvocationData,
+    extra: Record<string, unknown>,
+    invocation: string | undefined,
+    breadcrumbs: readonly Record<string, unknown>[] = [],
+  ): Capture {
     const isObject = error !== null && typeof error === 'object';
     const capturedFor = isObject ? this.capturedFor.get(error) : undefined;
     if (isCapturedBySentry(error) && capturedFor !== undefined && capturedFor !== invocation) forgetCaptured(error);
@@ -339,10 +351,10 @@ export class Reporter {
     const reported = boundedForSentry(error);
     return this.track(
       eventId,
-      (hint) => ({ ...this.core.eventFromUnknownInput(this.clientOptions, this.stackParser, reported, hint), level: 'error' }),
+      (hint) => ({ ...this.core.eventFromUnknownInput(NO_CLIENT, this.stackParser, reported, hint), level: 'error' }),
       { originalException: reported, mechanism: MECHANISM },
       data,
-      { extra },
+      { extra, breadcrumbs },
     );
   }
 

@@ -15,6 +15,10 @@
 // 4. The client hooks `preprocessEvent` (event, hint) and `afterSendEvent` (event, transport response).
 // 5. Where @sentry/core exports the node stack line parser: the package root up to 10.x, `@sentry/core/server`
 //    from 10.53 (only there in 11.x); sentry-core.ts re-exports it from `/server`.
+// 6. Where the app's SDK keeps its async context (to fork the scopes per invocation, `forkInvocationScopes`): the
+//    AsyncLocalStorage of its async context strategy, from `acs.getTracingChannelBinding().asyncLocalStorage`
+//    (node-core's AsyncLocalStorage strategy) or the OpenTelemetry context manager's Sentry-specific
+//    `getAsyncLocalStorageLookup()` (@sentry/node's default); the fork itself is the SDK's own `withIsolationScope`.
 // Used as documented: Scope `clone`, `setTags`, `setContext`, `setExtras`, `captureException(error, hint)` (with
 // `event_id` and `mechanism` in the hint), Client `getDsn`, `getOptions`, `on`.
 import type * as SentryCoreModule from '@sentry/core';
@@ -43,6 +47,8 @@ export type SentryCore = Pick<
   | 'generateTraceId'
   | 'getDebugImagesForResources'
   | 'getEnvelopeEndpointWithUrlEncodedAuth'
+  | 'isRateLimited'
+  | 'updateRateLimits'
   | 'makeDsn'
   | 'normalize'
   | 'uuid4'
@@ -54,7 +60,7 @@ const CORE_EXPORTS = [
   'SDK_VERSION', 'addExceptionMechanism', 'applyAggregateErrorsToEvent', 'checkOrSetAlreadyCaught', 'createEventEnvelope',
   'createStackParser', 'createTransport', 'dateTimestampInSeconds', 'eventFromMessage', 'eventFromUnknownInput',
   'exceptionFromError', 'generateSpanId', 'generateTraceId', 'getDebugImagesForResources',
-  'getEnvelopeEndpointWithUrlEncodedAuth', 'makeDsn', 'normalize', 'uuid4',
+  'getEnvelopeEndpointWithUrlEncodedAuth', 'isRateLimited', 'makeDsn', 'normalize', 'updateRateLimits', 'uuid4',
 ] as const;
 
 /**
@@ -124,6 +130,7 @@ export interface AppScope {
   setTags(tags: Record<string, string>): unknown;
   setContext(name: string, context: Record<string, unknown> | null): unknown;
   setExtras(extras: Record<string, unknown>): unknown;
+  addBreadcrumb?(breadcrumb: Record<string, unknown>, maxBreadcrumbs?: number): unknown;
   captureException(exception: unknown, hint?: Record<string, unknown>): string;
 }
 
@@ -195,6 +202,56 @@ export const findAppSentry = (): AppSentry | undefined => {
     if (found === undefined || major > found.major) found = { version, major, client, scope, isolationScope: isolationScopeOf(entry) };
   }
   return found;
+};
+
+interface Als {
+  getStore(): unknown;
+  run<R>(store: unknown, fn: () => R): R;
+  enterWith(store: unknown): void;
+}
+
+/** The AsyncLocalStorage the app's Sentry keeps its scopes in (see 6. above), or undefined. */
+const appAsyncStorage = (acs: Record<string, any>): Als | undefined => {
+  try {
+    const otel = (globalThis as Record<symbol, any>)[Symbol.for('opentelemetry.js.api.1')];
+    const als: unknown = acs.getTracingChannelBinding?.()?.asyncLocalStorage ?? otel?.context?.getAsyncLocalStorageLookup?.()?.asyncLocalStorage;
+    return isObject(als) && typeof als.enterWith === 'function' && typeof als.run === 'function' && typeof als.getStore === 'function' ? (als as Als) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Each store this package entered, and the store it was forked from (the base every invocation forks from). */
+const forkedFrom = new WeakMap<object, unknown>();
+
+/**
+ * Gives the invocation its own scopes, as `Sentry.withIsolationScope` does for a callback, for the rest of the
+ * invocation (the handler's `Sentry.setTag`, `setUser`, `addBreadcrumb` land on them, and its events carry only
+ * them and what the app set at init): the SDK's own fork, entered with AsyncLocalStorage's `enterWith`. Forked from
+ * the base context (the app's init scopes, or the scopes of a `Sentry.wrapHandler` around the handler), never from a
+ * previous invocation's. False when the app's SDK keeps no AsyncLocalStorage this can find.
+ */
+export const forkInvocationScopes = (): boolean => {
+  const carrier = (globalThis as { __SENTRY__?: unknown }).__SENTRY__;
+  if (!isObject(carrier)) return false;
+  const app = findAppSentry();
+  const entry = app === undefined ? undefined : (carrier[app.version] as Record<string, any> | undefined);
+  const acs = entry?.acs as Record<string, any> | undefined;
+  if (acs === undefined || typeof acs.withIsolationScope !== 'function') return false;
+  const als = appAsyncStorage(acs);
+  if (als === undefined) return false;
+  try {
+    const active = als.getStore();
+    const base = isObject(active) && forkedFrom.has(active) ? forkedFrom.get(active) : active;
+    let store: unknown;
+    als.run(base, () => acs.withIsolationScope(() => (store = als.getStore())));
+    if (!isObject(store)) return false;
+    forkedFrom.set(store, base);
+    als.enterWith(store);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 /** Why the app's client cannot report, or undefined when it can. */
@@ -381,11 +438,13 @@ export const captureWithApp = (
   extra: Record<string, unknown>,
   mechanism: { type: string; handled: boolean },
   eventId: string,
+  breadcrumbs: readonly Record<string, unknown>[] = [],
 ): void => {
   const scope = app.scope.clone();
   scope.setTags(data.tags);
   for (const [name, context] of Object.entries(data.contexts)) scope.setContext(name, context);
   if (Object.keys(extra).length > 0) scope.setExtras(extra);
+  for (const b of breadcrumbs) scope.addBreadcrumb?.(b, breadcrumbs.length + 100);
   scope.captureException(error, { event_id: eventId, mechanism });
 };
 

@@ -18,8 +18,10 @@ export {
   generateTraceId,
   getDebugImagesForResources,
   getEnvelopeEndpointWithUrlEncodedAuth,
+  isRateLimited,
   makeDsn,
   normalize,
+  updateRateLimits,
   uuid4,
 } from '@sentry/core';
 export { nodeStackLineParser } from '@sentry/core/server';

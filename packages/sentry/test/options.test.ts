@@ -49,7 +49,7 @@ describe('options, validated at creation', () => {
   test.each([
     [null, 'options', 'sentry(): options must be an object, got null'],
     [{ dsn: 3 }, 'dsn', 'sentry(): option "dsn" must be a string, got 3'],
-    [{ flushTimout: 100 }, 'flushTimout', 'sentry(): option "flushTimout" is not an option of sentry() (options: dsn, enabled, environment, release, flushTimeout, flushMargin, timeoutWarning, tags, shouldReport, beforeSend)'],
+    [{ flushTimout: 100 }, 'flushTimout', 'sentry(): option "flushTimout" is not an option of sentry() (options: dsn, enabled, environment, release, flushTimeout, flushMargin, timeoutWarning, tags, breadcrumbs, shouldReport, beforeSend)'],
   ])('%p: the shared option error (package, option, what was wrong)', (options, option, message) => {
     let error: unknown;
     try {
