@@ -31,8 +31,12 @@ import {
 import { Slots } from './slots.js';
 
 /** One sentry() middleware's state: its configuration, its built-in reporter, its queues. */
+/** Loads the built-in reporter (index.ts: builtin.ts); undefined in `@lambdaware/sentry/app` (the app's client only). */
+export type LoadBuiltIn = ((config: Config) => Promise<Reporter>) | undefined;
+
 export interface SentryState {
   readonly config: Config;
+  readonly loadBuiltIn: LoadBuiltIn;
   reporter: Promise<Reporter | Error> | undefined;
   /** The built-in reporter once loaded (known synchronously: with no time left, it can still send). */
   ready: Reporter | undefined;
@@ -42,8 +46,9 @@ export interface SentryState {
   readonly appSlots: WeakMap<object, Slots>;
 }
 
-export const newSentryState = (config: Config): SentryState => ({
+export const newSentryState = (config: Config, loadBuiltIn: LoadBuiltIn): SentryState => ({
   config,
+  loadBuiltIn,
   reporter: undefined,
   ready: undefined,
   ownSlots: new Slots(48),
@@ -77,10 +82,9 @@ export const finalize = (event: ErrorEvent): ErrorEvent => boundEvent(redactDeep
  * value (never an unhandled rejection) and reported as a warning.
  */
 export const reporterOnce = (state: SentryState): Promise<Reporter | Error> => {
-  const { config } = state;
-  return (state.reporter ??= import('./sentry-adapter.js')
-    .then((adapter) => adapter.loadCore())
-    .then(async (core) => (await import('./reporter.js')).createReporter({ core, dsn: config.dsn!, environment: config.environment, release: config.release, beforeSend: config.beforeSend }))
+  const { config, loadBuiltIn } = state;
+  const load = loadBuiltIn === undefined ? Promise.reject(new Error('@lambdaware/sentry/app reports through the app\'s own Sentry client only (Sentry.init), and the process has none')) : loadBuiltIn(config);
+  return (state.reporter ??= load
     .then(
       (reporter) => (state.ready = reporter),
       (e: unknown) => (e instanceof Error ? e : new Error(thrownMessage(e))),

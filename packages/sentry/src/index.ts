@@ -5,12 +5,9 @@
 // itself (`writeErrorLine`) only when errorLog() is not there to write it. On success it runs no code (no `before`
 // or `after` hook) unless the timeout warning is on. The parts: options.ts (options), failure-report.ts (one
 // failure's report), timeout-warning.ts (the timeout warning), slots.ts (the queue bound).
-import type { MiddlewareObj, Request } from '@middy/core';
-import { thrownMessage } from '@lambdaware/shared';
-import { STARTED, newSentryState, off, reportError, reporterOnce, warn, watchApp, writeLineIfNoErrorLog } from './failure-report.js';
-import { resolveOptions, type SentryOptions } from './options.js';
-import { findAppSentry, forkInvocationScopes } from './sentry-adapter.js';
-import { clearTimeoutWarning, startTimeoutWarning } from './timeout-warning.js';
+import type { MiddlewareObj } from '@middy/core';
+import { createSentry } from './middleware.js';
+import type { SentryOptions } from './options.js';
 
 export { cloudWatchLogsUrl, invocationData, type InvocationData, type LambdaContextLike } from './context.js';
 export { SentryOptionsError, defaults, type SentryOptions } from './options.js';
@@ -20,69 +17,17 @@ export { MAX_SENTRY_EVENT_BYTES } from './bound-event.js';
 /** The event and hint types of @sentry/core, for `beforeSend` (type-only: importing them loads nothing). */
 export type { ErrorEvent as SentryErrorEvent, EventHint as SentryEventHint } from '@sentry/core';
 
-type SentryRequest = Request & { [STARTED]?: number };
-
 /**
  * Reports failures to Sentry. Place it after `errorLog()` (its onError runs first and records the event id that
  * errorLog's line carries); the composition order is in docs/design.md.
  *
  * When the process already has a Sentry client (the app called `Sentry.init` of Sentry 10.x/11.x), the event goes
- * through that client and the invocation's scope; else, with a DSN, through a built-in reporter of its own.
+ * through that client and the invocation's scope; else, with a DSN, through a built-in reporter of its own (loaded
+ * at init). An app that has its own client can import `sentry` from `@lambdaware/sentry/app` instead: the same
+ * middleware, without the built-in reporter in its bundle.
  */
-export const sentry = (options: SentryOptions = {}): MiddlewareObj<unknown, any, Error> => {
-  const config = resolveOptions(options);
-  // Forced off: no import, and only an empty onError (Middy refuses a middleware without hooks).
-  if (options.enabled === false) return { name: 'sentry', onError: off };
-  const state = newSentryState(config);
-  // The app's client hooked at init (an error the app captures itself in the handler is then paired with its event
-  // id), now or right after the module that created sentry() (Sentry.init may come later in the init code); without
-  // one, the built-in reporter's SDK is loaded then, at init (not awaited), never on a failure's path.
-  const atInit = (): void => {
-    if (watchApp() === undefined && config.enabled && findAppSentry() === undefined) void reporterOnce(state);
-  };
-  if (watchApp() === undefined) {
-    // after the rest of the module's synchronous code, and once more after the rest of the init's modules
-    queueMicrotask(() => {
-      if (watchApp() === undefined) setImmediate(atInit).unref();
-    });
-  }
-
-  // With the app's own client (found at init): each invocation its own Sentry scopes (its tags, extras, user and
-  // breadcrumbs on its events only), forked from the app's init scopes. Without one, and without the timeout
-  // warning, sentry() has no `before`: no code on success.
-  const forkScopes = watchApp() !== undefined;
-  const warnTimeout = config.timeoutWarningMs > 0;
-
-  /** The invocation's own Sentry scopes (app client), and with the timeout warning: its start and its timer. */
-  const sentryBefore = (request: SentryRequest): void => {
-    if (forkScopes) forkInvocationScopes();
-    if (warnTimeout) {
-      request[STARTED] = performance.now();
-      startTimeoutWarning(state, request);
-    }
-  };
-
-  /** Only with the timeout warning: its timer cleared. */
-  const sentryAfter = (request: SentryRequest): void => {
-    clearTimeoutWarning(request);
-  };
-
-  /** The failure reported, then its error line when errorLog() is not in the chain. */
-  const sentryOnError = async (request: SentryRequest): Promise<void> => {
-    clearTimeoutWarning(request);
-    let on = true;
-    try {
-      on = await reportError(state, request);
-    } catch (e) {
-      // Whatever happens here, the handler's error stays what it was.
-      warn('Sentry reporting failed', { reason: thrownMessage(e) });
-    }
-    if (on) writeLineIfNoErrorLog(request);
-  };
-
-  if (!warnTimeout) return forkScopes ? { name: 'sentry', before: sentryBefore, onError: sentryOnError } : { name: 'sentry', onError: sentryOnError };
-  return { name: 'sentry', before: sentryBefore, after: sentryAfter, onError: sentryOnError };
-};
+export const sentry = (options: SentryOptions = {}): MiddlewareObj<unknown, any, Error> =>
+  createSentry(options, (config) => import('./builtin.js').then((m) => m.loadBuiltInReporter(config)));
 
 /** @deprecated The packages export by name: `import { sentry } from '@lambdaware/sentry'`. Kept for existing imports. */
 export default sentry;

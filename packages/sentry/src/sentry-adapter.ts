@@ -82,12 +82,6 @@ export const bindCore = (root: Record<string, unknown>, server: Record<string, u
   return core as unknown as SentryCore;
 };
 
-/** The installed @sentry/core (one copy, the app's when it has Sentry: the dependency is a range). */
-export const loadCore = async (): Promise<SentryCore> => {
-  const exports = (await import('./sentry-core.js')) as unknown as Record<string, unknown>;
-  return bindCore(exports, exports);
-};
-
 /** True when a Sentry SDK already captured this error object (`checkOrSetAlreadyCaught`'s mark). */
 export const isCapturedBySentry = (error: unknown): boolean => {
   try {
