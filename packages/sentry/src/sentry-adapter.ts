@@ -51,7 +51,6 @@ export type SentryCore = Pick<
   | 'updateRateLimits'
   | 'makeDsn'
   | 'normalize'
-  | 'uuid4'
 > &
   // 11.x exports the node stack line parser from `@sentry/core/server` only (10.53+ has that entry too)
   Pick<typeof SentryCoreServerModule, 'nodeStackLineParser'>;
@@ -60,7 +59,7 @@ const CORE_EXPORTS = [
   'SDK_VERSION', 'addExceptionMechanism', 'applyAggregateErrorsToEvent', 'checkOrSetAlreadyCaught', 'createEventEnvelope',
   'createStackParser', 'createTransport', 'dateTimestampInSeconds', 'eventFromMessage', 'eventFromUnknownInput',
   'exceptionFromError', 'generateSpanId', 'generateTraceId', 'getDebugImagesForResources',
-  'getEnvelopeEndpointWithUrlEncodedAuth', 'isRateLimited', 'makeDsn', 'normalize', 'updateRateLimits', 'uuid4',
+  'getEnvelopeEndpointWithUrlEncodedAuth', 'isRateLimited', 'makeDsn', 'normalize', 'updateRateLimits',
 ] as const;
 
 /**

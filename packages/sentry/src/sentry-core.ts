@@ -22,6 +22,5 @@ export {
   makeDsn,
   normalize,
   updateRateLimits,
-  uuid4,
 } from '@sentry/core';
 export { nodeStackLineParser } from '@sentry/core/server';

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the walk and its two fast paths must agree on what JSON.stringify writes (toJSON, keys,
+// errors), so they live in one file.
 /**
  * The walk behind redactDeep(): two fast paths for plain data (nothing to mask; masked leaves only), then a walk
  * without recursion over any value (errors, Maps, Sets, class instances, toJSON, cycles), copying only what changes.
