@@ -16,9 +16,10 @@
 // 5. Where @sentry/core exports the node stack line parser: the package root up to 10.x, `@sentry/core/server`
 //    from 10.53 (only there in 11.x); sentry-core.ts re-exports it from `/server`.
 // 6. Where the app's SDK keeps its async context (to fork the scopes per invocation, `forkInvocationScopes`): the
-//    AsyncLocalStorage of its async context strategy, from `acs.getTracingChannelBinding().asyncLocalStorage`
-//    (node-core's AsyncLocalStorage strategy) or the OpenTelemetry context manager's Sentry-specific
-//    `getAsyncLocalStorageLookup()` (@sentry/node's default); the fork itself is the SDK's own `withIsolationScope`.
+//    OpenTelemetry context manager's Sentry-specific `getAsyncLocalStorageLookup()` (@sentry/node's default: the
+//    AsyncLocalStorage and the key of the scopes in a context), or `acs.getTracingChannelBinding().asyncLocalStorage`
+//    (node-core's AsyncLocalStorage strategy: the store is `{ scope, isolationScope }`), and the carrier's
+//    `defaultCurrentScope`/`defaultIsolationScope` (the scopes outside any context).
 // Used as documented: Scope `clone`, `setTags`, `setContext`, `setExtras`, `captureException(error, hint)` (with
 // `event_id` and `mechanism` in the hint), Client `getDsn`, `getOptions`, `on`.
 import type * as SentryCoreModule from '@sentry/core';
@@ -203,26 +204,67 @@ interface Als {
   enterWith(store: unknown): void;
 }
 
-/** The AsyncLocalStorage the app's Sentry keeps its scopes in (see 6. above), or undefined. */
-const appAsyncStorage = (acs: Record<string, any>): Als | undefined => {
+interface Scopes {
+  scope: AppScope & { setPropagationContext?(context: Record<string, unknown>): unknown };
+  isolationScope: AppScope;
+}
+
+/** Where the app's Sentry keeps each async context's scopes, and how a store holds them (see 6. above). */
+interface ScopeStorage {
+  als: Als;
+  /** The scopes a store holds (undefined: the default scopes). */
+  read(store: unknown): Scopes | undefined;
+  /** A store holding `scopes`, made from the `base` store. */
+  make(base: unknown, scopes: Scopes): unknown;
+}
+
+const isAls = (v: unknown): v is Als => isObject(v) && typeof v.enterWith === 'function' && typeof v.run === 'function' && typeof v.getStore === 'function';
+
+const storageCache = new WeakMap<object, ScopeStorage | null>();
+
+/**
+ * @sentry/node (OpenTelemetry): the context manager's `getAsyncLocalStorageLookup()` gives the AsyncLocalStorage and
+ * the key of the scopes in an OpenTelemetry context; node-core's AsyncLocalStorage strategy: its tracing channel
+ * binding gives the AsyncLocalStorage, whose store is `{ scope, isolationScope }`.
+ */
+const scopeStorage = (acs: Record<string, any>): ScopeStorage | undefined => {
+  const cached = storageCache.get(acs);
+  if (cached !== undefined) return cached ?? undefined;
+  let found: ScopeStorage | null = null;
   try {
     const otel = (globalThis as Record<symbol, any>)[Symbol.for('opentelemetry.js.api.1')];
-    const als: unknown = acs.getTracingChannelBinding?.()?.asyncLocalStorage ?? otel?.context?.getAsyncLocalStorageLookup?.()?.asyncLocalStorage;
-    return isObject(als) && typeof als.enterWith === 'function' && typeof als.run === 'function' && typeof als.getStore === 'function' ? (als as Als) : undefined;
+    const lookup = otel?.context?.getAsyncLocalStorageLookup?.();
+    const binding = lookup === undefined ? acs.getTracingChannelBinding?.() : undefined;
+    if (lookup !== undefined && isAls(lookup.asyncLocalStorage) && typeof lookup.contextSymbol === 'symbol') {
+      const als = lookup.asyncLocalStorage;
+      const key: symbol = lookup.contextSymbol;
+      const root: unknown = als.run(undefined, () => otel.context.active());
+      found = {
+        als,
+        read: (store) => (isObject(store) && typeof store.getValue === 'function' ? (store.getValue(key) as Scopes | undefined) : undefined),
+        make: (base, scopes) => ((isObject(base) && typeof base.setValue === 'function' ? base : root) as { setValue(k: symbol, v: unknown): unknown }).setValue(key, scopes),
+      };
+    } else if (binding !== undefined && isAls(binding.asyncLocalStorage)) {
+      found = { als: binding.asyncLocalStorage, read: (store) => (isObject(store) && isObject(store.scope) ? (store as unknown as Scopes) : undefined), make: (_base, scopes) => scopes };
+    }
   } catch {
-    return undefined;
+    found = null;
   }
+  storageCache.set(acs, found);
+  return found ?? undefined;
 };
 
 /** Each store this package entered, and the store it was forked from (the base every invocation forks from). */
 const forkedFrom = new WeakMap<object, unknown>();
 
 /**
- * Gives the invocation its own scopes, as `Sentry.withIsolationScope` does for a callback, for the rest of the
- * invocation (the handler's `Sentry.setTag`, `setUser`, `addBreadcrumb` land on them, and its events carry only
- * them and what the app set at init): the SDK's own fork, entered with AsyncLocalStorage's `enterWith`. Forked from
- * the base context (the app's init scopes, or the scopes of a `Sentry.wrapHandler` around the handler), never from a
- * previous invocation's. False when the app's SDK keeps no AsyncLocalStorage this can find.
+ * Gives the invocation its own scopes for the rest of the invocation, as `Sentry.withIsolationScope` gives a callback
+ * (the handler's `Sentry.setTag`, `setUser`, `addBreadcrumb` land on them, and its events carry only them and what
+ * the app set at init): the current and isolation scopes cloned (public `Scope.clone`) with a new trace (public
+ * `setPropagationContext`), held by a new store entered with AsyncLocalStorage's `enterWith`. Forked from the base
+ * context (the app's init scopes, or the scopes of a `Sentry.wrapHandler` around the handler), never from a previous
+ * invocation's. (The SDK's own `withIsolationScope` does the same in about 85 µs under OpenTelemetry; this, 20 µs.)
+ * False when the app's SDK keeps no AsyncLocalStorage this can find.
  */
 export const forkInvocationScopes = (): boolean => {
   const carrier = (globalThis as { __SENTRY__?: unknown }).__SENTRY__;
@@ -230,17 +272,20 @@ export const forkInvocationScopes = (): boolean => {
   const app = findAppSentry();
   const entry = app === undefined ? undefined : (carrier[app.version] as Record<string, any> | undefined);
   const acs = entry?.acs as Record<string, any> | undefined;
-  if (acs === undefined || typeof acs.withIsolationScope !== 'function') return false;
-  const als = appAsyncStorage(acs);
-  if (als === undefined) return false;
+  if (acs === undefined) return false;
+  const storage = scopeStorage(acs);
+  if (storage === undefined) return false;
   try {
-    const active = als.getStore();
+    const active = storage.als.getStore();
     const base = isObject(active) && forkedFrom.has(active) ? forkedFrom.get(active) : active;
-    let store: unknown;
-    als.run(base, () => acs.withIsolationScope(() => (store = als.getStore())));
+    const from = storage.read(base) ?? { scope: entry!.defaultCurrentScope as Scopes['scope'], isolationScope: entry!.defaultIsolationScope as AppScope };
+    if (!isObject(from.scope) || !isObject(from.isolationScope)) return false;
+    const scopes: Scopes = { scope: from.scope.clone(), isolationScope: from.isolationScope.clone() };
+    scopes.scope.setPropagationContext?.({ traceId: newEventId(), sampleRand: Math.random() });
+    const store = storage.make(base, scopes);
     if (!isObject(store)) return false;
     forkedFrom.set(store, base);
-    als.enterWith(store);
+    storage.als.enterWith(store);
     return true;
   } catch {
     return false;
