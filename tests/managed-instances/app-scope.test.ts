@@ -30,13 +30,13 @@ const expectOwnScopes = (events: Event[], markers: string[]): void => {
   }
 };
 
-const run = async (prefix: string, n: number, concurrency?: number) => {
+const run = async (prefix: string, n: number, concurrency?: number, sdk = '@sentry/node') => {
   const markers = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
   const before = ingest.events.length;
   const result = await invoke({
     handler: `${fixture}#handler`,
     events: markers.map((marker, i) => ({ marker, ms: 5 + ((i * 7) % 30) })),
-    env: { SENTRY_TEST_DSN: ingest.dsn },
+    env: { SENTRY_TEST_DSN: ingest.dsn, SENTRY_SDK: sdk },
     timeout: 10,
     ...(concurrency ? { concurrency } : {}),
   });
@@ -53,5 +53,10 @@ test('sequential invocations in one environment: each event carries its own invo
 
 test('8 invocations in flight at once (Managed Instances): each event carries its own invocation\'s scope only', async () => {
   const { events, markers } = await run('conc', 24, 8);
+  expectOwnScopes(events, markers);
+}, 60_000);
+
+test('with @sentry/node 11: each event carries its own invocation\'s scope only', async () => {
+  const { events, markers } = await run('v11', 8, 4, '@sentry/node-11');
   expectOwnScopes(events, markers);
 }, 60_000);
