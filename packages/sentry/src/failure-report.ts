@@ -167,6 +167,9 @@ const planReport = (state: SentryState, error: unknown, invocation: string | und
   const app = findAppSentry();
   const problem = app === undefined ? undefined : appClientProblem(app);
   if (problem !== undefined) return { kind: 'none', outcome: { delivered: false, reason: `${problem}; the error is not reported to Sentry by lambdaware` } };
+  if (app === undefined && state.config.enabled && state.loadBuiltIn === undefined) {
+    return { kind: 'none', outcome: { delivered: false, reason: "not sent: @lambdaware/sentry/app reports through the app's own Sentry client only (Sentry.init), and the process has none" } };
+  }
   if (app === undefined) return state.config.enabled ? { kind: 'own', eventId: newEventId() } : { kind: 'none' };
   const watch = watchClient(app.client, { finalize });
   const isObject = error !== null && typeof error === 'object';
