@@ -24,20 +24,21 @@ export const createSentry = (options: SentryOptions, loadBuiltIn: LoadBuiltIn): 
   // The app's client hooked at init (an error the app captures itself in the handler is then paired with its event
   // id), now or right after the module that created sentry() (Sentry.init may come later in the init code); without
   // one, the built-in reporter's SDK is loaded then, at init (not awaited), never on a failure's path.
+  const appAtInit = watchApp() !== undefined;
   const atInit = (): void => {
-    if (loadBuiltIn !== undefined && watchApp() === undefined && config.enabled && findAppSentry() === undefined) void reporterOnce(state);
+    if (loadBuiltIn !== undefined && config.enabled && findAppSentry() === undefined) void reporterOnce(state);
   };
-  if (watchApp() === undefined) {
+  if (!appAtInit) {
     // after the rest of the module's synchronous code, and once more after the rest of the init's modules
     queueMicrotask(() => {
       if (watchApp() === undefined) setImmediate(atInit).unref();
     });
   }
 
-  // With the app's own client (found at init): each invocation its own Sentry scopes (its tags, extras, user and
+  // With the app's own client (found at creation): each invocation its own Sentry scopes (its tags, extras, user and
   // breadcrumbs on its events only), forked from the app's init scopes. Without one, and without the timeout
   // warning, sentry() has no `before`: no code on success.
-  const forkScopes = watchApp() !== undefined;
+  const forkScopes = appAtInit;
   const warnTimeout = config.timeoutWarningMs > 0;
 
   /** The invocation's own Sentry scopes (app client), and with the timeout warning: its start and its timer. */
