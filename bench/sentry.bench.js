@@ -9,8 +9,9 @@
 //    @sentry/aws-serverless; and "to the first reported error": import + set up + one failing invocation whose
 //    event the ingest accepted.
 //  - per invocation: µs per call, median over BENCH_ROUNDS interleaved rounds, minus the same handler without
-//    Sentry (middy(handler) for ours, the bare async handler for wrapHandler). Success path and error path (one
-//    event posted to the ingest and awaited per call).
+//    Sentry (middy(handler) for ours, the bare async handler for wrapHandler, middy(handler).use(errorLog()) for
+//    errorLog+ours-on: the warm error row against a stack doing the same work with no Sentry). Success path and error
+//    path (one event posted to the ingest and awaited per call).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -88,6 +89,20 @@ const warmChild = async (subject) => {
       baseError: middy(fail),
       error: middy(fail).use(sentry(options)),
     };
+  } else if (subject === 'errorLog+ours-on') {
+    // The warm error row of issue 25: errorLog() + sentry() against the same stack with no Sentry (errorLog() alone:
+    // the same error line, no event); the difference is what reporting to Sentry costs (one loopback POST and its
+    // answer is the floor).
+    const { setLogSink } = await import('@lambdaware/shared');
+    setLogSink({ log() {} });
+    const { sentry } = await import('@lambdaware/sentry');
+    const { errorLog } = await import('@lambdaware/errors');
+    handlers = {
+      baseSuccess: middy(ok).use(errorLog()),
+      success: middy(ok).use(errorLog()).use(sentry({ dsn: process.env.BENCH_DSN })),
+      baseError: middy(fail).use(errorLog()),
+      error: middy(fail).use(errorLog()).use(sentry({ dsn: process.env.BENCH_DSN })),
+    };
   } else if (subject === 'app-init+ours' || subject === 'app-init+middy-wrapHandler') {
     // The app already has Sentry (Sentry.init of @sentry/aws-serverless): sentry() reports through its client, beside
     // the official way of wrapping a middy handler (wrapHandler around it). Baseline: the middy handler alone.
@@ -150,7 +165,7 @@ async function main() {
   console.log(`  to the first reported error: wrapHandler    ${fmt(coldMs['first-error-aws'], 'ms')}   ratio ${(coldMs['first-error-aws'] / coldMs['first-error-ours']).toFixed(1)}x`);
   console.log(`  (the ingest received ${received} events from ${2 * COLD} first-error processes)\n`);
 
-  const subjects = ['ours-off', 'ours-on', 'ours-on-timeoutWarning', 'aws-wrapHandler', 'app-init+ours', 'app-init+middy-wrapHandler'];
+  const subjects = ['ours-off', 'ours-on', 'ours-on-timeoutWarning', 'errorLog+ours-on', 'aws-wrapHandler', 'app-init+ours', 'app-init+middy-wrapHandler'];
   const warm = {};
   for (const s of subjects) warm[s] = await runChild('--warm', s);
   console.log('per invocation (µs per call, minus the same handler without Sentry)');

@@ -1,14 +1,19 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 // The failure path, part 1 of 2 (part 2: packages/sentry/src/index.ts). Whatever writes a failure's error line
-// writes it here, with `writeErrorLine`: errorLog()'s onError, sentry() when errorLog() is not in the chain (or its
-// `before` had not run), and sentry()'s timeout warning. The failure's state on the Middy request (`failureOf`) is
-// the one carrier of the Sentry event id and says who writes the line; nothing else decides it.
+// writes it here, with `writeErrorLine`: errorLog()'s line (from its onError, or earlier from sentry()'s onError when
+// the line must not wait for Sentry: errorLog()'s `before` leaves its writer on the failure state), sentry()'s when
+// errorLog() is not in the chain (or its `before` had not run), and sentry()'s timeout warning. The failure's state
+// on the Middy request (`failureOf` of @lambdaware/shared) is the one carrier of the Sentry event id and says who
+// writes the line; nothing else decides it.
 import {
-  KEYS,
   type LogSink,
   type OptionRule,
   OptionsError,
   type SinkLevel,
+  MAX_MESSAGE_CHARS,
+  cutString,
+  failureOf,
+  fitJson,
   getLogSink,
   is,
   nameErrorClass,
@@ -16,7 +21,6 @@ import {
   redactThrown,
   stderrSink,
 } from '@lambdaware/shared';
-import { MAX_ERROR_FIELDS_BYTES, MAX_MESSAGE_CHARS, cutString, fitJson } from './bound.js';
 import { DEFAULT_SERIALIZE_OPTIONS, type SerializeOptions, type SerializedError, serializeError } from './serialize.js';
 
 type AnyRequest = Request<any, any, any, any>;
@@ -51,32 +55,11 @@ const DEFAULTS = { ...DEFAULT_SERIALIZE_OPTIONS, message: undefined, respond: un
 
 
 /**
- * The failure's state, one object on the Middy request under `KEYS.failure`:
- * - `sentryEventId`: the id of the Sentry event sent for this failure (set by @lambdaware/sentry through
- *   `setSentryEventId`); the line's `error.sentryEventID`.
- * - `line`: who writes the failure's error line. `'unclaimed'` (the start), `'errorLog'` (errorLog()'s `before` ran:
- *   its `onError` writes it, after sentry() has set the id), `'written'` (written: no second line for this failure).
+ * The budget of a line's `error` and other fields together: under MAX_LINE_BYTES (255 KB, shared), with room for
+ * the message (MAX_MESSAGE_CHARS) and the logger's own keys. A larger `error` keeps its first inner errors and the
+ * start of its long strings (shared `fitJson`, the one truncation marker).
  */
-export interface FailureState {
-  sentryEventId: string | undefined;
-  line: 'unclaimed' | 'errorLog' | 'written';
-}
-
-/** The failure's state of this request (created on first use). */
-export const failureOf = (request: object): FailureState => {
-  const r = request as Record<symbol, FailureState | undefined>;
-  let state = r[KEYS.failure];
-  if (state === undefined || state === null || typeof state !== 'object') {
-    state = { sentryEventId: undefined, line: 'unclaimed' };
-    r[KEYS.failure] = state;
-  }
-  return state;
-};
-
-/** Records the id of the Sentry event sent for this failure: the line written for it carries it. */
-export const setSentryEventId = (request: object, eventId: string | undefined): void => {
-  failureOf(request).sentryEventId = eventId;
-};
+const MAX_ERROR_FIELDS_BYTES = 200 * 1024;
 
 export interface WriteErrorLineOptions {
   level?: SinkLevel;
@@ -91,7 +74,7 @@ export interface WriteErrorLineOptions {
    */
   failureLine?: boolean;
   /** The event id on this line, instead of the failure's (the timeout warning's own event). */
-  sentryEventId?: string;
+  eventId?: string;
   /** `serializeError(error, serialize)` when the caller has it already. */
   serialized?: SerializedError;
 }
@@ -99,7 +82,7 @@ export interface WriteErrorLineOptions {
 /**
  * Writes an error line through the installed sink (the logger's, else one JSON line on stderr with the request
  * id): `{ message, error: serializeError(error) with sentryEventID, ...fields }`, the `error` and `fields` kept
- * under MAX_ERROR_FIELDS_BYTES together (see bound.ts). Returns false when the failure's line was already written.
+ * under MAX_ERROR_FIELDS_BYTES together (shared fitJson). Returns false when the failure's line was already written.
  */
 export const writeErrorLine = (request: AnyRequest | object, error: unknown, options: WriteErrorLineOptions = {}): boolean => {
   const state = failureOf(request);
@@ -108,7 +91,7 @@ export const writeErrorLine = (request: AnyRequest | object, error: unknown, opt
     if (state.line === 'written') return false;
     state.line = 'written';
   }
-  const serialized = withEventId(options.serialized ?? serializeError(error, options.serialize), options.sentryEventId ?? (failureLine ? state.sentryEventId : undefined));
+  const serialized = withEventId(options.serialized ?? serializeError(error, options.serialize), options.eventId ?? (failureLine ? state.eventId : undefined));
   const fitted = fitJson({ error: serialized, ...options.fields }, MAX_ERROR_FIELDS_BYTES, (bytes) => ({
     error: { type: serialized.type, message: cutString(serialized.message, 1024), sentryEventID: serialized.sentryEventID, stacktrace: serialized.stacktrace.slice(0, 20), truncated: true, originalBytes: bytes } as SerializedError,
   })).value as Record<string, unknown> & { error: SerializedError };
@@ -119,7 +102,7 @@ export const writeErrorLine = (request: AnyRequest | object, error: unknown, opt
     if (typeof requestId === 'string' && requestId.length > 0) fields[REQUEST_ID_KEY] = requestId;
   }
   const fallback = serialized.message.length > 0 ? serialized.message : serialized.type;
-  writeLine(sink, options.level ?? 'error', cutString(options.message ?? fallback, MAX_MESSAGE_CHARS), fields);
+  writeLine(sink, options.level ?? 'error', cutString(options.message ?? fallback, MAX_MESSAGE_CHARS), fields, error);
   return true;
 };
 
@@ -138,38 +121,54 @@ export const errorLog = (options: ErrorLogOptions = {}): MiddlewareObj<unknown, 
     maxErrors: opts.maxErrors,
   };
 
+  /** The `respond` option's answer for a request (run once: the line may be written before errorLog()'s onError). */
+  const responses = new WeakMap<object, { response: unknown; failure: unknown }>();
+  const respondTo = (request: AnyRequest): { response: unknown; failure: unknown } => {
+    let r = responses.get(request);
+    if (r !== undefined) return r;
+    r = { response: undefined, failure: undefined };
+    if (opts.respond !== undefined) {
+      try {
+        r.response = opts.respond(request.error, request);
+      } catch (e) {
+        r.failure = e;
+      }
+    }
+    responses.set(request, r);
+    return r;
+  };
+
+  /** errorLog()'s line for the failure (once): called by its onError, or earlier by sentry() through the failure state. */
+  const writeOwnLine = (request: AnyRequest): void => {
+    if (failureOf(request).line === 'written') return;
+    const { error } = request;
+    const { response, failure } = respondTo(request);
+    const serialized = serializeError(error, serializeOptions);
+    writeErrorLine(request, error, {
+      level: response === undefined ? 'error' : 'warn',
+      message: lineMessage(opts.message, error, request, serialized),
+      serialize: serializeOptions,
+      serialized,
+      fields: failure !== undefined ? { respondError: serializeError(failure, serializeOptions) } : undefined,
+    });
+  };
+
   const errorLogBefore = (request: AnyRequest): void => {
     const state = failureOf(request);
-    if (state.line === 'unclaimed') state.line = 'errorLog';
+    if (state.line === 'unclaimed') {
+      state.line = 'errorLog';
+      state.writeLine = writeOwnLine as (request: object) => void;
+    }
   };
 
   const errorLogOnError = (request: AnyRequest): void => {
     const { error } = request;
-
-    let response: unknown;
-    let respondFailure: unknown;
-    if (opts.respond !== undefined) {
-      try {
-        response = opts.respond(error, request);
-      } catch (e) {
-        respondFailure = e;
-        response = undefined;
-      }
-    }
-
     // one line per failure: not again for a second errorLog() in the chain, nor after sentry() wrote it (when a
-    // middleware placed before errorLog() failed in its `before`, so errorLog() had not claimed the line)
-    if (failureOf(request).line !== 'written') {
-      const serialized = serializeError(error, serializeOptions);
-      writeErrorLine(request, error, {
-        level: response === undefined ? 'error' : 'warn',
-        message: lineMessage(opts.message, error, request, serialized),
-        serialize: serializeOptions,
-        serialized,
-        fields: respondFailure !== undefined ? { respondError: serializeError(respondFailure, serializeOptions) } : undefined,
-      });
-    }
-
+    // middleware placed before errorLog() failed in its `before`, so errorLog() had not claimed the line, or when
+    // the line had to be written before the Sentry event was sent)
+    writeOwnLine(request);
+    const { response } = respondTo(request);
+    responses.delete(request);
     // Setting request.response (not returning it) lets the later onError hooks (logContext) run; Middy then
     // returns the response instead of rethrowing.
     if (response !== undefined) request.response = response;
@@ -206,9 +205,9 @@ const lineMessage = (
 };
 
 /** Through the installed sink; if that sink throws, through the stderr fallback: the line is never lost. */
-const writeLine = (sink: LogSink, level: SinkLevel, message: string, fields: Record<string, unknown>): void => {
+const writeLine = (sink: LogSink, level: SinkLevel, message: string, fields: Record<string, unknown>, error: unknown): void => {
   try {
-    sink.log(level, message, fields);
+    sink.log(level, message, fields, { error });
   } catch (e) {
     if (sink === stderrSink) return;
     try {

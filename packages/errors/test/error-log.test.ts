@@ -3,9 +3,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context, SQSEvent } from 'aws-lambda';
 import middy, { type MiddlewareObj } from '@middy/core';
-import { OptionsError, clearSecrets, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
+import { MAX_LINE_BYTES as MAX_ERROR_LINE_BYTES, MAX_MESSAGE_CHARS, OptionsError, clearSecrets, failureOf, fitJson, jsonBytes, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
-import { ErrorLogOptionError, MAX_ERROR_LINE_BYTES, MAX_MESSAGE_CHARS, errorLog, failureOf, fitJson, jsonBytes, newError, setSentryEventId, wrapError, writeErrorLine } from '@lambdaware/errors';
+import { ErrorLogOptionError, errorLog, newError, wrapError, writeErrorLine } from '@lambdaware/errors';
+
+const setSentryEventId = (request: object, eventId: string): void => {
+  failureOf(request).eventId = eventId;
+};
 
 const sqsEvent = JSON.parse(
   readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
@@ -385,7 +389,7 @@ describe('writeErrorLine: the one writer of a failure line', () => {
     const log = fakeSink();
     const request = { context };
     setSentryEventId(request, 'a'.repeat(32));
-    expect(writeErrorLine(request, new Error('warning first'), { failureLine: false, sentryEventId: 'b'.repeat(32) })).toBe(true);
+    expect(writeErrorLine(request, new Error('warning first'), { failureLine: false, eventId: 'b'.repeat(32) })).toBe(true);
     expect(writeErrorLine(request, new Error('the failure'))).toBe(true);
     expect(writeErrorLine(request, new Error('again'))).toBe(false);
     expect(log.mock.calls.map((c) => [c[1], (c[2]!.error as { sentryEventID?: string }).sentryEventID])).toEqual([
@@ -406,7 +410,7 @@ describe('writeErrorLine: the one writer of a failure line', () => {
     expect(written.failures.slice(0, 5)).toEqual(failures.slice(0, 5));
     expect(written.failures.length + written.failuresOmitted).toBe(10_000);
     expect(message.length).toBeLessThanOrEqual(MAX_MESSAGE_CHARS + 40);
-    expect(message).toMatch(/… \[\d+ more characters\]$/);
+    expect(message).toMatch(/…\[truncated: \d+ characters\]$/);
   });
 });
 
@@ -422,7 +426,7 @@ describe('fitJson', () => {
     expect(v.list[0]).toBe(0);
     expect(v.list.length + v.listOmitted).toBe(1000);
     expect(v.errors.length + v.errorsOmitted).toBe(3 + 7);
-    expect(v.text).toMatch(/^x+… \[\d+ more characters\]$/);
+    expect(v.text).toMatch(/^x+…\[truncated: \d+ characters\]$/);
   });
 
   it('falls back when even the harshest cut does not fit', () => {

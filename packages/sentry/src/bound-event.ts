@@ -1,4 +1,10 @@
-import { MAX_MESSAGE_CHARS, MAX_SENTRY_EVENT_BYTES, cutString, fitJson, jsonBytes } from '@lambdaware/errors';
+import { MAX_MESSAGE_CHARS, cutString, fitJson, jsonBytes } from '@lambdaware/shared';
+
+/**
+ * The largest event sent, in bytes of JSON before compression: Sentry rejects an event over 1 MB decompressed or
+ * 200 KB compressed with 413 (docs.sentry.io, "Size Limits"). The one Sentry size limit (shared has the line's).
+ */
+export const MAX_SENTRY_EVENT_BYTES = 200 * 1024;
 
 /** Frames kept per exception when an event is too large: Sentry's order puts the crashing frame last. */
 const MAX_FRAMES = 100;
@@ -15,7 +21,7 @@ type EventLike = {
  * The event itself when its JSON is under MAX_SENTRY_EVENT_BYTES (200 KB; Sentry rejects events over 200 KB
  * compressed or 1 MB decompressed); else a copy cut to fit: exception messages at MAX_MESSAGE_CHARS (where Sentry cuts
  * them anyway), frames to the last MAX_FRAMES of each exception, then `extra`, `contexts` and `breadcrumbs` cut by
- * the errors package's rule (first array items and the start of long strings in full, the rest counted), and as a
+ * shared's `fitJson` (the one truncation marker) (first array items and the start of long strings in full, the rest counted), and as a
  * last resort without them (`extra.lambdaware_truncated` says how large it was).
  */
 export const boundEvent = <E extends object>(event: E): E => {

@@ -1,3 +1,5 @@
+import { recentLinesOf } from '@lambdaware/shared';
+
 /** The fields of the Lambda context this package reads (a subset of `Context` from aws-lambda). */
 export interface LambdaContextLike {
   awsRequestId?: string;
@@ -85,3 +87,28 @@ export const invocationData = (context: Partial<Context> | undefined, extraTags:
 };
 
 export { remainingTime };
+
+/** Sentry's default `maxBreadcrumbs`: the most recent lines an event carries. */
+export const MAX_BREADCRUMBS = 100;
+
+export type LineBreadcrumb = {
+  timestamp: number;
+  level: 'debug' | 'info' | 'warning' | 'error';
+  category: string;
+  message: string;
+  data?: Record<string, unknown>;
+};
+
+const LEVELS: Record<string, LineBreadcrumb['level']> = { debug: 'debug', info: 'info', warn: 'warning', warning: 'warning', error: 'error' };
+
+/** The invocation's recent log lines (shared `recentLinesOf`: already masked and bounded) as breadcrumbs, the last MAX_BREADCRUMBS. */
+export const lineBreadcrumbs = (request: object): LineBreadcrumb[] =>
+  recentLinesOf(request)
+    .slice(-MAX_BREADCRUMBS)
+    .map((l) => ({
+      timestamp: l.timestamp / 1000,
+      level: LEVELS[String(l.level).toLowerCase()] ?? 'info',
+      category: l.buffered ? 'log.buffered' : 'log',
+      message: String(l.message),
+      ...(l.data !== undefined ? { data: l.data } : {}),
+    }));

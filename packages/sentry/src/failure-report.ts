@@ -1,52 +1,59 @@
 // How sentry() reports one failure: through the app's own Sentry client when the process has one (found and
-// hooked by sentry-adapter.ts), else through the light reporter (reporter.ts, loaded on the first report), one
-// queue slot per event on its way, every wait bounded by the invocation's remaining time.
+// hooked by sentry-adapter.ts), else through the built-in reporter (reporter.ts, loaded at init when a DSN is set),
+// one queue slot per event on its way. The event id is made first (`eventId`, one value: the line's
+// `sentryEventID`, the event's `event_id`, the warning's `sentryEventID`). Every wait (the queue, the SDK's load
+// still under way, Sentry's answer) takes its share of the invocation's one deadline (`deadlineOf`), always keeping
+// `flushMargin` for the line and the answer to Lambda; when that deadline leaves less than `flushTimeout`, the
+// failure's error line is written before any Sentry work starts, with the id of the event about to be sent.
 import type { Request } from '@middy/core';
 import type { ErrorEvent } from '@sentry/core';
-import { failureOf, setSentryEventId, writeErrorLine } from '@lambdaware/errors';
-import { collectErrorValues, getLogSink, redactDeep, thrownMessage } from '@lambdaware/shared';
+import { writeErrorLine } from '@lambdaware/errors';
+import { type Deadline, boundedWait, collectErrorValues, deadlineOf, failureOf, getLogSink, redactDeep, thrownMessage } from '@lambdaware/shared';
 import { boundEvent } from './bound-event.js';
-import { invocationData, remainingTime, type LambdaContextLike } from './context.js';
+import { boundedForSentry } from './bounded-error.js';
+import { invocationData, lineBreadcrumbs, type LambdaContextLike } from './context.js';
 import type { Config } from './options.js';
 import type { Capture, Reporter } from './reporter.js';
 import {
   type AppSentry,
   type ClientWatch,
+  MECHANISM,
   type Outcome,
   appClientProblem,
   captureWithApp,
   findAppSentry,
   forgetCaptured,
   isCapturedBySentry,
+  lastEventIdOf,
   newEventId,
   watchClient,
 } from './sentry-adapter.js';
 import { Slots } from './slots.js';
 
-/** The mechanism of our events (as @sentry/aws-serverless marks a handler's error: unhandled). */
-const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
+/** One sentry() middleware's state: its configuration, its built-in reporter, its queues. */
+/** Loads the built-in reporter (index.ts: builtin.ts); undefined in `@lambdaware/sentry/app` (the app's client only). */
+export type LoadBuiltIn = ((config: Config) => Promise<Reporter>) | undefined;
 
-/** When the invocation's `before` ran (performance.now()), for `execution_duration_in_millis`. */
-export const STARTED = Symbol('lambdaware.sentry.startedAt');
-
-/** One sentry() middleware's state: its configuration, its light reporter, its queues, the app client it hooked. */
 export interface SentryState {
   readonly config: Config;
+  readonly loadBuiltIn: LoadBuiltIn;
   reporter: Promise<Reporter | Error> | undefined;
+  /** The built-in reporter once loaded (known synchronously: with no time left, it can still send). */
+  ready: Reporter | undefined;
   readonly ownSlots: Slots;
   /** The invocation (request id) each error object was last reported for, through the app's client. */
   readonly reportedFor: WeakMap<object, string | undefined>;
   readonly appSlots: WeakMap<object, Slots>;
-  watched: { app: AppSentry; watch: ClientWatch } | undefined;
 }
 
-export const newSentryState = (config: Config): SentryState => ({
+export const newSentryState = (config: Config, loadBuiltIn: LoadBuiltIn): SentryState => ({
   config,
+  loadBuiltIn,
   reporter: undefined,
+  ready: undefined,
   ownSlots: new Slots(48),
   reportedFor: new WeakMap(),
   appSlots: new WeakMap(),
-  watched: undefined,
 });
 
 /** One report: the id of its event (undefined: none was made), its outcome, and how to give up on it. */
@@ -67,177 +74,221 @@ export const warn = (message: string, fields: Record<string, unknown>): void => 
 };
 
 /** What every event of ours goes through last: secrets masked, size bounded. */
-const finalize = (event: ErrorEvent): ErrorEvent => boundEvent(redactDeep(event));
+export const finalize = (event: ErrorEvent): ErrorEvent => boundEvent(redactDeep(event));
 
 /**
- * The light reporter, loaded once. The SDK is loaded on the first report, not at init: module loading runs on the
- * main thread, so loading it at init lands on the first invocation (about 100 ms from node_modules) although most
- * invocations never fail (with the timeout warning on, sentry() loads it at init instead, so that the warning is
- * not delayed by the import close to the deadline). A failed import is kept as a value (never an unhandled
- * rejection) and reported as a warning.
+ * The built-in reporter, loaded once per middleware: started at init (sentry() with a DSN and no app client), so
+ * the SDK's load counts in the cold start and is never begun on a failure's path. A failed import is kept as a
+ * value (never an unhandled rejection) and reported as a warning.
  */
 export const reporterOnce = (state: SentryState): Promise<Reporter | Error> => {
-  const { config } = state;
-  return (state.reporter ??= import('./sentry-adapter.js')
-    .then((adapter) => adapter.loadCore())
-    .then(async (core) => (await import('./reporter.js')).createReporter({ core, dsn: config.dsn!, environment: config.environment, release: config.release, beforeSend: config.beforeSend }))
+  const { config, loadBuiltIn } = state;
+  const load = loadBuiltIn === undefined ? Promise.reject(new Error('@lambdaware/sentry/app reports through the app\'s own Sentry client only (Sentry.init), and the process has none')) : loadBuiltIn(config);
+  return (state.reporter ??= load
     .then(
-      (reporter) => reporter,
+      (reporter) => (state.ready = reporter),
       (e: unknown) => (e instanceof Error ? e : new Error(thrownMessage(e))),
     ));
 };
 
-/** The light reporter, or undefined (with a warning) when the SDK could not be loaded. */
-export const loadReporter = async (state: SentryState): Promise<Reporter | undefined> => {
-  const reporter = await reporterOnce(state);
-  if (reporter instanceof Error) {
-    warn('Sentry SDK could not be loaded (install the peer @sentry/core, or call Sentry.init of your own Sentry SDK): failures are not reported to Sentry', { reason: reporter.message });
-    return undefined;
+/** The built-in reporter within `ms`, or why not (the reason for the warning). */
+export const loadReporter = async (state: SentryState, ms: number): Promise<Reporter | string> => {
+  const r = await boundedWait(reporterOnce(state), ms);
+  if (!r.settled) return `not sent: the Sentry SDK (loading since init) was not ready within the ${r.waitedMs} ms the deadline allowed`;
+  if (!r.ok || r.value instanceof Error) {
+    const why = r.ok ? (r.value as Error).message : thrownMessage(r.error);
+    warn('Sentry SDK could not be loaded (install the peer @sentry/core, or call Sentry.init of your own Sentry SDK): failures are not reported to Sentry', { reason: why });
+    return '';
   }
-  return reporter;
+  return r.value;
 };
 
-/** Hooks the app's client once it exists (at creation, in `before` until then, on a failure). */
-export const watchApp = (state: SentryState): { app: AppSentry; watch: ClientWatch } | undefined => {
+/** Hooks the app's client (at creation, and on a failure): returns it when it can report. */
+export const watchApp = (): { app: AppSentry; watch: ClientWatch } | undefined => {
   const app = findAppSentry();
-  if (app === undefined) return undefined;
-  if (appClientProblem(app) !== undefined) return undefined;
-  const watch = watchClient(app.client, { finalize });
-  if (state.watched === undefined || state.watched.app.client !== app.client) state.watched = { app, watch };
-  return { app, watch };
+  if (app === undefined || appClientProblem(app) !== undefined) return undefined;
+  return { app, watch: watchClient(app.client, { finalize }) };
 };
 
-/** The wait for Sentry: flushTimeout, and never closer to the deadline than flushMargin. */
-export const boundFor = (config: Config, context: LambdaContextLike | undefined): number => {
-  const remaining = context ? remainingTime(context) : undefined;
-  return Math.max(0, Math.min(config.flushTimeout, remaining === undefined ? Infinity : remaining - config.flushMargin));
-};
+/** How long one wait for Sentry may take: at most `wantMs`, never into the last `flushMargin` of the deadline. */
+export const allowFor = (config: Config, deadline: Deadline, wantMs = config.flushTimeout): number => deadline.allow(wantMs, config.flushMargin);
 
-/** Waits for the report's outcome up to `bound` ms; gives up on it after that. */
-export const settle = async (report: Report, bound: number): Promise<Outcome> => {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<undefined>((resolve) => (timer = setTimeout(resolve, bound, undefined)));
-  const outcome = await Promise.race([report.outcome, timedOut]);
-  clearTimeout(timer);
-  if (outcome !== undefined) return outcome;
+/**
+ * Waits for the report's outcome up to `ms` (the reason names that bound; `waitedMs` the time actually waited);
+ * gives up on it after that. An outcome that settled by then is reported as it is, never as "no answer".
+ */
+export const settle = async (report: Report, ms: number): Promise<Outcome & { waitedMs: number }> => {
+  if (ms <= 0) {
+    // no time left within flushMargin: sent, not waited for (nor given up: it may still arrive)
+    return { delivered: false, unanswered: true, reason: 'sent without waiting for an answer: no time left within flushMargin', waitedMs: 0 };
+  }
+  const r = await boundedWait(report.outcome, ms);
+  if (r.settled && r.ok) return { ...r.value, waitedMs: r.waitedMs };
   report.abandon();
-  return { delivered: false, unanswered: true, reason: `no answer within ${bound} ms` };
+  return { delivered: false, unanswered: true, reason: `no answer within ${ms} ms`, waitedMs: r.waitedMs };
 };
 
-/** A capture of the light reporter, as a Report. */
+/** A capture of the built-in reporter, as a Report. */
 export const fromCapture = (capture: Capture): Report => ({ eventId: capture.eventId, outcome: capture.outcome, abandon: capture.abandon });
 
-/** An event of ours through the app's client, with a new id: the Report of it. */
-export const ownAppEvent = (watch: ClientWatch, capture: (eventId: string) => void): Report => {
-  const eventId = newEventId();
+/** An event of ours through the app's client, under `eventId`: the Report of it. */
+export const ownAppEvent = (watch: ClientWatch, eventId: string, capture: () => void): Report => {
   watch.own(eventId);
   const outcome = watch.outcome(eventId);
-  capture(eventId);
+  capture();
   return { eventId, outcome, abandon: () => watch.forget(eventId) };
 };
 
-/** Through the app's client: one event, or the app's own event when it captured this error first. */
-const reportThroughApp = (
-  state: SentryState,
-  app: AppSentry,
-  watch: ClientWatch,
-  error: unknown,
-  context: LambdaContextLike | undefined,
-  startedAt: number | undefined,
-): Report => {
-  const invocation = context?.awsRequestId;
+/** The failure's error line now: errorLog()'s (its writer, left on the failure state), else the one writer's. */
+export const writeFailureLine = (request: Request): void => {
+  const failure = failureOf(request);
+  if (failure.line === 'written') return;
+  try {
+    if (failure.writeLine !== undefined) failure.writeLine(request);
+    else writeErrorLine(request, request.error);
+  } catch {
+    // a broken sink must not change the invocation's outcome
+  }
+};
+
+/** The failure's error line, when errorLog() is not in the chain to write it (same writer, same shape). */
+export const writeLineIfNoErrorLog = (request: Request): void => {
+  if (failureOf(request).line === 'unclaimed') writeFailureLine(request);
+};
+
+/** How one failure is to be reported, decided before anything is sent (so its id is known for the line). */
+type Plan =
+  | { kind: 'none'; outcome?: Outcome }
+  | { kind: 'app-captured'; eventId: string; report: Report }
+  | { kind: 'app'; eventId: string; app: AppSentry; watch: ClientWatch }
+  | { kind: 'own'; eventId: string };
+
+const planReport = (state: SentryState, error: unknown, invocation: string | undefined): Plan => {
+  const app = findAppSentry();
+  const problem = app === undefined ? undefined : appClientProblem(app);
+  if (problem !== undefined) return { kind: 'none', outcome: { delivered: false, reason: `${problem}; the error is not reported to Sentry by lambdaware` } };
+  if (app === undefined && state.config.enabled && state.loadBuiltIn === undefined) {
+    return { kind: 'none', outcome: { delivered: false, reason: "not sent: @lambdaware/sentry/app reports through the app's own Sentry client only (Sentry.init), and the process has none" } };
+  }
+  if (app === undefined) return state.config.enabled ? { kind: 'own', eventId: newEventId() } : { kind: 'none' };
+  const watch = watchClient(app.client, { finalize });
   const isObject = error !== null && typeof error === 'object';
   // The same error object thrown again by a later invocation (a cached init failure) is reported again: its
   // capture mark is from the earlier one.
   if (isObject && isCapturedBySentry(error) && state.reportedFor.has(error) && state.reportedFor.get(error) !== invocation) forgetCaptured(error);
   if (isObject) state.reportedFor.set(error, invocation);
   if (isCapturedBySentry(error)) {
-    // The app captured it (its own captureException): that event is the one; find its id and its outcome.
-    const eventId = watch.eventIdOf(error);
+    // The app captured it (its own captureException): that event is the one; its id and its outcome.
+    // (an app that called Sentry.init after sentry() was created, and captured before any failure: its last event)
+    const eventId = watch.eventIdOf(error) ?? lastEventIdOf(app);
     if (eventId === undefined) {
-      return { eventId: undefined, outcome: Promise.resolve({ delivered: false, reason: 'captured by the app before lambdaware could see its Sentry client: its event id is unknown' }), abandon: off };
+      return { kind: 'none', outcome: { delivered: false, reason: 'captured by the app before lambdaware could see its Sentry client: its event id is unknown' } };
     }
-    return { eventId, outcome: watch.outcome(eventId), abandon: () => watch.forget(eventId) };
+    return { kind: 'app-captured', eventId, report: { eventId, outcome: watch.outcome(eventId), abandon: () => watch.forget(eventId) } };
   }
-  const data = invocationData(context, state.config.tags, startedAt);
-  return ownAppEvent(watch, (eventId) => captureWithApp(app, error, data, collectErrorValues(error), MECHANISM, eventId));
+  return { kind: 'app', eventId: newEventId(), app, watch };
 };
 
-const notSent = (ahead: number, bound: number): { outcome: Outcome } => ({
-  outcome: { delivered: false, reason: `not sent: ${ahead + 1} Sentry events of other invocations were ahead of it until the wait's end (${bound} ms)` },
+const notSent = (ahead: number, waitedMs: number): Outcome => ({
+  delivered: false,
+  reason: `not sent: ${ahead + 1} Sentry events of other invocations were ahead of it until the wait's end (${waitedMs} ms)`,
 });
 
-/** Reports one failure, holding a queue slot while its event is on the way; undefined when off for it. */
-const sendReport = async (
+/** Sends the planned event, holding a queue slot while it is on its way; every wait within the deadline's share. */
+const send = async (
   state: SentryState,
+  plan: Plan & { kind: 'app' | 'own' },
   error: unknown,
   context: LambdaContextLike | undefined,
-  bound: number,
+  deadline: Deadline,
   startedAt: number | undefined,
-): Promise<{ eventId?: string; outcome: Outcome } | undefined> => {
-  const app = findAppSentry();
-  const problem = app === undefined ? undefined : appClientProblem(app);
-  if (problem !== undefined) return { outcome: { delivered: false, reason: `${problem}; the error is not reported to Sentry by lambdaware` } };
-  if (app === undefined && !state.config.enabled) return undefined; // no app client, no DSN: off
+  request: Request,
+): Promise<Outcome & { waitedMs?: number }> => {
+  const { config } = state;
+  const breadcrumbs = config.breadcrumbs ? lineBreadcrumbs(request) : [];
+  const start = Date.now();
   let slots = state.ownSlots;
-  let watch: ClientWatch | undefined;
-  if (app !== undefined) {
-    watch = watchClient(app.client, { finalize });
-    slots = state.appSlots.get(app.client) ?? new Slots(Math.max(1, Math.floor(watch.bufferSize / 2)));
-    state.appSlots.set(app.client, slots);
+  if (plan.kind === 'app') {
+    slots = state.appSlots.get(plan.app.client) ?? new Slots(Math.max(1, Math.floor(plan.watch.bufferSize / 2)));
+    state.appSlots.set(plan.app.client, slots);
   }
-  const queuedAt = Date.now();
-  const { ahead, got } = slots.acquire(bound);
-  if (!(await got)) return notSent(ahead, bound);
-  const queued = ahead > 0 ? Date.now() - queuedAt : 0;
-  if (ahead > 0 && boundFor(state.config, context) - queued <= 0) {
+  const { ahead, got } = slots.acquire(allowFor(config, deadline));
+  if (!(await got)) return notSent(ahead, Date.now() - start);
+  const queued = Date.now() - start;
+  if (ahead > 0 && allowFor(config, deadline, config.flushTimeout - queued) <= 0) {
+    // its turn came at the wait's end: not sent (the line does not name it)
     slots.release();
-    return notSent(ahead, bound);
+    return notSent(ahead, queued);
   }
   try {
-    let r: Report;
-    if (app !== undefined) r = reportThroughApp(state, app, watch!, error, context, startedAt);
-    else {
-      const reporter = await loadReporter(state);
-      if (reporter === undefined) return undefined;
-      r = fromCapture(reporter.captureError(error, invocationData(context, state.config.tags, startedAt), collectErrorValues(error), context?.awsRequestId));
+    let report: Report;
+    const data = (): ReturnType<typeof invocationData> => invocationData(context, config.tags, startedAt);
+    if (plan.kind === 'app') {
+      report = ownAppEvent(plan.watch, plan.eventId, () => captureWithApp(plan.app, boundedForSentry(error), data(), collectErrorValues(error), MECHANISM, plan.eventId, breadcrumbs));
+    } else {
+      // the SDK is loaded since init; a load still under way is waited for within the deadline, never begun here
+      const reporter = await loadReporter(state, allowFor(config, deadline, Infinity));
+      if (typeof reporter === 'string') return reporter === '' ? { delivered: false, dropped: true } : { delivered: false, reason: reporter, waitedMs: Date.now() - start };
+      report = fromCapture(reporter.captureError(plan.eventId, error, data(), collectErrorValues(error), context?.awsRequestId, breadcrumbs));
+      if (report.eventId === undefined) return await report.outcome;
     }
-    if (r.eventId === undefined) return { outcome: await r.outcome };
-    // bounded again after the SDK's load (the first failure), as the remaining time is now, less the queue's wait
-    const outcome = await settle(r, Math.max(0, boundFor(state.config, context) - queued));
-    return { eventId: r.eventId, outcome };
+    // flushTimeout bounds the wait in the queue and for the answer together, within the deadline less flushMargin
+    const outcome = await settle(report, allowFor(config, deadline, config.flushTimeout - queued));
+    return { ...outcome, waitedMs: Date.now() - start };
   } finally {
     slots.release();
   }
 };
 
-/** Reports the failure; false when sentry() is off for it (no app client, no DSN): then it writes no line either. */
-export const reportError = async (state: SentryState, request: Request & { [STARTED]?: number }): Promise<boolean> => {
+/**
+ * Reports the failure and has its error line written (when errorLog() is not in the chain). False when sentry()
+ * is off for it (no app client, no DSN): then it writes no line either. The line is written after Sentry's answer
+ * (so it names only an event Sentry has or may have), or first when the deadline leaves less than flushTimeout.
+ */
+export const reportError = async (state: SentryState, request: Request): Promise<boolean> => {
   const { config } = state;
   const error: unknown = request.error;
-  if (error === undefined || error === null) return config.enabled;
-  if (config.shouldReport !== undefined && !config.shouldReport(error, request)) return true;
   const context = request.context as LambdaContextLike | undefined;
-  const bound = boundFor(config, context);
-  const result = await sendReport(state, error, context, bound, request[STARTED]);
-  if (result === undefined) return config.enabled;
-  const { eventId, outcome } = result;
+  if (config.shouldReport !== undefined) {
+    let report = true;
+    try {
+      report = config.shouldReport(error, request) !== false;
+    } catch (e) {
+      warn('Sentry shouldReport threw: the failure is reported', { reason: thrownMessage(e) });
+    }
+    if (!report) return true;
+  }
+  const plan = planReport(state, error, context?.awsRequestId);
+  if (plan.kind === 'none') {
+    if (plan.outcome === undefined) return config.enabled;
+    warn('Sentry event not delivered', { reason: plan.outcome.reason });
+    return true;
+  }
+  const deadline = deadlineOf(context);
+  const failure = failureOf(request);
+  const budget = allowFor(config, deadline, Infinity);
+  if (budget === 0 && plan.kind === 'own' && state.ready === undefined) {
+    // no time left, and the SDK (loading since init) not ready: the line now, without an id (no event is sent)
+    writeFailureLine(request);
+    warn('Sentry event not delivered', { reason: `not sent: the Sentry SDK was not ready and ${deadline.remaining()} ms were left before ${deadline.source}, within flushMargin (${config.flushMargin} ms)`, flushTimeout: config.flushTimeout, waitedMs: 0 });
+    return true;
+  }
+  const lineFirst = budget < config.flushTimeout;
+  if (lineFirst) {
+    failure.eventId = plan.eventId;
+    writeFailureLine(request);
+  }
+  const started = (request as { [STARTED]?: number })[STARTED];
+  const outcome = plan.kind === 'app-captured' ? await settle(plan.report, allowFor(config, deadline)) : await send(state, plan, error, context, deadline, started, request);
   // The line names the event Sentry has (delivered), or may have (sent, unanswered at the wait's end); not one
   // known lost (refused, HTTP error, dropped, rate limited), which the warning names instead.
-  if (outcome.delivered || outcome.unanswered) setSentryEventId(request, eventId);
-  // not delivered: one warning with the reason (not for an event your own `beforeSend` option dropped on purpose)
+  if (!lineFirst) failure.eventId = outcome.delivered || outcome.unanswered ? plan.eventId : undefined;
+  // not delivered: one warning with the reason (not for an event a beforeSend dropped on purpose)
   if (!outcome.delivered && !outcome.dropped) {
-    warn('Sentry event not delivered', { sentryEventID: eventId, reason: outcome.reason, flushTimeout: config.flushTimeout, waitedMs: bound });
+    warn('Sentry event not delivered', { sentryEventID: plan.eventId, reason: outcome.reason, flushTimeout: config.flushTimeout, waitedMs: outcome.waitedMs ?? 0 });
   }
   return true;
 };
 
-/** The failure's error line, when errorLog() is not in the chain to write it (same writer, same shape). */
-export const writeLineIfNoErrorLog = (request: Request): void => {
-  if (failureOf(request).line !== 'unclaimed') return;
-  try {
-    writeErrorLine(request, request.error);
-  } catch {
-    // a broken sink must not change the invocation's outcome
-  }
-};
+/** When the invocation's `before` ran (performance.now()), for `execution_duration_in_millis` (timeout warning only). */
+export const STARTED = Symbol('lambdaware.sentry.startedAt');

@@ -27,6 +27,11 @@ export interface SentryOptions {
   timeoutWarning?: boolean | number;
   /** Tags added to every event. */
   tags?: Record<string, string>;
+  /**
+   * The invocation's recent log lines (kept by @lambdaware/logger: masked, bounded, the buffered ones included) on the
+   * failure's event as breadcrumbs. Default true.
+   */
+  breadcrumbs?: boolean;
   /** Which errors to report. Default: all. */
   shouldReport?: (error: unknown, request: Request) => boolean;
   /** The light reporter's beforeSend (an app client runs its own); runs before the built-in redaction; null drops the event. */
@@ -59,6 +64,7 @@ export interface Config {
   /** ms before the deadline, or 0 when off. */
   timeoutWarningMs: number;
   tags: Record<string, string>;
+  breadcrumbs: boolean;
   shouldReport: SentryOptions['shouldReport'];
   beforeSend: SentryOptions['beforeSend'];
 }
@@ -77,6 +83,7 @@ const RULES: Record<keyof SentryOptions, OptionRule> = {
   flushMargin: is.ms(0),
   timeoutWarning: is.custom('true, false or a number of milliseconds >= 1', (v) => typeof v === 'boolean' || is.ms(1).test(v)),
   tags: is.custom('an object of string values', isStringRecord),
+  breadcrumbs: is.boolean,
   shouldReport: is.function('(error, request) => boolean'),
   beforeSend: is.function('(event, hint) => event | null'),
 };
@@ -134,6 +141,7 @@ export const resolveOptions = (options: unknown): Config => {
     flushMargin: o.flushMargin ?? defaults.flushMargin,
     timeoutWarningMs: timeoutWarningMs(o.timeoutWarning ?? defaults.timeoutWarning),
     tags: o.tags ?? {},
+    breadcrumbs: o.breadcrumbs ?? true,
     shouldReport: o.shouldReport,
     beforeSend: o.beforeSend,
   };

@@ -1,35 +1,28 @@
-// The only module that imports the Sentry SDK. index.ts loads it with a dynamic import(), and only when a DSN is
-// set, so a function without Sentry never pays for it.
+// The built-in reporter: the only module that uses the Sentry SDK to build and send events, in its own module.
+// builtin.ts loads it (with sentry-core.ts, @sentry/core's exports it uses, bound as `this.core`) at init, only
+// when a DSN is set and the app has no Sentry client; `@lambdaware/sentry/app` never imports it.
 //
-// @sentry/core comes in through the adapter (sentry-adapter.ts `loadCore`), as `this.core`.
-//
-// It uses @sentry/core's own building blocks, not its `Client`: the event builder and the node stack parser
-// (`eventFromUnknownInput`, `eventFromMessage`), linked errors (`applyAggregateErrorsToEvent` with
+// It uses @sentry/core's public exports only, no `Client` (not even a stand-in one): the event builder and the node
+// stack parser (`eventFromUnknownInput`, `eventFromMessage`), linked errors (`applyAggregateErrorsToEvent` with
 // `exceptionFromError`, what `linkedErrorsIntegration` runs), `normalize`, the DSN and its envelope endpoint, the
-// envelope (`createEventEnvelope`) and the transport (`createTransport`: rate limits, the send buffer). The steps
-// between them are those `ServerRuntimeClient` runs for an event (`_prepareEvent`, `prepareEvent`, the scope data,
-// `beforeSend`), in the same order. `Client` (with scopes, hooks, integrations, sessions, spans) is 45 KB of a
-// bundle; these are 15 KB.
+// envelope (`createEventEnvelope`), the transport (`createTransport`: the send buffer) and the rate limits
+// (`updateRateLimits`, `isRateLimited`: why an event was not sent is known here, not read from the transport's
+// drop-reason words). What it adds to an event (`prepare`: the platform and node contexts, the invocation's data,
+// the trace, the debug ids) is this reporter's own choice of the official SDK's event shape, checked field by field
+// against @sentry/aws-serverless's event in test/event-shape.test.ts. Core's `prepareEvent` with a `Scope` would do
+// part of it and add 17 KB to every bundle (34 KB instead of 17 KB of @sentry/core); `Client` 45 KB.
 //
-// Over 300 lines on purpose: the light client is one class (transport, event preparation, tracking of each
-// capture) whose steps follow ServerRuntimeClient's in order; every method is short.
+// Over 300 lines on purpose: the reporter is one class (transport, event preparation, tracking of each capture);
+// every method is short.
 import { Agent as HttpAgent, request as httpRequest, type Agent, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { Client, DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';
-import { type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
+import type { DsnComponents, ErrorEvent, Event, EventHint, SdkMetadata, SeverityLevel, Transport } from '@sentry/core';
+import { MECHANISM, type Outcome, type SentryCore, forgetCaptured, isCapturedBySentry } from './sentry-adapter.js';
 import { boundEvent } from './bound-event.js';
+import { boundedForSentry } from './bounded-error.js';
 import { createGetModule, nodeContexts, serverName } from './node-context.js';
 import { redactDeep, thrownMessage } from '@lambdaware/shared';
 import type { InvocationData } from './context.js';
-
-/** What became of one event. */
-export interface Outcome {
-  delivered: boolean;
-  /** Why it was not delivered: 'HTTP 500', 'ECONNREFUSED', 'rate limited', 'dropped by beforeSend', 'timed out'. */
-  reason?: string;
-  /** True when the user's beforeSend dropped it on purpose (not a delivery failure). */
-  dropped?: boolean;
-}
 
 export interface ReporterConfig {
   core: SentryCore;
@@ -53,6 +46,8 @@ export interface Capture {
 /** What a capture adds to the invocation's data (a timeout warning's tag and fingerprint). */
 export interface CaptureExtras {
   tags?: Record<string, string>;
+  /** The invocation's recent log lines (context.ts `lineBreadcrumbs`). */
+  breadcrumbs?: readonly Record<string, unknown>[];
   extra?: Record<string, unknown>;
   fingerprint?: string[];
 }
@@ -87,9 +82,13 @@ const isOk = (status: number | undefined): boolean => status !== undefined && st
 /** As the client options of the previous ServerRuntimeClient: normalizeDepth 6, Sentry's default breadth. */
 const NORMALIZE_DEPTH = 6;
 const NORMALIZE_BREADTH = 1000;
+/**
+ * No Client (this reporter has none): `eventFromUnknownInput` reads its client optionally (`client?.getOptions()`,
+ * only the normalizeDepth of a thrown plain object; Sentry's default 3 applies without one), in 10.53 as in 11.x.
+ */
+const NO_CLIENT = undefined as unknown as Parameters<SentryCore['eventFromUnknownInput']>[0];
 /** This package's version, in the event's `sdk.packages`. */
 const LAMBDAWARE_SENTRY_VERSION = '0.1.0';
-export const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
 /** The events the transport's queue holds; index.ts keeps at most this many of ours in it at once. */
 export const QUEUE_SIZE = 64;
 /** linkedErrorsIntegration's defaults. */
@@ -113,13 +112,11 @@ export class Reporter {
   /** Events given up at the caller's bound: not sent (nor sent again) after that, in a later invocation. */
   private readonly abandoned = new Set<string>();
   private agent: Agent | undefined;
-  /** The transport's last reason for not sending (`ratelimit_backoff`, `queue_overflow`, ...). */
-  private lastDrop: string | undefined;
+  /** Sentry's rate limits, from its answers (`updateRateLimits`, as the transport keeps its own). */
+  private rateLimits: Parameters<SentryCore['isRateLimited']>[0] = {};
   /** Date.now() when the agent last put a socket back in its pool. */
   private lastPooled = 0;
   private readonly capturedFor = new WeakMap<object, string | undefined>();
-  /** `eventFromUnknownInput` reads only `getOptions().normalizeDepth` of a client (for a thrown plain object). */
-  private readonly clientOptions = { getOptions: () => ({ normalizeDepth: NORMALIZE_DEPTH }) } as unknown as Client;
 
   constructor(config: ReporterConfig) {
     const core = (this.core = config.core);
@@ -145,9 +142,11 @@ export class Reporter {
     const url = getEnvelopeEndpointWithUrlEncodedAuth(dsn, undefined, sdk);
     // The send queue holds QUEUE_SIZE events (Sentry's default, 64, drops more under Lambda Managed Instances'
     // concurrency with a misleading reason); index.ts never hands it more than that at once.
-    this.transport = createTransport({ recordDroppedEvent: (reason) => (this.lastDrop = reason), bufferSize: QUEUE_SIZE }, ({ body }) =>
-      this.send(url, body, gzipThreshold, eventIdOfEnvelope(body)),
-    );
+    this.transport = createTransport({ recordDroppedEvent: () => {}, bufferSize: QUEUE_SIZE }, async ({ body }) => {
+      const response = await this.send(url, body, gzipThreshold, eventIdOfEnvelope(body));
+      this.rateLimits = this.core.updateRateLimits(this.rateLimits, response);
+      return response;
+    });
   }
 
   private async send(url: string, body: string | Uint8Array, gzipThreshold: number, eventId: string | undefined) {
@@ -253,6 +252,7 @@ export class Reporter {
     // what @sentry/node's Context integration adds (processEvent: after the scope data)
     event.contexts = { ...event.contexts, ...nodeContexts() };
     if (data.transaction) event.transaction = data.transaction;
+    if (extras.breadcrumbs?.length) event.breadcrumbs = [...extras.breadcrumbs] as Event['breadcrumbs'];
     if (extras.fingerprint?.length) event.fingerprint = [...(event.fingerprint ?? []), ...extras.fingerprint];
     // a fresh trace per event, as a fresh scope's propagation context gives (Client._prepareEvent)
     const traceId = this.core.generateTraceId();
@@ -285,15 +285,12 @@ export class Reporter {
       if (isOk(response.statusCode)) return { delivered: true };
       // No status: the transport did not send it (rate limited, or its buffer full).
       if (response.statusCode !== undefined) return { delivered: false, reason: `HTTP ${response.statusCode}` };
-      const why = this.lastDrop;
+      // why, from what this reporter knows itself (the rate limits of Sentry's last answers), not the transport's words
       return {
         delivered: false,
-        reason:
-          why === 'ratelimit_backoff'
-            ? 'not sent: Sentry rate limited this project (backing off as its last answer said)'
-            : why === 'queue_overflow'
-              ? `not sent: the send queue (${QUEUE_SIZE}) was full`
-              : `not sent by the transport (${why ?? 'no reason given'})`,
+        reason: this.core.isRateLimited(this.rateLimits, 'error')
+          ? 'not sent: Sentry rate limited this project (backing off as its last answer said)'
+          : `not sent by the transport: its send queue (${QUEUE_SIZE}) was full`,
       };
     } catch (e) {
       const error = e as NodeJS.ErrnoException;
@@ -302,8 +299,7 @@ export class Reporter {
   }
 
   /** One capture: its id chosen first, its outcome tracked, abandoned at the caller's bound. */
-  private track(build: (hint: EventHint) => Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Capture {
-    const eventId = this.core.uuid4();
+  private track(eventId: string, build: (hint: EventHint) => Event, hint: EventHint, data: InvocationData, extras: CaptureExtras): Capture {
     const fullHint = { event_id: eventId, ...hint };
     let settle!: (o: Outcome) => void;
     const outcome = new Promise<Outcome>((resolve) => (settle = resolve));
@@ -336,7 +332,14 @@ export class Reporter {
    * invocation (a cached init failure) is reported again, while one already captured in this invocation, or by
    * another Sentry SDK (the user's own `captureException`), is not reported twice.
    */
-  captureError(error: unknown, data: InvocationData, extra: Record<string, unknown>, invocation: string | undefined): Capture {
+  captureError(
+    eventId: string,
+    error: unknown,
+    data: InvocationData,
+    extra: Record<string, unknown>,
+    invocation: string | undefined,
+    breadcrumbs: readonly Record<string, unknown>[] = [],
+  ): Capture {
     const isObject = error !== null && typeof error === 'object';
     const capturedFor = isObject ? this.capturedFor.get(error) : undefined;
     if (isCapturedBySentry(error) && capturedFor !== undefined && capturedFor !== invocation) forgetCaptured(error);
@@ -345,16 +348,19 @@ export class Reporter {
     if (this.core.checkOrSetAlreadyCaught(error)) {
       return { eventId: undefined, outcome: Promise.resolve({ delivered: false, dropped: true, reason: 'already captured' }), abandon: () => {} };
     }
+    // an AggregateError of thousands of members: built from a stand-in with the first ones (bounded-error.ts)
+    const reported = boundedForSentry(error);
     return this.track(
-      (hint) => ({ ...this.core.eventFromUnknownInput(this.clientOptions, this.stackParser, error, hint), level: 'error' }),
-      { originalException: error, mechanism: MECHANISM },
+      eventId,
+      (hint) => ({ ...this.core.eventFromUnknownInput(NO_CLIENT, this.stackParser, reported, hint), level: 'error' }),
+      { originalException: reported, mechanism: MECHANISM },
       data,
-      { extra },
+      { extra, breadcrumbs },
     );
   }
 
-  captureMessage(message: string, level: SeverityLevel, data: InvocationData, extras: CaptureExtras = {}): Capture {
-    return this.track((hint) => this.core.eventFromMessage(this.stackParser, message, level, hint), {}, data, extras);
+  captureMessage(eventId: string, message: string, level: SeverityLevel, data: InvocationData, extras: CaptureExtras = {}): Capture {
+    return this.track(eventId, (hint) => this.core.eventFromMessage(this.stackParser, message, level, hint), {}, data, extras);
   }
 }
 

@@ -15,6 +15,11 @@
 // 4. The client hooks `preprocessEvent` (event, hint) and `afterSendEvent` (event, transport response).
 // 5. Where @sentry/core exports the node stack line parser: the package root up to 10.x, `@sentry/core/server`
 //    from 10.53 (only there in 11.x); sentry-core.ts re-exports it from `/server`.
+// 6. Where the app's SDK keeps its async context (to fork the scopes per invocation, `forkInvocationScopes`): the
+//    OpenTelemetry context manager's Sentry-specific `getAsyncLocalStorageLookup()` (@sentry/node's default: the
+//    AsyncLocalStorage and the key of the scopes in a context), or `acs.getTracingChannelBinding().asyncLocalStorage`
+//    (node-core's AsyncLocalStorage strategy: the store is `{ scope, isolationScope }`), and the carrier's
+//    `defaultCurrentScope`/`defaultIsolationScope` (the scopes outside any context).
 // Used as documented: Scope `clone`, `setTags`, `setContext`, `setExtras`, `captureException(error, hint)` (with
 // `event_id` and `mechanism` in the hint), Client `getDsn`, `getOptions`, `on`.
 import type * as SentryCoreModule from '@sentry/core';
@@ -43,9 +48,10 @@ export type SentryCore = Pick<
   | 'generateTraceId'
   | 'getDebugImagesForResources'
   | 'getEnvelopeEndpointWithUrlEncodedAuth'
+  | 'isRateLimited'
+  | 'updateRateLimits'
   | 'makeDsn'
   | 'normalize'
-  | 'uuid4'
 > &
   // 11.x exports the node stack line parser from `@sentry/core/server` only (10.53+ has that entry too)
   Pick<typeof SentryCoreServerModule, 'nodeStackLineParser'>;
@@ -54,7 +60,7 @@ const CORE_EXPORTS = [
   'SDK_VERSION', 'addExceptionMechanism', 'applyAggregateErrorsToEvent', 'checkOrSetAlreadyCaught', 'createEventEnvelope',
   'createStackParser', 'createTransport', 'dateTimestampInSeconds', 'eventFromMessage', 'eventFromUnknownInput',
   'exceptionFromError', 'generateSpanId', 'generateTraceId', 'getDebugImagesForResources',
-  'getEnvelopeEndpointWithUrlEncodedAuth', 'makeDsn', 'normalize', 'uuid4',
+  'getEnvelopeEndpointWithUrlEncodedAuth', 'isRateLimited', 'makeDsn', 'normalize', 'updateRateLimits',
 ] as const;
 
 /**
@@ -74,12 +80,6 @@ export const bindCore = (root: Record<string, unknown>, server: Record<string, u
     throw new Error(`@sentry/core ${String(root.SDK_VERSION)} lacks ${missing.join(', ')}: @lambdaware/sentry supports @sentry/core ^10.53.0 || ^11.0.0`);
   }
   return core as unknown as SentryCore;
-};
-
-/** The installed @sentry/core (one copy, the app's when it has Sentry: the dependency is a range). */
-export const loadCore = async (): Promise<SentryCore> => {
-  const exports = (await import('./sentry-core.js')) as unknown as Record<string, unknown>;
-  return bindCore(exports, exports);
 };
 
 /** True when a Sentry SDK already captured this error object (`checkOrSetAlreadyCaught`'s mark). */
@@ -124,6 +124,7 @@ export interface AppScope {
   setTags(tags: Record<string, string>): unknown;
   setContext(name: string, context: Record<string, unknown> | null): unknown;
   setExtras(extras: Record<string, unknown>): unknown;
+  addBreadcrumb?(breadcrumb: Record<string, unknown>, maxBreadcrumbs?: number): unknown;
   captureException(exception: unknown, hint?: Record<string, unknown>): string;
 }
 
@@ -135,9 +136,33 @@ export interface AppSentry {
   client: AppClient;
   /** The scope current where the lookup ran (the invocation's, inside `wrapHandler` or a `withScope`). */
   scope: AppScope;
+  /** The isolation scope current where the lookup ran (Sentry 8+), when the carrier has one. */
+  isolationScope: (AppScope & { lastEventId?(): string | undefined }) | undefined;
 }
 
 const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object';
+
+const isolationScopeOf = (entry: Record<string, any>): AppSentry['isolationScope'] => {
+  try {
+    const scope: unknown = entry.acs?.getIsolationScope?.() ?? entry.defaultIsolationScope;
+    return isObject(scope) && typeof scope.setTags === 'function' ? (scope as AppSentry['isolationScope']) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The id of the last error event the app's client captured in this isolation scope (public `Scope.lastEventId()`,
+ * set when the event is captured): the app's own event for an error it captured before sentry() hooked its client.
+ */
+export const lastEventIdOf = (app: AppSentry): string | undefined => {
+  try {
+    const id: unknown = app.isolationScope?.lastEventId?.();
+    return typeof id === 'string' && id.length > 0 ? id : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 const currentScopeOf = (entry: Record<string, any>): AppScope | undefined => {
   try {
@@ -168,9 +193,103 @@ export const findAppSentry = (): AppSentry | undefined => {
     }
     if (scope === undefined || !isObject(client)) continue;
     const major = Number.parseInt(version, 10);
-    if (found === undefined || major > found.major) found = { version, major, client, scope };
+    if (found === undefined || major > found.major) found = { version, major, client, scope, isolationScope: isolationScopeOf(entry) };
   }
   return found;
+};
+
+interface Als {
+  getStore(): unknown;
+  run<R>(store: unknown, fn: () => R): R;
+  enterWith(store: unknown): void;
+}
+
+interface Scopes {
+  scope: AppScope & { setPropagationContext?(context: Record<string, unknown>): unknown };
+  isolationScope: AppScope;
+}
+
+/** Where the app's Sentry keeps each async context's scopes, and how a store holds them (see 6. above). */
+interface ScopeStorage {
+  als: Als;
+  /** The scopes a store holds (undefined: the default scopes). */
+  read(store: unknown): Scopes | undefined;
+  /** A store holding `scopes`, made from the `base` store. */
+  make(base: unknown, scopes: Scopes): unknown;
+}
+
+const isAls = (v: unknown): v is Als => isObject(v) && typeof v.enterWith === 'function' && typeof v.run === 'function' && typeof v.getStore === 'function';
+
+const storageCache = new WeakMap<object, ScopeStorage | null>();
+
+/**
+ * @sentry/node (OpenTelemetry): the context manager's `getAsyncLocalStorageLookup()` gives the AsyncLocalStorage and
+ * the key of the scopes in an OpenTelemetry context; node-core's AsyncLocalStorage strategy: its tracing channel
+ * binding gives the AsyncLocalStorage, whose store is `{ scope, isolationScope }`.
+ */
+const scopeStorage = (acs: Record<string, any>): ScopeStorage | undefined => {
+  const cached = storageCache.get(acs);
+  if (cached !== undefined) return cached ?? undefined;
+  let found: ScopeStorage | null = null;
+  try {
+    const otel = (globalThis as Record<symbol, any>)[Symbol.for('opentelemetry.js.api.1')];
+    const lookup = otel?.context?.getAsyncLocalStorageLookup?.();
+    const binding = lookup === undefined ? acs.getTracingChannelBinding?.() : undefined;
+    if (lookup !== undefined && isAls(lookup.asyncLocalStorage) && typeof lookup.contextSymbol === 'symbol') {
+      const als = lookup.asyncLocalStorage;
+      const key: symbol = lookup.contextSymbol;
+      const root: unknown = als.run(undefined, () => otel.context.active());
+      found = {
+        als,
+        read: (store) => (isObject(store) && typeof store.getValue === 'function' ? (store.getValue(key) as Scopes | undefined) : undefined),
+        make: (base, scopes) => ((isObject(base) && typeof base.setValue === 'function' ? base : root) as { setValue(k: symbol, v: unknown): unknown }).setValue(key, scopes),
+      };
+    } else if (binding !== undefined && isAls(binding.asyncLocalStorage)) {
+      found = { als: binding.asyncLocalStorage, read: (store) => (isObject(store) && isObject(store.scope) ? (store as unknown as Scopes) : undefined), make: (_base, scopes) => scopes };
+    }
+  } catch {
+    found = null;
+  }
+  storageCache.set(acs, found);
+  return found ?? undefined;
+};
+
+/** Each store this package entered, and the store it was forked from (the base every invocation forks from). */
+const forkedFrom = new WeakMap<object, unknown>();
+
+/**
+ * Gives the invocation its own scopes for the rest of the invocation, as `Sentry.withIsolationScope` gives a callback
+ * (the handler's `Sentry.setTag`, `setUser`, `addBreadcrumb` land on them, and its events carry only them and what
+ * the app set at init): the current and isolation scopes cloned (public `Scope.clone`) with a new trace (public
+ * `setPropagationContext`), held by a new store entered with AsyncLocalStorage's `enterWith`. Forked from the base
+ * context (the app's init scopes, or the scopes of a `Sentry.wrapHandler` around the handler), never from a previous
+ * invocation's. (The SDK's own `withIsolationScope` does the same in about 85 µs under OpenTelemetry; this, 20 µs.)
+ * False when the app's SDK keeps no AsyncLocalStorage this can find.
+ */
+export const forkInvocationScopes = (): boolean => {
+  const carrier = (globalThis as { __SENTRY__?: unknown }).__SENTRY__;
+  if (!isObject(carrier)) return false;
+  const app = findAppSentry();
+  const entry = app === undefined ? undefined : (carrier[app.version] as Record<string, any> | undefined);
+  const acs = entry?.acs as Record<string, any> | undefined;
+  if (acs === undefined) return false;
+  const storage = scopeStorage(acs);
+  if (storage === undefined) return false;
+  try {
+    const active = storage.als.getStore();
+    const base = isObject(active) && forkedFrom.has(active) ? forkedFrom.get(active) : active;
+    const from = storage.read(base) ?? { scope: entry!.defaultCurrentScope as Scopes['scope'], isolationScope: entry!.defaultIsolationScope as AppScope };
+    if (!isObject(from.scope) || !isObject(from.isolationScope)) return false;
+    const scopes: Scopes = { scope: from.scope.clone(), isolationScope: from.isolationScope.clone() };
+    scopes.scope.setPropagationContext?.({ traceId: newEventId(), sampleRand: Math.random() });
+    const store = storage.make(base, scopes);
+    if (!isObject(store)) return false;
+    forkedFrom.set(store, base);
+    storage.als.enterWith(store);
+    return true;
+  } catch {
+    return false;
+  }
 };
 
 /** Why the app's client cannot report, or undefined when it can. */
@@ -189,13 +308,19 @@ export const appClientProblem = (app: AppSentry): string | undefined => {
   return undefined;
 };
 
+/** What became of one event (the one definition, for both paths). */
 export interface Outcome {
   delivered: boolean;
-  /** Sent, but no answer came before the wait's end (it may have arrived). */
+  /** Sent, but no answer came before the wait's end (Sentry may have it). */
   unanswered?: boolean;
+  /** Why it was not delivered: 'HTTP 500', 'ECONNREFUSED', 'dropped by beforeSend', ... */
   reason?: string;
+  /** True when a beforeSend dropped it on purpose, or it was already captured (not a delivery failure). */
   dropped?: boolean;
 }
+
+/** The mechanism of our events (as @sentry/aws-serverless marks a handler's error: unhandled). */
+export const MECHANISM = { type: 'auto.middleware.lambdaware.sentry', handled: false };
 
 export interface ClientWatch {
   /** The event id of an error object captured through this client (by anyone), from `preprocessEvent`. */
@@ -337,7 +462,7 @@ export const watchClient = (client: AppClient, options: WatchOptions): ClientWat
   return watch;
 };
 
-/** A 32-hex event id, as the SDK's `uuid4()`. */
+/** A 32-hex event id, as the SDK's `uuid4()`: made before the event is sent, so the error line can carry it first. */
 export const newEventId = (): string => crypto.randomUUID().replaceAll('-', '');
 
 /**
@@ -351,11 +476,13 @@ export const captureWithApp = (
   extra: Record<string, unknown>,
   mechanism: { type: string; handled: boolean },
   eventId: string,
+  breadcrumbs: readonly Record<string, unknown>[] = [],
 ): void => {
   const scope = app.scope.clone();
   scope.setTags(data.tags);
   for (const [name, context] of Object.entries(data.contexts)) scope.setContext(name, context);
   if (Object.keys(extra).length > 0) scope.setExtras(extra);
+  for (const b of breadcrumbs) scope.addBreadcrumb?.(b, breadcrumbs.length + 100);
   scope.captureException(error, { event_id: eventId, mechanism });
 };
 

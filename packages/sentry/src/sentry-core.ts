@@ -18,8 +18,9 @@ export {
   generateTraceId,
   getDebugImagesForResources,
   getEnvelopeEndpointWithUrlEncodedAuth,
+  isRateLimited,
   makeDsn,
   normalize,
-  uuid4,
+  updateRateLimits,
 } from '@sentry/core';
 export { nodeStackLineParser } from '@sentry/core/server';

@@ -4,8 +4,9 @@ import type { Request } from '@middy/core';
 import { newError, writeErrorLine } from '@lambdaware/errors';
 import { thrownMessage } from '@lambdaware/shared';
 import { invocationData, remainingTime, type LambdaContextLike } from './context.js';
-import { type Report, type SentryState, boundFor, fromCapture, loadReporter, ownAppEvent, settle, warn, watchApp } from './failure-report.js';
-import { captureMessageWithApp } from './sentry-adapter.js';
+import { deadlineOf } from '@lambdaware/shared';
+import { type Report, type SentryState, allowFor, fromCapture, loadReporter, ownAppEvent, settle, warn, watchApp } from './failure-report.js';
+import { captureMessageWithApp, newEventId } from './sentry-adapter.js';
 
 /** The `error.type` of the line written when the timeout warning fires. */
 export const TIMEOUT_WARNING_TYPE = 'TimeoutWarning';
@@ -25,36 +26,40 @@ const writeTimeoutLine = (state: SentryState, request: Request, left: number, ev
   Object.defineProperty(warning, 'name', { value: TIMEOUT_WARNING_TYPE, enumerable: false, configurable: true, writable: true });
   Object.defineProperty(warning, 'stack', { value: undefined, enumerable: false, configurable: true, writable: true });
   try {
-    writeErrorLine(request, warning, { failureLine: false, sentryEventId: eventId, message });
+    writeErrorLine(request, warning, { failureLine: false, eventId, message });
   } catch {
     // a broken sink must not change the invocation's outcome
   }
 };
 
-/** The "possible timeout" event, through the app's client or the light reporter; undefined when off. */
-const captureTimeout = async (state: SentryState, context: LambdaContextLike, left: number): Promise<Report | undefined> => {
+/** The "possible timeout" event under `eventId`, through the app's client or the built-in reporter; undefined when off. */
+const captureTimeout = async (state: SentryState, context: LambdaContextLike, left: number, eventId: string): Promise<Report | undefined> => {
   const message = `Possible timeout: ${context.functionName ?? 'function'} has ${left} ms left`;
   const data = invocationData(context, state.config.tags);
   const extras = { tags: { timeout_warning: 'true' }, fingerprint: ['lambdaware.sentry.timeout', context.functionName ?? ''] };
-  const app = watchApp(state);
+  const app = watchApp();
   if (app !== undefined) {
     const scope = { tags: { ...data.tags, ...extras.tags }, contexts: data.contexts };
-    return ownAppEvent(app.watch, (eventId) => captureMessageWithApp(app.app, message, scope, extras.fingerprint, eventId));
+    return ownAppEvent(app.watch, eventId, () => captureMessageWithApp(app.app, message, scope, extras.fingerprint, eventId));
   }
   if (!state.config.enabled) return undefined;
-  const reporter = await loadReporter(state);
-  return reporter === undefined ? undefined : fromCapture(reporter.captureMessage(message, 'warning', data, extras));
+  const reporter = await loadReporter(state, allowFor(state.config, deadlineOf(context), Infinity));
+  return typeof reporter === 'string' ? undefined : fromCapture(reporter.captureMessage(eventId, message, 'warning', data, extras));
 };
 
+/** The line first (with the id of the event about to be sent: Lambda may end the environment any moment), then the event. */
 const reportTimeout = async (state: SentryState, request: Request, msBefore: number): Promise<void> => {
   const context = request.context as LambdaContextLike;
   const left = remainingTime(context) ?? msBefore;
-  const r = await captureTimeout(state, context, left);
-  writeTimeoutLine(state, request, left, r?.eventId);
+  const on = watchApp() !== undefined || state.config.enabled;
+  const eventId = on ? newEventId() : undefined;
+  writeTimeoutLine(state, request, left, eventId);
+  if (eventId === undefined) return;
+  const r = await captureTimeout(state, context, left, eventId);
   if (r?.eventId === undefined) return;
-  const outcome = await settle(r, boundFor(state.config, context));
+  const outcome = await settle(r, allowFor(state.config, deadlineOf(context)));
   if (outcome.delivered) warn('Possible timeout reported to Sentry', { sentryEventID: r.eventId, remainingTimeInMillis: left });
-  else if (!outcome.dropped) warn('Possible timeout: the Sentry event was not delivered', { sentryEventID: r.eventId, reason: outcome.reason });
+  else if (!outcome.dropped) warn('Possible timeout: the Sentry event was not delivered', { sentryEventID: r.eventId, reason: outcome.reason, waitedMs: outcome.waitedMs });
 };
 
 /** Starts the invocation's timer (in `before`). */

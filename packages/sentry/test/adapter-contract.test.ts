@@ -27,7 +27,7 @@ describe.each(versions)('@sentry/core %s', (_name, loadRoot, loadServer) => {
     const server = (await loadServer()) as unknown as Record<string, unknown>;
     const core = bindCore(root, server);
     const reporter = createReporter({ core, dsn: ingest.dsn, environment: 'contract', release: undefined, beforeSend: undefined });
-    const capture = reporter.captureError(new Error('light path'), { tags: { t: '1' }, contexts: {}, transaction: 'fn' }, { k: 'v' }, 'req-1');
+    const capture = reporter.captureError('0123456789abcdef0123456789abcdef', new Error('light path'), { tags: { t: '1' }, contexts: {}, transaction: 'fn' }, { k: 'v' }, 'req-1');
     expect(await capture.outcome).toEqual({ delivered: true });
     const event = await ingest.waitForEvent(3000, (e) => e.event_id === capture.eventId);
     expect(event).toMatchObject({ environment: 'contract', extra: { k: 'v' }, tags: { t: '1' } });

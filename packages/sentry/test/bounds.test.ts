@@ -1,10 +1,11 @@
 // Size and concurrency bounds of the light path (no app client), against the local ingest.
 import { afterAll, beforeAll, beforeEach, afterEach, expect, test } from '@jest/globals';
 import middy from '@middy/core';
-import { errorLog, MAX_ERROR_LINE_BYTES, MAX_SENTRY_EVENT_BYTES } from '@lambdaware/errors';
+import { errorLog } from '@lambdaware/errors';
+import { MAX_LINE_BYTES as MAX_ERROR_LINE_BYTES } from '@lambdaware/shared';
 import { lambdaContext } from '@lambdaware/events';
 import { startSentryIngest, type SentryIngest } from '@lambdaware/testkit';
-import { sentry } from '@lambdaware/sentry';
+import { MAX_SENTRY_EVENT_BYTES, sentry } from '@lambdaware/sentry';
 import { collectLines } from './helpers.js';
 
 let ingest: SentryIngest;
@@ -58,7 +59,7 @@ test('10,000 failing records: the line stays under the CloudWatch bound and the 
   const error = line.error as Record<string, any>;
   expect(error.failures[0]).toEqual(failures[0]);
   expect(error.failuresOmitted).toBe(10_000 - error.failures.length);
-  expect(error.message).toMatch(/… \[\d+ more characters\]$/);
+  expect(error.message).toMatch(/…\[truncated: \d+ characters\]$/);
   const event = await ingest.waitForEvent(3000, (e) => e.event_id === error.sentryEventID);
   expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(MAX_SENTRY_EVENT_BYTES);
   expect(ingest.events.length).toBe(before + 1);

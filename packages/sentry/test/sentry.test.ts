@@ -5,7 +5,7 @@ import { KEYS, clearSecrets, registerSecret, setLogSink } from '@lambdaware/shar
 import { lambdaContext } from '@lambdaware/events';
 import { startSentryIngest, type SentryIngest, type ReceivedEvent } from '@lambdaware/testkit';
 import { sentry, type SentryErrorEvent, type SentryOptions } from '@lambdaware/sentry';
-import { failureOf } from '@lambdaware/errors';
+import { failureOf } from '@lambdaware/shared';
 import { collectLines, invoke, sleep, sqsEvent, type SinkLine } from './helpers.js';
 
 type Exception = { type: string; value: string; stacktrace?: { frames: { filename?: string; function?: string; lineno?: number }[] } };
@@ -124,7 +124,7 @@ describe('on failure, through the real SDK', () => {
         failureOf(request).line = 'errorLog';
       },
       onError: (request: object) => {
-        seen.id = failureOf(request).sentryEventId;
+        seen.id = failureOf(request).eventId;
         seen.requestId = seen.id;
       },
     };
@@ -267,7 +267,7 @@ describe('on failure, through the real SDK', () => {
 describe('success path', () => {
   test('a successful invocation sends nothing and adds no hooks but onError', async () => {
     const middleware = sentry({ dsn: ingest.dsn });
-    expect(Object.keys(middleware).filter((k) => k !== 'name')).toEqual(['before', 'onError']); // before: looks for an app's Sentry client
+    expect(Object.keys(middleware).filter((k) => k !== 'name')).toEqual(['onError']); // issue 25: no code on success (the app's client is hooked at init)
     const handler = middy(async (event: { ok: boolean }) => {
       if (!event.ok) throw new Error('second call fails');
       return { statusCode: 200 };

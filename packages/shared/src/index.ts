@@ -38,3 +38,4 @@ export {
 } from './options.js';
 export { type RecentLine, setRecentLines, recentLinesOf } from './recent-lines.js';
 export { setCorrelationIdOf, correlationIdOf } from './logger-correlation.js';
+export { type FailureState, failureOf } from './failure-state.js';

@@ -1,6 +1,6 @@
 /** Masking values, thrown values and errors in place with the registered secrets (the walk is in redact-walk.ts). */
 import { KEYS } from './keys.js';
-import { type RedactionRegistry, hasSecrets, registry } from './redaction.js';
+import { REDACTED, type RedactionRegistry, hasSecrets, maskInside, registry } from './redaction.js';
 import { THROWS, read, redactValue } from './redact-walk.js';
 
 /**
@@ -18,40 +18,102 @@ export const redactDeep = <T>(value: T): T => {
 };
 
 /**
- * Masks a thrown error in place: every own property the Lambda runtime could print (aws-lambda-ric writes
- * errorType, errorMessage, the stack and every enumerable own property, through JSON.stringify; its response body and
- * X-Ray cause carry name, message and stack), down the `cause` chain and AggregateError's `errors`, nested errors in
- * place and other values as masked copies. Returns the error itself, or a masked copy when a property could not be
- * changed (a frozen error).
+ * The most errors one thrown value has masked in place (breadth first: the error itself, then what it holds, its
+ * `cause` and AggregateError's `errors`). Past it, the errors deeper or further along are left as they are: the
+ * runtime never prints them (it prints the thrown error's enumerable properties; `cause` and `errors` are not), and
+ * lambdaware's own writers (the error line, Sentry) stop long before (maxDepth 10, maxErrors 50) and mask what they
+ * write. So the cost is linear and capped, and a 5,000-deep cause chain or 100,000 members cannot exhaust the stack.
  */
-const maskErrorInPlace = (r: RedactionRegistry, error: Error, seen: Set<object>): unknown => {
-  if (seen.has(error)) return error;
-  seen.add(error);
+export const MAX_THROWN_ERRORS = 1000;
+
+const MASKING_TO_JSON = Symbol('lambdaware.maskingToJSON');
+
+/**
+ * JSON.stringify (the runtime's Invoke Error line) prints what an error's `toJSON()` returns: an own, non-enumerable
+ * `toJSON` that returns it masked, read when it is printed (so private state it reads, `#config`, is masked too).
+ */
+const maskToJSON = (r: RedactionRegistry, error: Error): boolean => {
+  let toJSON: unknown;
+  try {
+    toJSON = (error as { toJSON?: unknown }).toJSON;
+  } catch {
+    return true;
+  }
+  if (typeof toJSON !== 'function' || (toJSON as { [MASKING_TO_JSON]?: true })[MASKING_TO_JSON]) return true;
+  const original = toJSON as (this: unknown, key?: string) => unknown;
+  const masking = function (this: unknown, key?: string): unknown {
+    return redactValue(r, original.call(this, key));
+  };
+  Object.defineProperty(masking, MASKING_TO_JSON, { value: true });
+  try {
+    Object.defineProperty(error, 'toJSON', { value: masking, enumerable: false, writable: true, configurable: true });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Masks one error in place: every own property the runtime could print, by value and by name (aws-lambda-ric
+ * writes errorType, errorMessage, the stack and every enumerable own property through JSON.stringify, which also
+ * follows toJSON), and its toJSON's result. Nested errors are queued (masked in place by the caller's loop), other
+ * values replaced by masked copies. False when a property could not be changed (a frozen error).
+ */
+const maskOneError = (r: RedactionRegistry, error: Error, queue: Error[]): boolean => {
   let keys: (string | symbol)[];
   try {
     keys = Reflect.ownKeys(error).filter((k) => typeof k === 'string' || k === KEYS.errorValues);
   } catch {
-    return redactValue(r, error);
+    return false;
   }
-  let failed = false;
+  let ok = maskToJSON(r, error);
   for (const key of keys) {
     const v = read(error, key);
     if (v === THROWS) continue;
     let masked: unknown;
-    if (v instanceof Error) masked = maskErrorInPlace(r, v, seen);
-    else if (Array.isArray(v) && v.some((x) => x instanceof Error)) {
-      masked = v.map((x) => (x instanceof Error ? maskErrorInPlace(r, x, seen) : redactValue(r, x)));
+    if (v instanceof Error) {
+      queue.push(v);
+      masked = v;
+    } else if (Array.isArray(v) && v.some((x) => x instanceof Error)) {
+      masked = v.map((x) => (x instanceof Error ? (queue.push(x), x) : redactValue(r, x)));
       if ((masked as unknown[]).every((x, i) => x === v[i])) masked = v;
     } else masked = redactValue(r, v);
-    if (masked === v) continue;
+    const name = typeof key === 'string' ? maskInside(r, key) : key;
+    if (masked === v && name === key) continue;
     try {
       const d = Object.getOwnPropertyDescriptor(error, key);
-      Object.defineProperty(error, key, { value: masked, enumerable: d?.enumerable ?? true, writable: true, configurable: true });
+      if (name !== key) {
+        let free = name as string;
+        for (let n = 2; Object.hasOwn(error, free); n++) free = `${REDACTED}#${n}`;
+        Object.defineProperty(error, free, { value: masked, enumerable: d?.enumerable ?? true, writable: true, configurable: true });
+        if (!Reflect.deleteProperty(error, key)) ok = false;
+      } else {
+        Object.defineProperty(error, key, { value: masked, enumerable: d?.enumerable ?? true, writable: true, configurable: true });
+      }
     } catch {
-      failed = true;
+      ok = false;
     }
   }
-  return failed ? redactValue(r, error) : error;
+  return ok;
+};
+
+/**
+ * Masks a thrown error in place, down the `cause` chain and AggregateError's `errors` (at most MAX_THROWN_ERRORS
+ * errors, without recursion). Returns the error itself, or a masked copy when a property could not be changed (a
+ * frozen error).
+ */
+const maskErrorInPlace = (r: RedactionRegistry, root: Error): unknown => {
+  const seen = new Set<object>();
+  const queue: Error[] = [root];
+  let rootOk = true;
+  for (let i = 0; i < queue.length && seen.size < MAX_THROWN_ERRORS; i++) {
+    const error = queue[i]!;
+    if (seen.has(error)) continue;
+    seen.add(error);
+    const ok = maskOneError(r, error, queue);
+    if (error === root) rootOk = ok;
+  }
+  return rootOk ? root : redactValue(r, root);
 };
 
 /**
@@ -62,7 +124,7 @@ const maskErrorInPlace = (r: RedactionRegistry, error: Error, seen: Set<object>)
 export const redactThrown = (value: unknown): unknown => {
   if (!hasSecrets()) return value;
   const r = registry();
-  if (value instanceof Error) return maskErrorInPlace(r, value, new Set());
+  if (value instanceof Error) return maskErrorInPlace(r, value);
   return redactValue(r, value);
 };
 
@@ -72,5 +134,5 @@ export const redactThrown = (value: unknown): unknown => {
  */
 export const redactErrorInPlace = (error: unknown): void => {
   if (!hasSecrets() || !(error instanceof Error)) return;
-  maskErrorInPlace(registry(), error, new Set());
+  maskErrorInPlace(registry(), error);
 };

@@ -1,3 +1,5 @@
+// Over 300 lines on purpose: the walk and its two fast paths must agree on what JSON.stringify writes (toJSON, keys,
+// errors), so they live in one file.
 /**
  * The walk behind redactDeep(): two fast paths for plain data (nothing to mask; masked leaves only), then a walk
  * without recursion over any value (errors, Maps, Sets, class instances, toJSON, cycles), copying only what changes.
@@ -71,7 +73,8 @@ const open = (o: object): Frame | undefined => {
     if (o instanceof Set) return frame('set', [], [...o]);
     const proto = Object.getPrototypeOf(o) as object | null;
     const plain = proto === Object.prototype || proto === null;
-    if (!plain && typeof (o as { toJSON?: unknown }).toJSON === 'function') {
+    // JSON.stringify writes what toJSON returns, for a class instance as for a plain object with its own toJSON
+    if (typeof (o as { toJSON?: unknown }).toJSON === 'function') {
       // what JSON.stringify writes for it
       let json: unknown;
       try {
@@ -111,8 +114,18 @@ const build = (r: RedactionRegistry, f: Frame): unknown => {
         } catch {
           // a Proxy
         }
-        Object.defineProperty(copy, k, { value: out[i], enumerable, writable: true, configurable: true });
+        let key = typeof k === 'string' ? maskInside(r, k) : k;
+        for (let n = 2; key !== k && Object.hasOwn(copy, key); n++) key = `${REDACTED}#${n}`;
+        Object.defineProperty(copy, key, { value: out[i], enumerable, writable: true, configurable: true });
       });
+      // JSON.stringify writes what the error's toJSON returns: the copy's returns it masked
+      const toJSON = read(f.src, 'toJSON');
+      if (typeof toJSON === 'function') {
+        const masking = function (this: unknown, key?: string): unknown {
+          return redactValue(r, (toJSON as (this: unknown, key?: string) => unknown).call(this, key));
+        };
+        Object.defineProperty(copy, 'toJSON', { value: masking, enumerable: false, writable: true, configurable: true });
+      }
       // other symbol-keyed values (the Sentry event id...) travel with the copy
       for (const s of Object.getOwnPropertySymbols(f.src)) {
         if (s !== KEYS.errorValues) {
@@ -223,6 +236,7 @@ const isClean = (r: RedactionRegistry, v: unknown, depth: number): boolean => {
         }
         const proto = Object.getPrototypeOf(v) as unknown;
         if (proto !== Object.prototype && proto !== null) return false;
+        if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
         for (const k in v) {
           if (!Object.hasOwn(v, k)) continue;
           if (r.values.size > 0 && holdsSecret(r, k)) return false;
@@ -263,6 +277,7 @@ const maskPlain = (r: RedactionRegistry, v: unknown, depth: number): unknown => 
     }
     const proto = Object.getPrototypeOf(o) as unknown;
     if (proto !== Object.prototype && proto !== null) return UNKNOWN;
+    if (typeof (o as { toJSON?: unknown }).toJSON === 'function') return UNKNOWN;
     const keys = Object.keys(o);
     let copy: Record<string, unknown> | undefined;
     for (let i = 0; i < keys.length; i++) {
@@ -288,8 +303,10 @@ const maskPlain = (r: RedactionRegistry, v: unknown, depth: number): unknown => 
 };
 
 const keysChanged = (r: RedactionRegistry, f: Frame): boolean => {
-  if (f.kind !== 'object' && f.kind !== 'instance') return false;
-  for (const k of f.keys) if (maskInside(r, k as string) !== k) return true;
+  if (f.kind === 'error') {
+    if (typeof read(f.src, 'toJSON') === 'function') return true;
+  } else if (f.kind !== 'object' && f.kind !== 'instance') return false;
+  for (const k of f.keys) if (typeof k === 'string' && maskInside(r, k) !== k) return true;
   return false;
 };
 
