@@ -20,7 +20,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 
 let bytes = 0;
-setLogSink({ log: (level, message, fields) => { bytes += JSON.stringify({ level, message, ...fields }).length; } });
+setLogSink({
+  log: (level, message, fields) => {
+    bytes += JSON.stringify({ level, message, ...fields }).length;
+  },
+});
 
 const ctx = { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678', functionName: 'bench-fn', getRemainingTimeInMillis: () => 30000 };
 const event = { orderId: 'o-1' };
@@ -36,7 +40,11 @@ const failing = async () => {
   throw chain();
 };
 const ok = async () => ({ ok: true });
-const middyLogger = errorLogger({ logger: ({ error }) => { bytes += JSON.stringify({ message: error.message, stack: error.stack }).length; } });
+const middyLogger = errorLogger({
+  logger: ({ error }) => {
+    bytes += JSON.stringify({ message: error.message, stack: error.stack }).length;
+  },
+});
 
 const handlers = {
   'fail: no middleware': middy(failing),
@@ -57,9 +65,7 @@ const cases = {
   'serialize chain: serializeError': [N.serialize, () => JSON.stringify(serializeError(serialized)).length],
   'serialize chain: safeStringify (raw stacks)': [N.serialize, () => safeStringify(plain).length],
   'serialize chain: JSON.stringify({message, stack})': [N.serialize, () => JSON.stringify({ message: plain.message, stack: plain.stack }).length],
-  ...Object.fromEntries(
-    Object.entries(handlers).map(([name, h]) => [`invoke ${name}`, [N.invoke, () => h(event, ctx).catch(() => undefined)]]),
-  ),
+  ...Object.fromEntries(Object.entries(handlers).map(([name, h]) => [`invoke ${name}`, [N.invoke, () => h(event, ctx).catch(() => undefined)]])),
 };
 
 const timings = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));

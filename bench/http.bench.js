@@ -176,4 +176,6 @@ for (const kind of ['v1', 'v2']) {
   }
 }
 console.log('');
-console.log("(ratio > 1: the alternative adds more per request than http() for the same work (the parse-only row: than\n http() without a schema); overhead = µs/req minus the baseline, which includes the shallow copy of the event)");
+console.log(
+  '(ratio > 1: the alternative adds more per request than http() for the same work (the parse-only row: than\n http() without a schema); overhead = µs/req minus the baseline, which includes the shallow copy of the event)',
+);

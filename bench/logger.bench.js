@@ -53,7 +53,15 @@ const ctx = {
 };
 const event = { orderId: 'o-1', amount: 42 };
 const fields = { orderId: 'o-123', amount: 42 };
-const nested = { order: { id: 'o-123', items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }] } };
+const nested = {
+  order: {
+    id: 'o-123',
+    items: [
+      { sku: 'A-1', qty: 2 },
+      { sku: 'B-7', qty: 1 },
+    ],
+  },
+};
 
 // A pino "context middleware" as people write it: a child logger with the request keys, per invocation.
 let pinoLog = pinoRoot;
@@ -109,10 +117,16 @@ const errorLine = (log) => ({
     request.response = 'handled';
   },
 });
-handlers.held = middy(debugLines(held)).use(logContext({ logger: held, logSink: false })).use(errorLine(held));
-handlers.atDebug = middy(debugLines(atDebug)).use(logContext({ logger: atDebug, logSink: false })).use(errorLine(atDebug));
+handlers.held = middy(debugLines(held))
+  .use(logContext({ logger: held, logSink: false }))
+  .use(errorLine(held));
+handlers.atDebug = middy(debugLines(atDebug))
+  .use(logContext({ logger: atDebug, logSink: false }))
+  .use(errorLine(atDebug));
 handlers.ptHeld = middy(debugLines(ptHeld)).use(injectLambdaContext(ptHeld, { resetKeys: true }));
-handlers.ptLogger = middy(async () => undefined).use(injectLambdaContext(new Logger({ serviceName: 'bench', logLevel: 'INFO', logBufferOptions: { enabled: true } }), { resetKeys: true }));
+handlers.ptLogger = middy(async () => undefined).use(
+  injectLambdaContext(new Logger({ serviceName: 'bench', logLevel: 'INFO', logBufferOptions: { enabled: true } }), { resetKeys: true }),
+);
 
 // ---- the cases -----------------------------------------------------------------------------------------------
 const invocations = 20000 * SCALE;
@@ -193,7 +207,9 @@ const median = (xs) => {
 const us = new Map(cases.map((c) => [c.name, median(samples.get(c))]));
 const f = (x) => x.toFixed(2).padStart(7);
 
-print(`node ${process.version}, ${ROUNDS} rounds, ${invocations} invocations / ${lines} lines per case per round (null sink, ${(bytes / 1e6).toFixed(0)} MB discarded)`);
+print(
+  `node ${process.version}, ${ROUNDS} rounds, ${invocations} invocations / ${lines} lines per case per round (null sink, ${(bytes / 1e6).toFixed(0)} MB discarded)`,
+);
 print('');
 print('per-invocation overhead (handler writes nothing)           µs/inv   overhead   vs Powertools');
 const bare = us.get('middy, no middleware');
@@ -225,4 +241,6 @@ for (const c of cases.filter((c) => c.group === 'buffer')) {
   const per = c.name.includes('no line') ? '' : f((v - base) / DEBUG_LINES);
   print(`  ${c.name.padEnd(56)}${f(v)}   ${per}`);
 }
-print(`bytes written per 1,000 invocations, 1 % failing, ${DEBUG_LINES} debug lines each: buffer on ${(heldBytes / 1024).toFixed(0)} KB, LOG_LEVEL=debug ${(debugBytes / 1024).toFixed(0)} KB (${(debugBytes / heldBytes).toFixed(1)}x)`);
+print(
+  `bytes written per 1,000 invocations, 1 % failing, ${DEBUG_LINES} debug lines each: buffer on ${(heldBytes / 1024).toFixed(0)} KB, LOG_LEVEL=debug ${(debugBytes / 1024).toFixed(0)} KB (${(debugBytes / heldBytes).toFixed(1)}x)`,
+);

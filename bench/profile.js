@@ -24,7 +24,10 @@ const sm = await startSecretsManager();
 const ingest = await startSentryIngest({ keepAlive: true });
 sm.setSecret(`bench/${stack}`, { apiKey: 'sk-bench-profile' });
 const input = join(HERE, '.build', 'input.json');
-writeFileSync(input, JSON.stringify({ success: successEvent(), error: errorEvent(), expected: EXPECTED, context: { ...contextFor('x'), getRemainingTimeInMillis: undefined } }));
+writeFileSync(
+  input,
+  JSON.stringify({ success: successEvent(), error: errorEvent(), expected: EXPECTED, context: { ...contextFor('x'), getRemainingTimeInMillis: undefined } }),
+);
 const child = fork(join(HERE, 'lib', 'child.js'), ['warm', join(HERE, 'stacks', `${stack}.js`)], {
   env: { ...stackEnv({ stack, secretsManager: sm, ingest }), BENCH_INPUT: input },
   execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100'],
@@ -58,7 +61,15 @@ for (const node of prof.nodes) {
   total += t;
   const { functionName, url, lineNumber } = node.callFrame;
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url) ?? /packages\/([^/]+)\//.exec(url);
-  const pkg = m ? (url.includes('/packages/') && !url.includes('node_modules') ? `@lambdaware/${m[1]}` : m[1]) : url.startsWith('node:') ? 'node:' : url === '' ? `(${functionName || 'native'})` : url.replace(/.*\/bench\//, 'bench/');
+  const pkg = m
+    ? url.includes('/packages/') && !url.includes('node_modules')
+      ? `@lambdaware/${m[1]}`
+      : m[1]
+    : url.startsWith('node:')
+      ? 'node:'
+      : url === ''
+        ? `(${functionName || 'native'})`
+        : url.replace(/.*\/bench\//, 'bench/');
   byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + t);
   const key = `${functionName || '(anonymous)'} ${url.replace(/.*node_modules\//, '').replace(/.*\/packages\//, 'packages/')}:${lineNumber + 1}`;
   self.set(key, (self.get(key) ?? 0) + t);

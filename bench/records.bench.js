@@ -33,13 +33,7 @@ import { SqsEnvelope } from '@aws-lambda-powertools/parser/envelopes/sqs';
 import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
 import { z } from 'zod';
 import { createRequire } from 'node:module';
-import {
-  CloudWatchEnvelope,
-  EventBridgeEnvelope,
-  KafkaEnvelope,
-  KinesisEnvelope,
-  KinesisFirehoseEnvelope,
-} from '@aws-lambda-powertools/parser/envelopes';
+import { CloudWatchEnvelope, EventBridgeEnvelope, KafkaEnvelope, KinesisEnvelope, KinesisFirehoseEnvelope } from '@aws-lambda-powertools/parser/envelopes';
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
 import {
   cloudWatchLogsData,
@@ -93,24 +87,34 @@ const bodiesOf = {
 };
 const handlers = {
   bare: middy(async () => undefined),
-  records: middy().use(records()).handler(async (e, c) => bodiesOf.records(e, c)),
-  recordsSchema: middy().use(records({ schema: Order })).handler(async (e, c) => bodiesOf.records(e, c)),
-  recordsSqsEntry: middy().use(sqsRecords()).handler(async (e, c) => bodiesOf.records(e, c)),
-  normalizer: middy().use(eventNormalizer()).handler(async (e) => bodiesOf.normalizer(e)),
+  records: middy()
+    .use(records())
+    .handler(async (e, c) => bodiesOf.records(e, c)),
+  recordsSchema: middy()
+    .use(records({ schema: Order }))
+    .handler(async (e, c) => bodiesOf.records(e, c)),
+  recordsSqsEntry: middy()
+    .use(sqsRecords())
+    .handler(async (e, c) => bodiesOf.records(e, c)),
+  normalizer: middy()
+    .use(eventNormalizer())
+    .handler(async (e) => bodiesOf.normalizer(e)),
   powertools: middy()
     .use(parser({ schema: JSONStringified(Order), envelope: SqsEnvelope }))
     .handler(async (e) => bodiesOf.powertools(e)),
   ...(baseline === undefined
     ? {}
-    : { recordsBaseline: middy().use(baseline.records()).handler(async (e, c) => bodiesOf.records(e, c)) }),
+    : {
+        recordsBaseline: middy()
+          .use(baseline.records())
+          .handler(async (e, c) => bodiesOf.records(e, c)),
+      }),
 };
 const stringifiedOrder = JSONStringified(Order);
 const fns = {
   decapsulate: async (event) => (await decapsulate(event, { schema: Order })).map((r) => r.payload),
   sqsEnvelope: async (event) => SqsEnvelope.parse(event, stringifiedOrder),
-  ...(baseline === undefined
-    ? {}
-    : { decapsulateBaseline: async (event) => (await baseline.decapsulate(event, { schema: Order })).map((r) => r.payload) }),
+  ...(baseline === undefined ? {} : { decapsulateBaseline: async (event) => (await baseline.decapsulate(event, { schema: Order })).map((r) => r.payload) }),
 };
 
 // Every case must produce the same payloads: compare once before timing.
@@ -164,7 +168,12 @@ const kplParse = (event) => {
 const objects = orders.map((o, i) => ({ bucket: 'orders-inbox', key: `2024/05/01/${o.orderId}.json`, size: 1000 + i }));
 const s3Event = s3EventBridgeEvent(objects[0]);
 const sources = [
-  { name: 'CloudWatch Logs (awslogs.data)', vs: 'CloudWatchEnvelope', event: cloudWatchLogsEvent(orders), theirs: (e) => CloudWatchEnvelope.parse(e, stringified) },
+  {
+    name: 'CloudWatch Logs (awslogs.data)',
+    vs: 'CloudWatchEnvelope',
+    event: cloudWatchLogsEvent(orders),
+    theirs: (e) => CloudWatchEnvelope.parse(e, stringified),
+  },
   {
     name: 'CloudWatch Logs via Kinesis (gzip)',
     vs: 'KinesisEnvelope',
@@ -188,20 +197,40 @@ const sources = [
     theirs: (e) => [EventBridgeEnvelope.parse(e, s3Detail)].map((d) => ({ bucket: d.bucket.name, key: d.object.key, size: d.object.size })),
     expected: [{ bucket: 'orders-inbox', key: objects[0].key, size: objects[0].size }],
   },
-  { name: 'KPL aggregates (2 x 5 records)', vs: 'aws-kinesis-agg + zod', event: kinesisEvent([kplAggregate(orders.slice(0, 5)), kplAggregate(orders.slice(5))]), theirs: kplParse },
+  {
+    name: 'KPL aggregates (2 x 5 records)',
+    vs: 'aws-kinesis-agg + zod',
+    event: kinesisEvent([kplAggregate(orders.slice(0, 5)), kplAggregate(orders.slice(5))]),
+    theirs: kplParse,
+  },
 ];
 for (const src of sources) {
   const ours = src.ours ? (e) => src.ours(e, src.schema) : payloadsOf;
   const want = JSON.stringify(src.expected ?? orders);
-  for (const [who, fn] of [['ours', ours], ['theirs', src.theirs]]) {
+  for (const [who, fn] of [
+    ['ours', ours],
+    ['theirs', src.theirs],
+  ]) {
     const got = JSON.stringify(await fn(structuredClone(src.event)));
     if (got !== want) throw new Error(`${src.name} (${who}) did not return the expected payloads: ${got.slice(0, 200)}`);
   }
   // Neither side changes the event (decapsulate leaves it untouched, the envelopes return new objects): no copy.
   const { event } = src;
   cases.push(
-    { group: 'source', name: `${src.name}: decapsulate`, run: async (n) => { for (let i = 0; i < n; i++) await ours(event); } },
-    { group: 'source', name: `${src.name}: ${src.vs}`, run: async (n) => { for (let i = 0; i < n; i++) await src.theirs(event); } },
+    {
+      group: 'source',
+      name: `${src.name}: decapsulate`,
+      run: async (n) => {
+        for (let i = 0; i < n; i++) await ours(event);
+      },
+    },
+    {
+      group: 'source',
+      name: `${src.name}: ${src.vs}`,
+      run: async (n) => {
+        for (let i = 0; i < n; i++) await src.theirs(event);
+      },
+    },
   );
 }
 const SOURCE_N = Math.ceil(N / 4);
@@ -220,7 +249,10 @@ for (let r = 0; r < ROUNDS; r++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const us = new Map(cases.map((c) => [c.name, median(samples.get(c))]));
 const f = (x, w = 8) => x.toFixed(2).padStart(w);
-const ops = (x) => Math.round(1e6 / x).toLocaleString('en-US').padStart(9);
+const ops = (x) =>
+  Math.round(1e6 / x)
+    .toLocaleString('en-US')
+    .padStart(9);
 
 console.log(`node ${process.version}, ${ROUNDS} rounds x ${N} invocations per case, 10-record SQS batch (${base.Records[0].body.length} B bodies)`);
 console.log('');
@@ -255,7 +287,9 @@ for (const src of sources) {
   console.log(`  ${`${src.name} vs ${src.vs}`.padEnd(62)}${f(ours)}   ${f(theirs)}      ${(theirs / ours).toFixed(2)}x`);
 }
 console.log('');
-console.log('(ratio > 1: the alternative takes longer than ours for the same work; overhead = µs/inv minus the baseline,\n which includes the copy of the event every case gets)');
+console.log(
+  '(ratio > 1: the alternative takes longer than ours for the same work; overhead = µs/inv minus the baseline,\n which includes the copy of the event every case gets)',
+);
 
 // ---- bundle sizes ------------------------------------------------------------------------------------------------
 const bundled = async (contents) => {

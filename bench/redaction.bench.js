@@ -34,7 +34,15 @@ const line = () => ({
   xray_trace_id: '1-6b0aa532-52ea98c32ff4c2dc0737503e',
   orderId: 'ord-admin-1',
   total: 154320,
-  order: { items: [{ sku: 'A-1', qty: 2 }, { sku: 'B-7', qty: 1 }, { sku: 'C-3', qty: 5 }], currency: 'EUR', paid: true },
+  order: {
+    items: [
+      { sku: 'A-1', qty: 2 },
+      { sku: 'B-7', qty: 1 },
+      { sku: 'C-3', qty: 5 },
+    ],
+    currency: 'EUR',
+    paid: true,
+  },
 });
 const LINE = line();
 const LINE_WITH_SECRET = { ...line(), auth: `Bearer ${TEXT_SECRETS[0]}` };
@@ -115,16 +123,22 @@ console.log('');
 console.log('one log line'.padEnd(60) + 'µs/line   vs stringify   vs before');
 for (const c of cases.slice(0, 5)) {
   const v = us.get(c.name);
-  console.log(`  ${c.name.padEnd(58)}${v.toFixed(3).padStart(7)}   ${`${(v / floor).toFixed(2)}x`.padStart(12)}   ${`${(v / before).toFixed(2)}x`.padStart(9)}`);
+  console.log(
+    `  ${c.name.padEnd(58)}${v.toFixed(3).padStart(7)}   ${`${(v / floor).toFixed(2)}x`.padStart(12)}   ${`${(v / before).toFixed(2)}x`.padStart(9)}`,
+  );
 }
 console.log('');
 const errBefore = us.get('before: error created + message/stack masked, 5 registered');
 console.log('the error path'.padEnd(60) + 'µs/error  vs created   vs before');
 for (const c of cases.slice(5)) {
   const v = us.get(c.name);
-  console.log(`  ${c.name.padEnd(58)}${v.toFixed(3).padStart(7)}   ${`${(v / created).toFixed(2)}x`.padStart(10)}   ${`${(v / errBefore).toFixed(2)}x`.padStart(9)}`);
+  console.log(
+    `  ${c.name.padEnd(58)}${v.toFixed(3).padStart(7)}   ${`${(v / created).toFixed(2)}x`.padStart(10)}   ${`${(v / errBefore).toFixed(2)}x`.padStart(9)}`,
+  );
 }
 console.log('');
 const cost = us.get('redactDeep + stringify, 7 registered, none in the line') - floor;
 const none = us.get('redactDeep + stringify, no secret registered') - floor;
-console.log(`structural masking per line: ${none.toFixed(3)} µs with no secret registered, ${cost.toFixed(3)} µs with 7 (none in the line), ${(us.get('redactDeep + stringify, 7 registered, one in the line') - floor).toFixed(3)} µs with one in the line`);
+console.log(
+  `structural masking per line: ${none.toFixed(3)} µs with no secret registered, ${cost.toFixed(3)} µs with 7 (none in the line), ${(us.get('redactDeep + stringify, 7 registered, one in the line') - floor).toFixed(3)} µs with one in the line`,
+);

@@ -107,9 +107,7 @@ const build = async (subject) => {
   }
   if (subject === 'middy') {
     const { default: secretsManager } = await import('@middy/secrets-manager');
-    return middy(async (_e, context) => context.db.password).use(
-      secretsManager({ fetchData: { db: SECRET }, setToContext: true, cacheExpiry: 5 * 60 * 1000 }),
-    );
+    return middy(async (_e, context) => context.db.password).use(secretsManager({ fetchData: { db: SECRET }, setToContext: true, cacheExpiry: 5 * 60 * 1000 }));
   }
   if (subject === 'powertools') {
     // in a middy handler too, as the others: the cold numbers then compare the secrets part alone
@@ -219,9 +217,7 @@ async function parent() {
     console.log('');
     console.log('warm, cached (µs per invocation: the `before` hook / the getSecret call, median; and over an empty async step):');
     for (const s of subjects) {
-      console.log(
-        `  ${s.padEnd(11)} ${fmt(warmUs[s], 3).padStart(8)} µs  (+${fmt(warmUs[s] - baseUs, 3)})   ours/${s}: ${fmt(warmUs.ours / warmUs[s])}`,
-      );
+      console.log(`  ${s.padEnd(11)} ${fmt(warmUs[s], 3).padStart(8)} µs  (+${fmt(warmUs[s] - baseUs, 3)})   ours/${s}: ${fmt(warmUs.ours / warmUs[s])}`);
     }
     console.log(`  (empty async step with the same request object: ${fmt(baseUs, 3)} µs)`);
 

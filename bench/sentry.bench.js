@@ -99,9 +99,13 @@ const warmChild = async (subject) => {
     const { errorLog } = await import('@lambdaware/errors');
     handlers = {
       baseSuccess: middy(ok).use(errorLog()),
-      success: middy(ok).use(errorLog()).use(sentry({ dsn: process.env.BENCH_DSN })),
+      success: middy(ok)
+        .use(errorLog())
+        .use(sentry({ dsn: process.env.BENCH_DSN })),
       baseError: middy(fail).use(errorLog()),
-      error: middy(fail).use(errorLog()).use(sentry({ dsn: process.env.BENCH_DSN })),
+      error: middy(fail)
+        .use(errorLog())
+        .use(sentry({ dsn: process.env.BENCH_DSN })),
     };
   } else if (subject === 'app-init+ours' || subject === 'app-init+middy-wrapHandler') {
     // The app already has Sentry (Sentry.init of @sentry/aws-serverless): sentry() reports through its client, beside
@@ -160,9 +164,13 @@ async function main() {
   console.log('cold start (ms, from nothing to ready)');
   console.log(`  import @lambdaware/sentry (Sentry off)      ${fmt(coldMs['import-ours'], 'ms')}`);
   console.log(`  import @sentry/core/server (ours, when on)  ${fmt(coldMs['import-core'], 'ms')}`);
-  console.log(`  import @sentry/aws-serverless               ${fmt(coldMs['import-aws'], 'ms')}   ours on is ${(coldMs['import-aws'] / coldMs['import-core']).toFixed(1)}x faster, off ${(coldMs['import-aws'] / coldMs['import-ours']).toFixed(0)}x`);
+  console.log(
+    `  import @sentry/aws-serverless               ${fmt(coldMs['import-aws'], 'ms')}   ours on is ${(coldMs['import-aws'] / coldMs['import-core']).toFixed(1)}x faster, off ${(coldMs['import-aws'] / coldMs['import-ours']).toFixed(0)}x`,
+  );
   console.log(`  to the first reported error: ours           ${fmt(coldMs['first-error-ours'], 'ms')}`);
-  console.log(`  to the first reported error: wrapHandler    ${fmt(coldMs['first-error-aws'], 'ms')}   ratio ${(coldMs['first-error-aws'] / coldMs['first-error-ours']).toFixed(1)}x`);
+  console.log(
+    `  to the first reported error: wrapHandler    ${fmt(coldMs['first-error-aws'], 'ms')}   ratio ${(coldMs['first-error-aws'] / coldMs['first-error-ours']).toFixed(1)}x`,
+  );
   console.log(`  (the ingest received ${received} events from ${2 * COLD} first-error processes)\n`);
 
   const subjects = ['ours-off', 'ours-on', 'ours-on-timeoutWarning', 'errorLog+ours-on', 'aws-wrapHandler', 'app-init+ours', 'app-init+middy-wrapHandler'];
@@ -178,7 +186,9 @@ async function main() {
   const ratio = (a, b) => (b <= 1 ? `wrapHandler adds ${a.toFixed(0)} µs, ours ${b.toFixed(2)} µs (zero within noise)` : `${(a / b).toFixed(1)}x`);
   console.log(`\n  wrapHandler / ours-on, success path: ${ratio(over('aws-wrapHandler', 'success'), over('ours-on', 'success'))}`);
   console.log(`  wrapHandler / ours-on, error path:   ${ratio(over('aws-wrapHandler', 'error'), over('ours-on', 'error'))}`);
-  console.log(`  app's client, error path: middy+wrapHandler / middy+sentry(): ${(over('app-init+middy-wrapHandler', 'error') / over('app-init+ours', 'error')).toFixed(2)}x; success: wrapHandler adds ${over('app-init+middy-wrapHandler', 'success').toFixed(0)} µs, sentry() ${over('app-init+ours', 'success').toFixed(2)} µs`);
+  console.log(
+    `  app's client, error path: middy+wrapHandler / middy+sentry(): ${(over('app-init+middy-wrapHandler', 'error') / over('app-init+ours', 'error')).toFixed(2)}x; success: wrapHandler adds ${over('app-init+middy-wrapHandler', 'success').toFixed(0)} µs, sentry() ${over('app-init+ours', 'success').toFixed(2)} µs`,
+  );
   console.log(`  (ingest total: ${ingest.events.length} events)`);
   await ingest.close();
 }

@@ -12,8 +12,7 @@ const intrinsic = (tag: string, name: string, kinds: ('scalar' | 'sequence' | 'm
     (kind) =>
       new yaml.Type(`!${tag}`, {
         kind,
-        construct: (data: unknown) =>
-          name === 'Fn::GetAtt' && typeof data === 'string' ? { [name]: data.split('.') } : { [name]: data },
+        construct: (data: unknown) => (name === 'Fn::GetAtt' && typeof data === 'string' ? { [name]: data.split('.') } : { [name]: data }),
       }),
   );
 const CFN_SCHEMA = yaml.Schema.create(yaml.DEFAULT_SAFE_SCHEMA, [

@@ -83,13 +83,33 @@ try {
   section("sqs-concat: golambda's example, records decapsulated from an SQS batch");
   let r = await lambdawareInvoke(['examples/sqs-concat/dist/handler.mjs', '--event', 'sqs', '--payload', '[{"message":"blue"},{"message":"orange"}]']);
   check(r.code === 0 && r.response === 'blue:orange', 'the response is "blue:orange"');
-  check(r.json.some((l) => l.joined === 'blue:orange' && l.function_request_id === r.requestIds[0]), 'a JSON line with the request id of the invocation');
+  check(
+    r.json.some((l) => l.joined === 'blue:orange' && l.function_request_id === r.requestIds[0]),
+    'a JSON line with the request id of the invocation',
+  );
 
   section('sqs-concat: a batch with one bad record, ReportBatchItemFailures');
-  r = await lambdawareInvoke(['examples/sqs-concat/dist/handler.mjs#batchHandler', '--event', 'sqs', '--payload', '[{"message":"blue"},"not json",{"message":"orange"}]', '--env', 'LOG_LEVEL=debug']);
+  r = await lambdawareInvoke([
+    'examples/sqs-concat/dist/handler.mjs#batchHandler',
+    '--event',
+    'sqs',
+    '--payload',
+    '[{"message":"blue"},"not json",{"message":"orange"}]',
+    '--env',
+    'LOG_LEVEL=debug',
+  ]);
   check(r.code === 0 && r.response?.batchItemFailures?.length === 1, 'batchItemFailures names the one bad record');
-  check(r.json.filter((l) => l.message === 'record').map((l) => l.text).join(':') === 'blue:orange', 'each good record decapsulated and validated (DEBUG lines, LOG_LEVEL=debug)');
-  check(r.json.some((l) => l.level === 'WARN' && l.index === 1 && l.id === r.response?.batchItemFailures?.[0]?.itemIdentifier), 'the bad record is logged with its index and message id');
+  check(
+    r.json
+      .filter((l) => l.message === 'record')
+      .map((l) => l.text)
+      .join(':') === 'blue:orange',
+    'each good record decapsulated and validated (DEBUG lines, LOG_LEVEL=debug)',
+  );
+  check(
+    r.json.some((l) => l.level === 'WARN' && l.index === 1 && l.id === r.response?.batchItemFailures?.[0]?.itemIdentifier),
+    'the bad record is logged with its index and message id',
+  );
 
   // 4. api-echo
   section('api-echo: POST {id, val, flag} through an HTTP API (v2) event');
@@ -97,18 +117,28 @@ try {
   check(r.response?.statusCode === 200 && r.response.body === '{"id":"a-1","val":42,"flag":true}', '200 with the body echoed');
   section('api-echo: a bad body through a Function URL event');
   r = await lambdawareInvoke(['examples/api-echo/dist/handler.mjs', '--event', 'url', '--payload', '{"id":1,"flag":"yes"}']);
-  check(r.code === 0 && r.response?.statusCode === 400 && /id: .*val: .*flag: /.test(JSON.parse(r.response.body).message), '400 naming the fields id, val and flag (a response, not a function error)');
+  check(
+    r.code === 0 && r.response?.statusCode === 400 && /id: .*val: .*flag: /.test(JSON.parse(r.response.body).message),
+    '400 naming the fields id, val and flag (a response, not a function error)',
+  );
 
   // 5. error-report
   section('error-report: a failure with values, stack frames and its Sentry event id');
   r = await lambdawareInvoke([
     'examples/error-report/dist/handler.mjs',
-    '--event', await eventFile('charge.json', { orderId: 'o-1001', amount: 42.5 }),
-    '--env', `SENTRY_DSN=${ingest.dsn}`,
-    '--env', 'NODE_OPTIONS=--enable-source-maps',
-    '--env', 'POWERTOOLS_SERVICE_NAME=error-report',
+    '--event',
+    await eventFile('charge.json', { orderId: 'o-1001', amount: 42.5 }),
+    '--env',
+    `SENTRY_DSN=${ingest.dsn}`,
+    '--env',
+    'NODE_OPTIONS=--enable-source-maps',
+    '--env',
+    'POWERTOOLS_SERVICE_NAME=error-report',
   ]);
-  check(r.code === 1 && r.response?.errorType === 'LambdaError' && Array.isArray(r.response.trace), 'the invocation failed with {errorType: "LambdaError", errorMessage, trace}');
+  check(
+    r.code === 1 && r.response?.errorType === 'LambdaError' && Array.isArray(r.response.trace),
+    'the invocation failed with {errorType: "LambdaError", errorMessage, trace}',
+  );
   const errorLines = r.json.filter((l) => l.level === 'ERROR');
   const eventId = errorLines[0]?.error?.sentryEventID;
   check(errorLines.length === 1, 'exactly one error line');
@@ -121,31 +151,55 @@ try {
   }
 
   section('error-report: a slow provider, aborted by Middy 500 ms before a 1.5 s deadline');
-  r = await lambdawareInvoke(['examples/error-report/dist/handler.mjs', '--event', await eventFile('slow.json', { delayMs: 5000 }), '--timeout', '1.5', '--env', `SENTRY_DSN=${ingest.dsn}`]);
+  r = await lambdawareInvoke([
+    'examples/error-report/dist/handler.mjs',
+    '--event',
+    await eventFile('slow.json', { delayMs: 5000 }),
+    '--timeout',
+    '1.5',
+    '--env',
+    `SENTRY_DSN=${ingest.dsn}`,
+  ]);
   const timeoutLine = r.json.find((l) => l.level === 'ERROR');
   check(r.code === 1 && r.response?.errorType === 'TimeoutError', 'the invocation failed with a TimeoutError before the deadline');
-  if (check(typeof timeoutLine?.error?.sentryEventID === 'string' && timeoutLine.function_request_id === r.requestIds[0], 'one error line with its request id and Sentry event id')) {
+  if (
+    check(
+      typeof timeoutLine?.error?.sentryEventID === 'string' && timeoutLine.function_request_id === r.requestIds[0],
+      'one error line with its request id and Sentry event id',
+    )
+  ) {
     const received = await ingest.waitForEvent(5000, (e) => e.event_id === timeoutLine.error.sentryEventID).catch(() => undefined);
     if (check(received !== undefined, 'the local Sentry ingest received that event')) console.log(`  sentry ingest received event ${received.event_id}`);
   }
 
   section('error-report: CPU-bound work blocking the event loop past a 1 s timeout');
   r = await lambdawareInvoke(['examples/error-report/dist/handler.mjs', '--event', await eventFile('spin.json', { spinMs: 4000 }), '--timeout', '1']);
-  check(r.code === 2 && /Task timed out after 1\.00 seconds/.test(r.response?.errorMessage ?? ''), 'Lambda stops it: Task timed out after 1.00 seconds (exit 2)');
-  check(r.lines.some((l) => l.endsWith(`${r.requestIds[0]} Task timed out after 1.00 seconds`)), 'the platform line says so, with the request id');
+  check(
+    r.code === 2 && /Task timed out after 1\.00 seconds/.test(r.response?.errorMessage ?? ''),
+    'Lambda stops it: Task timed out after 1.00 seconds (exit 2)',
+  );
+  check(
+    r.lines.some((l) => l.endsWith(`${r.requestIds[0]} Task timed out after 1.00 seconds`)),
+    'the platform line says so, with the request id',
+  );
 
   // 6. secret-config
   section('secret-config: a token bound from Secrets Manager, used, never shown');
   const payload = { orderId: 'o-1001', total: 42.5 };
   r = await lambdawareInvoke([
     'examples/secret-config/dist/handler.mjs',
-    '--event', await eventFile('sign.json', { payload }),
-    '--env', `SECRET_ARN=${secretArn}`,
+    '--event',
+    await eventFile('sign.json', { payload }),
+    '--env',
+    `SECRET_ARN=${secretArn}`,
     ...Object.entries(sm.env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
   ]);
   const expected = createHmac('sha256', TOKEN).update(JSON.stringify(payload)).digest('hex');
   check(r.code === 0 && r.response?.signature === expected, 'the payload was signed with the token (HMAC checked here with the real token)');
-  check(r.json.some((l) => l.authorization === 'Bearer ****'), 'the line that logs the token shows Bearer ****');
+  check(
+    r.json.some((l) => l.authorization === 'Bearer ****'),
+    'the line that logs the token shows Bearer ****',
+  );
   check(!(r.stdout + r.stderr).includes(TOKEN), 'the token appears nowhere in the output');
   check(sm.callsOf('GetSecretValue').length === 1, 'one GetSecretValue call reached the local Secrets Manager');
 } finally {

@@ -43,7 +43,9 @@ const workspaces = new Map(
 );
 const npmCli = process.env.npm_execpath?.endsWith('.js') ? process.env.npm_execpath : undefined;
 const packArgs = ['pack', '--dry-run', '--json', '--ignore-scripts', ...LAYER_PACKAGES.flatMap((n) => ['-w', `packages/${n.split('/')[1]}`])];
-const packed = npmCli ? spawnSync(process.execPath, [npmCli, ...packArgs], { cwd: root, encoding: 'utf8' }) : spawnSync('npm', packArgs, { cwd: root, encoding: 'utf8' });
+const packed = npmCli
+  ? spawnSync(process.execPath, [npmCli, ...packArgs], { cwd: root, encoding: 'utf8' })
+  : spawnSync('npm', packArgs, { cwd: root, encoding: 'utf8' });
 if (packed.status !== 0) throw new Error(`layer: npm pack --dry-run failed:\n${packed.stderr}`);
 const packFiles = new Map(JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))).map((t) => [t.name, t.files.map((f) => f.path)]));
 
@@ -88,7 +90,9 @@ while (queue.length > 0) {
   const deps = [
     ...Object.keys(manifest.dependencies ?? {}).map((d) => ({ name: d, optional: false })),
     ...Object.keys(manifest.optionalDependencies ?? {}).map((d) => ({ name: d, optional: true })),
-    ...Object.keys(manifest.peerDependencies ?? {}).filter((d) => optionalPeers[d]?.optional !== true).map((d) => ({ name: d, optional: false })),
+    ...Object.keys(manifest.peerDependencies ?? {})
+      .filter((d) => optionalPeers[d]?.optional !== true)
+      .map((d) => ({ name: d, optional: false })),
   ];
   for (const dep of deps) if (!left(dep.name)) queue.push({ name: dep.name, from: dir, by: manifest.name, optional: dep.optional });
 }
@@ -98,7 +102,16 @@ const zip = writeZip(entries);
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, zip);
 const unzipped = entries.reduce((sum, e) => sum + e.data.length, 0);
-const top = [...new Set([...seen.values()].map((p) => p.split('/').slice(2, p.split('/')[2].startsWith('@') ? 4 : 3).join('/')))].sort();
+const top = [
+  ...new Set(
+    [...seen.values()].map((p) =>
+      p
+        .split('/')
+        .slice(2, p.split('/')[2].startsWith('@') ? 4 : 3)
+        .join('/'),
+    ),
+  ),
+].sort();
 process.stdout.write(
   `layer: ${relative(process.cwd(), out) || out}: ${(zip.length / 1024).toFixed(0)} KB zipped, ${(unzipped / 1024).toFixed(0)} KB unzipped, ` +
     `${entries.length} files, ${seen.size} packages (${top.join(', ')})\n`,

@@ -15,8 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const flags = process.argv.slice(2);
 const npmCli = process.env.npm_execpath?.endsWith('.js') ? process.env.npm_execpath : undefined;
-const npm = (args, options) =>
-  npmCli !== undefined ? spawnSync(process.execPath, [npmCli, ...args], options) : spawnSync('npm', args, options);
+const npm = (args, options) => (npmCli !== undefined ? spawnSync(process.execPath, [npmCli, ...args], options) : spawnSync('npm', args, options));
 
 const packages = readdirSync(join(root, 'packages'))
   .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
@@ -41,7 +40,9 @@ if (missing.length > 0) {
 }
 
 // flags npm view understands too (where to look); the rest (--provenance, --tag, --dry-run) are for publish only
-const viewFlags = flags.flatMap((flag, i) => (flag === '--registry' ? [flag, flags[i + 1]] : flag.startsWith('--registry=') || flag.startsWith('--userconfig') ? [flag] : []));
+const viewFlags = flags.flatMap((flag, i) =>
+  flag === '--registry' ? [flag, flags[i + 1]] : flag.startsWith('--registry=') || flag.startsWith('--userconfig') ? [flag] : [],
+);
 let published = 0;
 for (const { dir, manifest } of ordered) {
   const spec = `${manifest.name}@${manifest.version}`;

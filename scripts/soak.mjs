@@ -56,28 +56,33 @@ const started = Date.now();
 const dir = mkdtempSync(join(tmpdir(), 'lambdaware-soak-'));
 const report = join(dir, 'report.jsonl');
 const suites = quick ? ['tests/managed-instances'] : ['tests/reliability', 'tests/managed-instances'];
-const jest = !tests ? { status: 0 } : spawnSync(
-  process.execPath,
-  [
-    '--experimental-vm-modules',
-    '--no-warnings=ExperimentalWarning',
-    join(root, 'node_modules/jest/bin/jest.js'),
-    '--testTimeout=86400000',
-    // a pattern picks the files of these suites whose path matches it (e.g. nothing-lost, managed-instances)
-    ...(patterns.length > 0 ? patterns.map((p) => `^(?=.*(${suites.join('|')})/).*${p}`) : suites),
-  ],
-  {
-    cwd: root,
-    stdio: 'inherit',
-    env: {
-      ...process.env,
-      ...(quick ? {} : { LAMBDAWARE_SOAK: '1', LAMBDAWARE_SOAK_SCALE: scale }),
-      LAMBDAWARE_RELIABILITY_REPORT: report,
-    },
-  },
-);
+const jest = !tests
+  ? { status: 0 }
+  : spawnSync(
+      process.execPath,
+      [
+        '--experimental-vm-modules',
+        '--no-warnings=ExperimentalWarning',
+        join(root, 'node_modules/jest/bin/jest.js'),
+        '--testTimeout=86400000',
+        // a pattern picks the files of these suites whose path matches it (e.g. nothing-lost, managed-instances)
+        ...(patterns.length > 0 ? patterns.map((p) => `^(?=.*(${suites.join('|')})/).*${p}`) : suites),
+      ],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          ...(quick ? {} : { LAMBDAWARE_SOAK: '1', LAMBDAWARE_SOAK_SCALE: scale }),
+          LAMBDAWARE_RELIABILITY_REPORT: report,
+        },
+      },
+    );
 const rows = existsSync(report)
-  ? readFileSync(report, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+  ? readFileSync(report, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
   : [];
 rmSync(dir, { recursive: true, force: true });
 
@@ -253,8 +258,13 @@ if (bounds) {
   process.env = savedEnv;
 }
 
-console.log(`\nsoak (${quick ? 'quick: CI counts' : `scale ${scale}`}, Node ${process.version}, ${((Date.now() - started) / 1000).toFixed(0)} s in all; jest exit ${jest.status})`);
-printTable(['property', 'count', 'result', 'time'], rows.map((r) => [r.property, r.counts, r.result, `${(r.ms / 1000).toFixed(1)} s`]));
+console.log(
+  `\nsoak (${quick ? 'quick: CI counts' : `scale ${scale}`}, Node ${process.version}, ${((Date.now() - started) / 1000).toFixed(0)} s in all; jest exit ${jest.status})`,
+);
+printTable(
+  ['property', 'count', 'result', 'time'],
+  rows.map((r) => [r.property, r.counts, r.result, `${(r.ms / 1000).toFixed(1)} s`]),
+);
 if (bounds) {
   console.log('\nbounds: the worst time seen against the deadline (measured, not asserted)');
   printTable(['bound', 'deadline', 'runs', 'worst', 'vs deadline', 'past the deadline', 'outcomes'], boundRows);

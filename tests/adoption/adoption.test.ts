@@ -28,7 +28,10 @@ const step = (name: string, result: Run): void => {
 const timings: string[] = [];
 const publicPackages = readdirSync(join(root, 'packages'))
   .filter((name) => existsSync(join(root, 'packages', name, 'package.json')))
-  .map((name) => ({ dir: `packages/${name}`, manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as Record<string, unknown> }))
+  .map((name) => ({
+    dir: `packages/${name}`,
+    manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as Record<string, unknown>,
+  }))
   .filter((p) => p.manifest.private !== true);
 const names = publicPackages.map((p) => p.manifest.name as string);
 
@@ -124,14 +127,24 @@ beforeAll(async () => {
       alone[name] =
         listed.code !== 0
           ? { ...listed, output: `npm ls:\n${listed.output}` }
-          : await run(node, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports');`], dir, 60_000);
+          : await run(
+              node,
+              ['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) throw new Error('no exports');`],
+              dir,
+              60_000,
+            );
     }
   };
   await Promise.all([pool(), pool()]);
   timings.push(`each package alone ${((Date.now() - aloneStarted) / 1000).toFixed(1)} s`);
 
   cliHelp = await run(node, [join(app, 'node_modules/.bin/lambdaware'), '--help'], app, 60_000);
-  test1 = await run(node, ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(app, 'node_modules/jest/bin/jest.js'), '--ci', '--colors=false'], app, 120_000);
+  test1 = await run(
+    node,
+    ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(app, 'node_modules/jest/bin/jest.js'), '--ci', '--colors=false'],
+    app,
+    120_000,
+  );
   step('jest', test1);
 }, 900_000);
 
@@ -145,7 +158,9 @@ test('every public package is published to the registry at the version of its pa
   expect(names).toContain('@lambdaware/testkit');
   for (const p of publicPackages) {
     const v = p.manifest.version as string;
-    expect(`${p.manifest.name}: ${Object.keys(packuments[p.manifest.name as string]?.versions ?? {}).join(',')} latest=${packuments[p.manifest.name as string]?.['dist-tags']?.latest}`).toBe(`${p.manifest.name}: ${v} latest=${v}`);
+    expect(
+      `${p.manifest.name}: ${Object.keys(packuments[p.manifest.name as string]?.versions ?? {}).join(',')} latest=${packuments[p.manifest.name as string]?.['dist-tags']?.latest}`,
+    ).toBe(`${p.manifest.name}: ${v} latest=${v}`);
   }
   expect(published.output).toContain(`publish: ${names.length} published, 0 already there`);
 });
@@ -168,11 +183,14 @@ test('each installed package resolves its internal dependencies to the published
   for (const name of names) expect(existsSync(join(app, 'node_modules', name, 'node_modules', '@lambdaware'))).toBe(false);
   // installed by name: the app's package.json took caret ranges of the published version, as `npm install` writes them
   const written = (JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
-  for (const p of publicPackages) expect(`${p.manifest.name} ${written[p.manifest.name as string]}`).toBe(`${p.manifest.name} ^${p.manifest.version as string}`);
+  for (const p of publicPackages)
+    expect(`${p.manifest.name} ${written[p.manifest.name as string]}`).toBe(`${p.manifest.name} ^${p.manifest.version as string}`);
 });
 
 test('each package installs alone by name with @middy/core (no missing peer) and imports', () => {
-  const failed = Object.entries(alone).filter(([, r]) => r.code !== 0).map(([name, r]) => `${name}:\n${r.output.slice(-2000)}`);
+  const failed = Object.entries(alone)
+    .filter(([, r]) => r.code !== 0)
+    .map(([name, r]) => `${name}:\n${r.output.slice(-2000)}`);
   expect(failed.join('\n')).toBe('');
   expect(Object.keys(alone).sort()).toEqual([...names].sort());
 });
@@ -203,7 +221,8 @@ test('the app on its own Sentry SDK installs one copy of @sentry/core (the sentr
   };
   walk(app, 2);
   // the version the app's @sentry/node pins, at the top, and no other copy under any package
-  const pinned = (JSON.parse(readFileSync(join(app, 'node_modules/@sentry/node/package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@sentry/core'];
+  const pinned = (JSON.parse(readFileSync(join(app, 'node_modules/@sentry/node/package.json'), 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies['@sentry/core'];
   expect(copies).toEqual([`/: ${pinned}`]);
 });
 

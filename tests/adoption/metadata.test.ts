@@ -9,7 +9,11 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const lerna = JSON.parse(readFileSync(join(root, 'lerna.json'), 'utf8')) as { version: string };
 const packages = readdirSync(join(root, 'packages'))
   .filter((name) => existsSync(join(root, 'packages', name, 'package.json')))
-  .map((name) => ({ name, dir: join(root, 'packages', name), manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as Record<string, any> }));
+  .map((name) => ({
+    name,
+    dir: join(root, 'packages', name),
+    manifest: JSON.parse(readFileSync(join(root, 'packages', name, 'package.json'), 'utf8')) as Record<string, any>,
+  }));
 
 test('the repository has its LICENSE', () => {
   expect(readFileSync(join(root, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) 2026 lambdaware contributors/);
@@ -45,7 +49,12 @@ describe.each(packages)('packages/$name', ({ name, dir, manifest }) => {
     expect(readme[0]).toMatch(new RegExp(`^# ${manifest.name}\\b`));
     const install = readme.findIndex((l) => l.startsWith('## '));
     expect(readme[install]).toBe('## Install');
-    const section = readme.slice(install + 1, readme.findIndex((l, i) => i > install && l.startsWith('## '))).join('\n');
+    const section = readme
+      .slice(
+        install + 1,
+        readme.findIndex((l, i) => i > install && l.startsWith('## ')),
+      )
+      .join('\n');
     expect(section).toMatch(new RegExp(`npm install (--save-dev )?${manifest.name}\\b`));
     for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
       if (manifest.peerDependenciesMeta?.[peer]?.optional !== true) expect(section).toContain(peer);

@@ -20,13 +20,16 @@ test.each([
   ['handler', 'handler failed'],
   ['before-errorLog', 'bad input before'],
   ['after-errorLog', 'bad input after'],
-])('a failure in %s: one error line, one event through the app\'s client, the same id', async (where, message) => {
+])("a failure in %s: one error line, one event through the app's client, the same id", async (where, message) => {
   const before = ingest.events.length;
   const { stdout } = await promisify(execFile)(process.execPath, [fixture, where], {
     env: { ...process.env, SENTRY_DSN: '', SENTRY_TEST_DSN: ingest.dsn, LOG_LEVEL: 'INFO' },
     timeout: 30_000,
   });
-  const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+  const lines = stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>);
   const result = lines.find((l) => 'thrown' in l)!;
   expect(result.thrown).toBe(message);
   const errors = lines.filter((l) => l.level === 'ERROR');

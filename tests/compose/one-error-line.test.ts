@@ -26,15 +26,33 @@ const errorLines = (lines: Record<string, unknown>[]) => lines.filter((l) => l.l
 
 type Chain = (handler: middy.MiddyfiedHandler) => middy.MiddyfiedHandler;
 const cases: [string, Chain, string][] = [
-  ['the handler', (h) => h.use(logContext()).use(errorLog()).use(sentry({ dsn: ingest.dsn })), 'handler failed'],
+  [
+    'the handler',
+    (h) =>
+      h
+        .use(logContext())
+        .use(errorLog())
+        .use(sentry({ dsn: ingest.dsn })),
+    'handler failed',
+  ],
   [
     'a before placed after errorLog()',
-    (h) => h.use(logContext()).use(errorLog()).use(sentry({ dsn: ingest.dsn })).use(failingBefore('bad input after')),
+    (h) =>
+      h
+        .use(logContext())
+        .use(errorLog())
+        .use(sentry({ dsn: ingest.dsn }))
+        .use(failingBefore('bad input after')),
     'bad input after',
   ],
   [
     'a before placed before errorLog() (errorLog is not marked active yet: sentry writes the line)',
-    (h) => h.use(logContext()).use(failingBefore('bad input before')).use(errorLog()).use(sentry({ dsn: ingest.dsn })),
+    (h) =>
+      h
+        .use(logContext())
+        .use(failingBefore('bad input before'))
+        .use(errorLog())
+        .use(sentry({ dsn: ingest.dsn })),
     'bad input before',
   ],
 ];

@@ -46,17 +46,17 @@ const run = async (prefix: string, n: number, concurrency?: number, sdk = '@sent
   return { events: ingest.events.slice(before).filter((e) => markerOf(e).startsWith(`${prefix}-`)), markers };
 };
 
-test('sequential invocations in one environment: each event carries its own invocation\'s scope only', async () => {
+test("sequential invocations in one environment: each event carries its own invocation's scope only", async () => {
   const { events, markers } = await run('seq', 6);
   expectOwnScopes(events, markers);
 }, 60_000);
 
-test('8 invocations in flight at once (Managed Instances): each event carries its own invocation\'s scope only', async () => {
+test("8 invocations in flight at once (Managed Instances): each event carries its own invocation's scope only", async () => {
   const { events, markers } = await run('conc', 24, 8);
   expectOwnScopes(events, markers);
 }, 60_000);
 
-test('with @sentry/node 11: each event carries its own invocation\'s scope only', async () => {
+test("with @sentry/node 11: each event carries its own invocation's scope only", async () => {
   const { events, markers } = await run('v11', 8, 4, '@sentry/node-11');
   expectOwnScopes(events, markers);
 }, 60_000);

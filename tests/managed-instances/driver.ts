@@ -155,7 +155,8 @@ export async function runManagedInstances(options: RunOptions): Promise<Analysis
     const owner = typeof ownerId === 'string' ? byRequestId.get(ownerId) : undefined;
     const mentions = named(text);
     if (owner === undefined) {
-      if (mentions.size > 0) analysis.crossedLines.push(text); // an invocation's data on a line of none
+      if (mentions.size > 0)
+        analysis.crossedLines.push(text); // an invocation's data on a line of none
       else analysis.unattributed.push(text);
       continue;
     }

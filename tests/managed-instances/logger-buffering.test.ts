@@ -26,7 +26,13 @@ const expectOwnLines = (inv: InvocationResult, marker: string, failed: boolean) 
     ['INFO', '[Unreadable: Error: trap]'],
     ['INFO', '{"token":"****"}'],
     ['INFO', 'order'],
-    ...(failed ? [['DEBUG', 'held 1'], ['DEBUG', 'held 2'], ['ERROR', `failed ${marker}`]] : []),
+    ...(failed
+      ? [
+          ['DEBUG', 'held 1'],
+          ['DEBUG', 'held 2'],
+          ['ERROR', `failed ${marker}`],
+        ]
+      : []),
   ];
   expect(lines.map((l) => [l.level, l.message])).toEqual(expected);
   for (const l of lines) {

@@ -24,7 +24,15 @@ beforeAll(async () => {
   paths = readZip(readFileSync(join(work, 'a.zip')), 'a.zip').map((e) => e.path);
   invoked = await run(
     node,
-    [join(root, 'packages/cli/bin/lambdaware.js'), 'invoke', 'examples/sqs-concat/layer-function/handler.mjs', '--layer', join(work, 'a.zip'), '--event', 'examples/sqs-concat/events/blue-orange.json'],
+    [
+      join(root, 'packages/cli/bin/lambdaware.js'),
+      'invoke',
+      'examples/sqs-concat/layer-function/handler.mjs',
+      '--layer',
+      join(work, 'a.zip'),
+      '--event',
+      'examples/sqs-concat/events/blue-orange.json',
+    ],
     root,
     60_000,
   );
@@ -38,7 +46,8 @@ test('the zip holds nodejs/node_modules with the packages, @middy/core and their
     expect(paths).toContain(`nodejs/node_modules/@lambdaware/${name}/dist/index.js`);
     expect(paths).toContain(`nodejs/node_modules/@lambdaware/${name}/LICENSE`);
   }
-  for (const dep of ['@middy/core', '@aws-lambda-powertools/logger', '@standard-schema/spec']) expect(paths).toContain(`nodejs/node_modules/${dep}/package.json`);
+  for (const dep of ['@middy/core', '@aws-lambda-powertools/logger', '@standard-schema/spec'])
+    expect(paths).toContain(`nodejs/node_modules/${dep}/package.json`);
   expect(paths.every((p) => p.startsWith('nodejs/node_modules/'))).toBe(true);
 });
 

@@ -12,7 +12,14 @@ interface Packed {
 }
 const publicPackages = readdirSync(join(root, 'packages'))
   .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean; bin?: string | Record<string, string> } }))
+  .map((dir) => ({
+    dir,
+    manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as {
+      name: string;
+      private?: boolean;
+      bin?: string | Record<string, string>;
+    },
+  }))
   .filter((p) => p.manifest.private !== true);
 
 const packed: Record<string, string[]> = {};
@@ -36,11 +43,17 @@ describe.each(publicPackages)('packages/$dir', ({ dir, manifest }) => {
 
   test('LICENSE, README.md, package.json, the build (dist/index.js, dist/index.d.ts) and its bin files', () => {
     const bins = Object.values(typeof manifest.bin === 'string' ? { [manifest.name]: manifest.bin } : (manifest.bin ?? {})).map((b) => normalize(b));
-    for (const required of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', ...bins]) expect(`${dir}: ${files().includes(required) ? '' : 'no '}${required}`).toBe(`${dir}: ${required}`);
+    for (const required of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.d.ts', ...bins])
+      expect(`${dir}: ${files().includes(required) ? '' : 'no '}${required}`).toBe(`${dir}: ${required}`);
   });
 
   test('no tests, fixtures or build configuration', () => {
-    const unwanted = files().filter((f) => /(^|\/)(test|tests|__tests__|fixtures)\//.test(f) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) || /(^|\/)tsconfig(\.[\w-]+)?\.json$|\.tsbuildinfo$/.test(f));
+    const unwanted = files().filter(
+      (f) =>
+        /(^|\/)(test|tests|__tests__|fixtures)\//.test(f) ||
+        /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) ||
+        /(^|\/)tsconfig(\.[\w-]+)?\.json$|\.tsbuildinfo$/.test(f),
+    );
     expect(unwanted).toEqual([]);
   });
 

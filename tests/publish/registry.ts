@@ -24,7 +24,8 @@ export interface Run {
 // workspace), this Node first on PATH, plus what the caller adds (the registry's userconfig).
 export const cleanEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
   const clean: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('npm_') && !k.startsWith('NPM_') && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD') clean[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('npm_') && !k.startsWith('NPM_') && k !== 'NODE_OPTIONS' && k !== 'INIT_CWD') clean[k] = v;
   clean.PATH = `${dirname(node)}:${process.env.PATH ?? ''}`;
   return { ...clean, ...extra };
 };
@@ -69,7 +70,9 @@ export const startRegistry = async (): Promise<LocalRegistry> => {
     const value = (await npm(['config', 'get', key], tmpdir(), 30_000)).output.trim();
     return value === '' || value === 'null' || value === 'undefined' ? undefined : value;
   };
-  const [upstream = 'https://registry.npmjs.org/', httpsProxy, httpProxy, cafile] = await Promise.all(['registry', 'https-proxy', 'proxy', 'cafile'].map(config));
+  const [upstream = 'https://registry.npmjs.org/', httpsProxy, httpProxy, cafile] = await Promise.all(
+    ['registry', 'https-proxy', 'proxy', 'cafile'].map(config),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'lambdaware-registry-'));
   mkdirSync(join(dir, 'storage'));
   const port = await freePort();
@@ -116,7 +119,10 @@ export const startRegistry = async (): Promise<LocalRegistry> => {
     const until = Date.now() + 60_000;
     for (;;) {
       if (exited) throw new Error(`verdaccio exited:\n${log}`);
-      const ok = await fetch(`${url}-/ping`).then((r) => r.ok, () => false);
+      const ok = await fetch(`${url}-/ping`).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > until) throw new Error(`verdaccio did not answer on ${url} within 60 s:\n${log}`);
       await new Promise((resolve) => setTimeout(resolve, 200));

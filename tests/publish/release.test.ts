@@ -23,7 +23,11 @@ const maybe = isCheckout ? test : test.skip;
 let clone: string;
 let versioned: Run;
 const git = (...args: string[]): string =>
-  execFileSync('git', ['-c', 'user.name=release-test', '-c', 'user.email=release-test@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd: clone, encoding: 'utf8' });
+  execFileSync(
+    'git',
+    ['-c', 'user.name=release-test', '-c', 'user.email=release-test@example.invalid', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args],
+    { cwd: clone, encoding: 'utf8' },
+  );
 interface Manifest {
   version: string;
   dependencies?: Record<string, string>;
@@ -55,9 +59,11 @@ maybe('lerna version bumps every package to one new version, with internal range
   expect(versioned.output).toContain('lerna success version finished');
   const after = (JSON.parse(readFileSync(join(clone, 'lerna.json'), 'utf8')) as { version: string }).version;
   expect(after).not.toBe(before);
-  const dirs = [...readdirSync(join(clone, 'packages')).map((d) => `packages/${d}`), ...readdirSync(join(clone, 'examples')).map((d) => `examples/${d}`), 'bench'].filter((d) =>
-    existsSync(join(clone, d, 'package.json')),
-  );
+  const dirs = [
+    ...readdirSync(join(clone, 'packages')).map((d) => `packages/${d}`),
+    ...readdirSync(join(clone, 'examples')).map((d) => `examples/${d}`),
+    'bench',
+  ].filter((d) => existsSync(join(clone, d, 'package.json')));
   const wrong: string[] = [];
   for (const dir of dirs) {
     const m = manifest(dir);

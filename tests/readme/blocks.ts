@@ -64,7 +64,11 @@ export const extractBlocks = (file: string, markdown: string): Block[] => {
     if (j >= 0 && lines[j].trim().endsWith('-->')) {
       let k = j;
       while (k >= 0 && !lines[k].includes('<!--')) k--;
-      if (k >= 0) comment = lines.slice(k, j + 1).join('\n').trim();
+      if (k >= 0)
+        comment = lines
+          .slice(k, j + 1)
+          .join('\n')
+          .trim();
     }
     // `<!-- ts-prelude (a note on the rest of this line)` then the code lines, then `-->`
     const prelude = /^<!--\s*ts-prelude\b[^\n]*\n([\s\S]*?)-->$/.exec(comment)?.[1];
@@ -156,7 +160,12 @@ export const compileBlocks = async (blocks: Block[], workDir: string, repoRoot: 
   // as they are, and the others compiled again without them, so one broken block hides nothing elsewhere.
   const broken = new Set(first.errors.filter((e) => /^TS1\d{3}:/.test(e.message)).map((e) => e.path));
   if (broken.size === 0) return { errors: first.errors.map(strip), other: first.other, compiled: generated.size };
-  const second = await compileFiles([...generated.keys()].filter((f) => !broken.has(f)), generated, workDir, repoRoot);
+  const second = await compileFiles(
+    [...generated.keys()].filter((f) => !broken.has(f)),
+    generated,
+    workDir,
+    repoRoot,
+  );
   return {
     errors: [...first.errors.filter((e) => broken.has(e.path)), ...second.errors].map(strip),
     other: [...new Set([...first.other, ...second.other])],
@@ -238,10 +247,8 @@ export const markdownFiles = (repoRoot: string): string[] => {
   return files.filter((f) => existsSync(join(repoRoot, f))).sort();
 };
 
-export const readBlocks = (repoRoot: string, files: string[]): Block[] =>
-  files.flatMap((f) => extractBlocks(f, readFileSync(join(repoRoot, f), 'utf8')));
+export const readBlocks = (repoRoot: string, files: string[]): Block[] => files.flatMap((f) => extractBlocks(f, readFileSync(join(repoRoot, f), 'utf8')));
 
-export const formatErrors = (errors: BlockError[]): string =>
-  errors.map((e) => `${e.file}:${e.line} (TypeScript block ${e.block}): ${e.message}`).join('\n');
+export const formatErrors = (errors: BlockError[]): string => errors.map((e) => `${e.file}:${e.line} (TypeScript block ${e.block}): ${e.message}`).join('\n');
 
 export const here = (url: string): string => dirname(new URL(url).pathname);

@@ -20,9 +20,14 @@ test('a bad record is named by index and message id', async () => {
 
 test('the README shows this handler and this test verbatim', () => {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const handlerSource = readFileSync(new URL('./handler.ts', import.meta.url), 'utf8').split('\n').slice(1).join('\n');
+  const handlerSource = readFileSync(new URL('./handler.ts', import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1)
+    .join('\n');
   expect(readme).toContain(handlerSource.trim());
-  expect(readme).toContain("const event = sqsEvent([{ message: 'blue' }, { message: 'orange' }]);\n  expect(await handler(event, lambdaContext())).toBe('blue:orange');");
+  expect(readme).toContain(
+    "const event = sqsEvent([{ message: 'blue' }, { message: 'orange' }]);\n  expect(await handler(event, lambdaContext())).toBe('blue:orange');",
+  );
 });
 
 test('the payload type is inferred from the schema (tsc accepts the handler)', async () => {

@@ -49,13 +49,20 @@ describe('a failure near the deadline on a cold environment', () => {
     const errors = lines.filter((l) => l.level === 'ERROR');
     expect(errors.map((l) => l.message)).toEqual(['failed: near-deadline']);
     const warning = lines.find((l) => l.level === 'WARN' && l.message === 'Sentry event not delivered');
-    expect(warning).toMatchObject({ sentryEventID: errors[0].error.sentryEventID, reason: 'sent without waiting for an answer: no time left within flushMargin', waitedMs: expect.any(Number) });
+    expect(warning).toMatchObject({
+      sentryEventID: errors[0].error.sentryEventID,
+      reason: 'sent without waiting for an answer: no time left within flushMargin',
+      waitedMs: expect.any(Number),
+    });
   }, 30_000);
 });
 
 test('throw undefined and throw null: each its line and its Sentry event', async () => {
   const result = await run([{ case: 'undefined' }, { case: 'null' }]);
-  for (const [i, type] of [[0, 'undefined'], [1, 'null']] as const) {
+  for (const [i, type] of [
+    [0, 'undefined'],
+    [1, 'null'],
+  ] as const) {
     const lines = jsonLines(result.invocations[i].functionLines);
     const errors = lines.filter((l) => l.level === 'ERROR');
     expect(errors).toHaveLength(1);
@@ -97,15 +104,19 @@ describe('masking follows serialisation: what the runtime prints through JSON.st
     ['error-tojson', /"token":"\*\*\*\*"/],
     ['nested-tojson', /"auth":"Bearer \*\*\*\*"/],
     ['private-tojson', /"authorization":"Bearer \*\*\*\*"/],
-  ])('%s: the Invoke Error line, the error line, the body and the Sentry event hold no secret', async (name, printed) => {
-    const result = await run([{ case: name, secret: SECRET }]);
-    expect(result.status).toBe('error');
-    const invokeError = result.logs.find((l) => l.includes('Invoke Error'));
-    expect(invokeError).toBeDefined();
-    expect(invokeError).toMatch(printed); // the runtime printed the field: masked
-    const line = jsonLines(result.invocations[0].functionLines).find((l) => l.level === 'ERROR')!;
-    const event = await ingest.waitForEvent(5000, (e) => e.event_id === line.error.sentryEventID);
-    const everything = `${result.logs.join('\n')}\n${result.payload}\n${JSON.stringify(event)}`;
-    expect(everything).not.toContain(SECRET);
-  }, 30_000);
+  ])(
+    '%s: the Invoke Error line, the error line, the body and the Sentry event hold no secret',
+    async (name, printed) => {
+      const result = await run([{ case: name, secret: SECRET }]);
+      expect(result.status).toBe('error');
+      const invokeError = result.logs.find((l) => l.includes('Invoke Error'));
+      expect(invokeError).toBeDefined();
+      expect(invokeError).toMatch(printed); // the runtime printed the field: masked
+      const line = jsonLines(result.invocations[0].functionLines).find((l) => l.level === 'ERROR')!;
+      const event = await ingest.waitForEvent(5000, (e) => e.event_id === line.error.sentryEventID);
+      const everything = `${result.logs.join('\n')}\n${result.payload}\n${JSON.stringify(event)}`;
+      expect(everything).not.toContain(SECRET);
+    },
+    30_000,
+  );
 });

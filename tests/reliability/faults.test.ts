@@ -80,7 +80,12 @@ describe('Sentry ingest faults: result unchanged, delay bounded', () => {
       expect(errorLine?.error?.sentryEventID).toBe(name === 'hanging' ? warning?.sentryEventID : undefined);
     }
     await ingest.setMode('ok');
-    summary(`faults sentry-${name}`, `${ROUNDS} failing invocations, error unchanged, slowest ${worst} ms (flushTimeout ${FLUSH} ms)`, 'pass', Date.now() - started);
+    summary(
+      `faults sentry-${name}`,
+      `${ROUNDS} failing invocations, error unchanged, slowest ${worst} ms (flushTimeout ${FLUSH} ms)`,
+      'pass',
+      Date.now() - started,
+    );
   });
 });
 
@@ -113,31 +118,35 @@ describe('Secrets Manager faults: a clear error naming the secret, recovery on t
         }),
       );
 
-  test.each(cases)('%s', async (name, fault, code) => {
-    const started = Date.now();
-    for (let round = 0; round < ROUNDS; round++) {
-      sm.setFault(fault);
-      tap.lines.length = 0;
-      const handler = makeHandler(); // cold start: its prefetch meets the fault too
-      const failed = await handler({}, lambdaContext()).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(failed).toBeInstanceOf(SecretsError);
-      const e = failed as SecretsError;
-      expect(e.code).toBe(code);
-      expect(e.secretId).toBe('app/db');
-      expect(e.message).toContain('secret "app/db"');
-      const line = lines().find((l) => l.level === 'ERROR');
-      expect(line?.error?.type).toBe('SecretsError');
-      expect(line?.error?.values?.secretId).toBe('app/db');
-      // the fault is gone: the next invocation of the same (warm) function recovers
-      sm.setFault();
-      const ok = await handler({}, lambdaContext());
-      expect(ok).toEqual({ ok: CANARIES[0].length });
-    }
-    summary(`faults secrets-${name}`, `${ROUNDS} rounds: SecretsError ${code} naming "app/db", then recovered`, 'pass', Date.now() - started);
-  }, Math.max(30_000, ROUNDS * 1_500)); // a throttled round waits for the SDK's retries (~0.3 s)
+  test.each(cases)(
+    '%s',
+    async (name, fault, code) => {
+      const started = Date.now();
+      for (let round = 0; round < ROUNDS; round++) {
+        sm.setFault(fault);
+        tap.lines.length = 0;
+        const handler = makeHandler(); // cold start: its prefetch meets the fault too
+        const failed = await handler({}, lambdaContext()).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(failed).toBeInstanceOf(SecretsError);
+        const e = failed as SecretsError;
+        expect(e.code).toBe(code);
+        expect(e.secretId).toBe('app/db');
+        expect(e.message).toContain('secret "app/db"');
+        const line = lines().find((l) => l.level === 'ERROR');
+        expect(line?.error?.type).toBe('SecretsError');
+        expect(line?.error?.values?.secretId).toBe('app/db');
+        // the fault is gone: the next invocation of the same (warm) function recovers
+        sm.setFault();
+        const ok = await handler({}, lambdaContext());
+        expect(ok).toEqual({ ok: CANARIES[0].length });
+      }
+      summary(`faults secrets-${name}`, `${ROUNDS} rounds: SecretsError ${code} naming "app/db", then recovered`, 'pass', Date.now() - started);
+    },
+    Math.max(30_000, ROUNDS * 1_500),
+  ); // a throttled round waits for the SDK's retries (~0.3 s)
 
   // Slow answers: the value arrives late and the invocation succeeds (the Lambda deadline is the bound). A client
   // requestTimeout does not turn it into a `Timeout` error: with @smithy/node-http-handler 4.14 a NodeHttpHandler
@@ -162,6 +171,11 @@ describe('after every fault', () => {
     expect(tap.leaks).toEqual([]);
     const envelopes = scanEnvelopes(ingest, CANARIES);
     expect(envelopes.leaks).toEqual([]);
-    summary('secrets-never-leave faults', `${tap.writes} writes, ${envelopes.envelopes} envelopes scanned, 0 found; ${unhandled.reasons.length} unhandled rejections`, 'pass', 0);
+    summary(
+      'secrets-never-leave faults',
+      `${tap.writes} writes, ${envelopes.envelopes} envelopes scanned, 0 found; ${unhandled.reasons.length} unhandled rejections`,
+      'pass',
+      0,
+    );
   });
 });

@@ -34,11 +34,7 @@ export const summary = (property: string, counts: string, result: 'pass' | 'fail
  */
 export const makeCanaries = (): string[] => {
   const r = () => randomBytes(6).toString('hex');
-  return [
-    `canary-pa"ss\\wo rd\n${r()}`,
-    `canary-tök€n\t"${r()}"\\end`,
-    `canary-plain-${r()}`,
-  ];
+  return [`canary-pa"ss\\wo rd\n${r()}`, `canary-tök€n\t"${r()}"\\end`, `canary-plain-${r()}`];
 };
 
 /** The forms a secret takes in output: raw, JSON-escaped once (a string value), twice (JSON inside a string). */
@@ -71,7 +67,10 @@ export const scanEnvelopes = (ingest: SentryIngest, secrets: readonly string[]):
   let bytes = 0;
   const leaks: Leak[] = [];
   ingest.envelopes.forEach((e, i) => {
-    const text = JSON.stringify({ header: e.header, items: e.items.map((it) => ({ header: it.header, payload: Buffer.isBuffer(it.payload) ? it.payload.toString('utf8') : it.payload })) });
+    const text = JSON.stringify({
+      header: e.header,
+      items: e.items.map((it) => ({ header: it.header, payload: Buffer.isBuffer(it.payload) ? it.payload.toString('utf8') : it.payload })),
+    });
     bytes += text.length;
     leaks.push(...findSecrets(text, secrets, `envelope ${i}`));
   });

@@ -22,19 +22,28 @@ afterAll(async () => {
 test.each([
   ['without the event line', '0'],
   ['with logContext({ logEvent: true })', '1'],
-])('a hung prefetch (%s): the later invocations succeed', async (name, logEvent) => {
-  sm.setFault({ delayMs: 60_000 }); // the prefetch's request hangs; Secrets Manager is healthy after it
-  sm.calls.length = 0;
-  const started = Date.now();
-  const run = await invoke({ handler: `${fixture}#handler`, events: [{}, {}, {}], env: { ...sm.env, SECRET_ARN: arn, LOG_EVENT: logEvent }, timeout: 3 });
-  const [first, second, third] = run.invocations;
-  expect(first!.status).toBe('error');
-  expect(first!.error).toMatchObject({ errorType: 'SecretsError' });
-  const said = Number(/no answer from Secrets Manager in (\d+) ms/.exec(first!.error!.errorMessage)?.[1]);
-  // the time the request went unanswered: at least the invocation's wait (3 s less the 500 ms margin), not "2 ms"
-  expect(said).toBeGreaterThanOrEqual(2000);
-  expect(second!.status).toBe('success');
-  expect(third!.status).toBe('success');
-  expect(sm.calls.map((c) => c.outcome)).toEqual(['delay+ok', 'ok']);
-  summary(`hung-prefetch ${name}`, `#0 ${first!.error!.errorMessage.replace(/^secret "[^"]+" \(key "api"\): /, "").slice(0, 140)}…; #1 and #2 succeeded`, 'pass', Date.now() - started);
-}, 60_000);
+])(
+  'a hung prefetch (%s): the later invocations succeed',
+  async (name, logEvent) => {
+    sm.setFault({ delayMs: 60_000 }); // the prefetch's request hangs; Secrets Manager is healthy after it
+    sm.calls.length = 0;
+    const started = Date.now();
+    const run = await invoke({ handler: `${fixture}#handler`, events: [{}, {}, {}], env: { ...sm.env, SECRET_ARN: arn, LOG_EVENT: logEvent }, timeout: 3 });
+    const [first, second, third] = run.invocations;
+    expect(first!.status).toBe('error');
+    expect(first!.error).toMatchObject({ errorType: 'SecretsError' });
+    const said = Number(/no answer from Secrets Manager in (\d+) ms/.exec(first!.error!.errorMessage)?.[1]);
+    // the time the request went unanswered: at least the invocation's wait (3 s less the 500 ms margin), not "2 ms"
+    expect(said).toBeGreaterThanOrEqual(2000);
+    expect(second!.status).toBe('success');
+    expect(third!.status).toBe('success');
+    expect(sm.calls.map((c) => c.outcome)).toEqual(['delay+ok', 'ok']);
+    summary(
+      `hung-prefetch ${name}`,
+      `#0 ${first!.error!.errorMessage.replace(/^secret "[^"]+" \(key "api"\): /, '').slice(0, 140)}…; #1 and #2 succeeded`,
+      'pass',
+      Date.now() - started,
+    );
+  },
+  60_000,
+);

@@ -112,7 +112,10 @@ const markerOf = (i: number) => `b${batchNo}-r${i}`;
 const buildSqs = (templates: Template[], fifo: boolean): Built => {
   batchNo += 1;
   const made = templates.map((t, i) => bodyFor(t, markerOf(i)));
-  const event = sqsEvent(made.map((b) => b.body), fifo ? { fifo: true, messageGroupId: 'g1' } : undefined);
+  const event = sqsEvent(
+    made.map((b) => b.body),
+    fifo ? { fifo: true, messageGroupId: 'g1' } : undefined,
+  );
   const expected = new Map<string, Payload>();
   templates.forEach((t, i) => {
     if (t.kind === 'good' || t.kind === 'handler') expected.set(markerOf(i), expectedPayload(t, markerOf(i)));
@@ -287,27 +290,43 @@ const MESSAGE_BAD: ('parse' | 'schema')[] = ['parse', 'schema'];
 describe('nothing lost in partial batch mode', () => {
   const timeout = timeoutFor(BATCHES, 8);
 
-  test(`SQS standard queue: ${BATCHES} batches`, async () => {
-    const t = await runProperty('sqs', batchOf(template(MESSAGE_BAD, 8)), (ts) => buildSqs(ts, false), false);
-    expect(t.batches).toBe(BATCHES);
-    expect(t.bad).toBeGreaterThan(0);
-  }, timeout);
+  test(
+    `SQS standard queue: ${BATCHES} batches`,
+    async () => {
+      const t = await runProperty('sqs', batchOf(template(MESSAGE_BAD, 8)), (ts) => buildSqs(ts, false), false);
+      expect(t.batches).toBe(BATCHES);
+      expect(t.bad).toBeGreaterThan(0);
+    },
+    timeout,
+  );
 
-  test(`SQS FIFO queue: ${BATCHES} batches, stop at the first failure and report the rest`, async () => {
-    const t = await runProperty('sqs-fifo', batchOf(template(MESSAGE_BAD, 8)), (ts) => buildSqs(ts, true), true);
-    expect(t.batches).toBe(BATCHES);
-    expect(t.skipped).toBeGreaterThan(0);
-  }, timeout);
+  test(
+    `SQS FIFO queue: ${BATCHES} batches, stop at the first failure and report the rest`,
+    async () => {
+      const t = await runProperty('sqs-fifo', batchOf(template(MESSAGE_BAD, 8)), (ts) => buildSqs(ts, true), true);
+      expect(t.batches).toBe(BATCHES);
+      expect(t.skipped).toBeGreaterThan(0);
+    },
+    timeout,
+  );
 
-  test(`Kinesis: ${BATCHES} batches`, async () => {
-    const t = await runProperty('kinesis', batchOf(template(MESSAGE_BAD, 8)), buildKinesis, false);
-    expect(t.batches).toBe(BATCHES);
-  }, timeout);
+  test(
+    `Kinesis: ${BATCHES} batches`,
+    async () => {
+      const t = await runProperty('kinesis', batchOf(template(MESSAGE_BAD, 8)), buildKinesis, false);
+      expect(t.batches).toBe(BATCHES);
+    },
+    timeout,
+  );
 
-  test(`DynamoDB stream: ${BATCHES} batches`, async () => {
-    const t = await runProperty('dynamodb', batchOf(template(['schema', 'shape'], 6)), buildDynamoDB, false);
-    expect(t.batches).toBe(BATCHES);
-  }, timeout);
+  test(
+    `DynamoDB stream: ${BATCHES} batches`,
+    async () => {
+      const t = await runProperty('dynamodb', batchOf(template(['schema', 'shape'], 6)), buildDynamoDB, false);
+      expect(t.batches).toBe(BATCHES);
+    },
+    timeout,
+  );
 
   test('no canary secret in any byte written while the batches ran', () => {
     expect(tap.writes).toBeGreaterThan(0);

@@ -45,7 +45,12 @@ test('SSM parameters and an AppConfig profile through aws-lambda-ric: values in,
   // one GetParameters call for both names, one GetParametersByPath, one session: the second invocation was cached
   expect(ssm.calls.map((c) => c.operation).sort()).toEqual(['GetParameters', 'GetParametersByPath']);
   expect(ac.callsOf('StartConfigurationSession')).toHaveLength(1);
-  summary('parameters ssm+appconfig', `2 invocations: values in, SecureString masked in ${lines.length} lines, ${ssm.calls.length} SSM calls`, 'pass', Date.now() - started);
+  summary(
+    'parameters ssm+appconfig',
+    `2 invocations: values in, SecureString masked in ${lines.length} lines, ${ssm.calls.length} SSM calls`,
+    'pass',
+    Date.now() - started,
+  );
 }, 60_000);
 
 test('a missing parameter: a SecretsError naming it', async () => {

@@ -18,7 +18,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const bundled = async (): Promise<string> => {
   const outfile = join(dir, 'handler.mjs');
-  await build({ entryPoints: [fixture], bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node22', outfile, external: ['@aws-sdk/*'], logLevel: 'silent' });
+  await build({
+    entryPoints: [fixture],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    outfile,
+    external: ['@aws-sdk/*'],
+    logLevel: 'silent',
+  });
   return outfile;
 };
 

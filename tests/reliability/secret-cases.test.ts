@@ -51,7 +51,9 @@ const logContextWaitsForLoads = async (): Promise<boolean> => {
   const original = process.stdout.write;
   process.stdout.write = (() => true) as typeof process.stdout.write;
   try {
-    const before = Promise.resolve(logContext({ logEvent: true }).before!({ event: {}, context: lambdaContext(), response: undefined, error: undefined, internal: {} } as never));
+    const before = Promise.resolve(
+      logContext({ logEvent: true }).before!({ event: {}, context: lambdaContext(), response: undefined, error: undefined, internal: {} } as never),
+    );
     const first = await Promise.race([before.then(() => 'before'), new Promise((r) => setTimeout(() => r('timer'), 100))]);
     release();
     await before;
@@ -70,11 +72,24 @@ beforeAll(async () => {
   env = {
     ...sm.env,
     API_SECRET_ARN: sm.setSecret('ric/api', { token: TOKEN }),
-    DB_SECRET_ARN: sm.setSecret('ric/orders-db', { username: 'admin', password: PASSWORD, engine: 'postgres', host: 'localhost', port: 5432, dbname: 'orders' }),
+    DB_SECRET_ARN: sm.setSecret('ric/orders-db', {
+      username: 'admin',
+      password: PASSWORD,
+      engine: 'postgres',
+      host: 'localhost',
+      port: 5432,
+      dbname: 'orders',
+    }),
     FLAGS_SECRET_ARN: sm.setSecret('ric/flags', { enabled: 'true', port: '5432' }),
     POWERTOOLS_SERVICE_NAME: 'orders',
   };
-  const run = await invoke({ handler: `${fixture}#handler`, events: [{ case: 'none' }, ...CASES.map((c) => ({ case: c }))], env, functionName: FUNCTION, timeout: 10 });
+  const run = await invoke({
+    handler: `${fixture}#handler`,
+    events: [{ case: 'none' }, ...CASES.map((c) => ({ case: c }))],
+    env,
+    functionName: FUNCTION,
+    timeout: 10,
+  });
   results = new Map(run.invocations.map((inv, i) => [i === 0 ? 'none' : CASES[i - 1]!, inv]));
 }, 60_000);
 afterAll(async () => {
@@ -96,7 +111,10 @@ const jsonLines = (inv: InvocationResult): { text: string; parsed: unknown; ok: 
       }
     });
 
-const orderLine = (inv: InvocationResult) => jsonLines(inv).map((l) => l.parsed as Record<string, unknown>).find((l) => l?.message === 'order');
+const orderLine = (inv: InvocationResult) =>
+  jsonLines(inv)
+    .map((l) => l.parsed as Record<string, unknown>)
+    .find((l) => l?.message === 'order');
 
 describe('every invocation: no secret anywhere, every line JSON, what is not secret intact', () => {
   test.each(['none', ...CASES])('%s', (name) => {
@@ -136,7 +154,7 @@ describe('what the caller gets back', () => {
     expect(results.get('token-property')!.functionLines.find((l) => l.includes('Invoke Error'))).toContain('"token":"****"');
   });
 
-  test('a thrown string and a thrown plain object come back masked (needs errorLog to assign redactThrown\'s result)', () => {
+  test("a thrown string and a thrown plain object come back masked (needs errorLog to assign redactThrown's result)", () => {
     if (!gates.thrownStrings) {
       console.warn('secret-cases: errorLog on this branch masks thrown errors in place only: thrown string/object not checked');
       return;
@@ -152,7 +170,13 @@ test('cold start with logEvent: true, the event carrying the token: the event li
     return;
   }
   for (let round = 0; round < 3; round++) {
-    const run = await invoke({ handler: `${fixture}#logsEvent`, event: { case: 'none', headers: { authorization: `Bearer ${TOKEN}` } }, env, functionName: FUNCTION, timeout: 10 });
+    const run = await invoke({
+      handler: `${fixture}#logsEvent`,
+      event: { case: 'none', headers: { authorization: `Bearer ${TOKEN}` } },
+      env,
+      functionName: FUNCTION,
+      timeout: 10,
+    });
     const inv = run.invocations[0]!;
     expect(inv.cold).toBe(true);
     expect(leaksIn(inv.logs.join('\n'))).toEqual([]);

@@ -23,7 +23,10 @@ afterAll(async () => {
 });
 
 const errorLine = (inv: InvocationResult) =>
-  inv.functionLines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; error?: { values?: Record<string, unknown> } }).find((l) => l.level === 'ERROR');
+  inv.functionLines
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { level: string; error?: { values?: Record<string, unknown> } })
+    .find((l) => l.level === 'ERROR');
 
 test('a request that never answers: a Timeout before the 2 s deadline, then new calls that succeed', async () => {
   sm.setFault({ delayMs: 60_000 }); // the first request (the prefetch at init) hangs; Secrets Manager is healthy after
@@ -32,35 +35,53 @@ test('a request that never answers: a Timeout before the 2 s deadline, then new 
   const [first, second, third] = run.invocations;
   expect(first!.status).toBe('error');
   expect(first!.error).toMatchObject({ errorType: 'SecretsError' });
-  expect(first!.error!.errorMessage).toMatch(/^secret "arn:[^"]+" \(key "api"\): no answer from Secrets Manager in \d+ ms: gave up with \d+ ms left before the invocation's deadline/);
+  expect(first!.error!.errorMessage).toMatch(
+    /^secret "arn:[^"]+" \(key "api"\): no answer from Secrets Manager in \d+ ms: gave up with \d+ ms left before the invocation's deadline/,
+  );
   expect(errorLine(first!)?.error?.values).toMatchObject({ secretErrorCode: 'Timeout', secretKey: 'api' });
   expect(second!.status).toBe('success');
   expect(third!.status).toBe('success');
   expect(sm.calls.map((c) => c.outcome)).toEqual(['delay+ok', 'ok', 'ok']);
-  summary('secrets-deadline hung', `first invocation failed with Timeout ${Math.round(first!.report.durationMs)} ms after start, function timeout 2000 ms, the next 2 made new calls and succeeded`, 'pass', 0);
+  summary(
+    'secrets-deadline hung',
+    `first invocation failed with Timeout ${Math.round(first!.report.durationMs)} ms after start, function timeout 2000 ms, the next 2 made new calls and succeeded`,
+    'pass',
+    0,
+  );
 }, 60_000);
 
-test('throttled with a 1 s function timeout: a SecretsError before the deadline, every run', async () => {
-  sm.setFault({ error: 'ThrottlingException', times: Infinity });
-  const started = Date.now();
-  let worst = 0;
-  const codes: Record<string, number> = {};
-  try {
-    for (let i = 0; i < THROTTLED_RUNS; i++) {
-      const run = await invoke({ handler: `${fixture}#handler`, event: {}, env: { ...sm.env, SECRET_ARN: arn }, timeout: 1 });
-      const inv = run.invocations[0]!;
-      expect(inv.status).toBe('error');
-      expect(inv.error).toMatchObject({ errorType: 'SecretsError' });
-      const code = String(errorLine(inv)?.error?.values?.secretErrorCode);
-      expect(['Throttled', 'Timeout']).toContain(code);
-      codes[code] = (codes[code] ?? 0) + 1;
-      worst = Math.max(worst, inv.report.durationMs);
+test(
+  'throttled with a 1 s function timeout: a SecretsError before the deadline, every run',
+  async () => {
+    sm.setFault({ error: 'ThrottlingException', times: Infinity });
+    const started = Date.now();
+    let worst = 0;
+    const codes: Record<string, number> = {};
+    try {
+      for (let i = 0; i < THROTTLED_RUNS; i++) {
+        const run = await invoke({ handler: `${fixture}#handler`, event: {}, env: { ...sm.env, SECRET_ARN: arn }, timeout: 1 });
+        const inv = run.invocations[0]!;
+        expect(inv.status).toBe('error');
+        expect(inv.error).toMatchObject({ errorType: 'SecretsError' });
+        const code = String(errorLine(inv)?.error?.values?.secretErrorCode);
+        expect(['Throttled', 'Timeout']).toContain(code);
+        codes[code] = (codes[code] ?? 0) + 1;
+        worst = Math.max(worst, inv.report.durationMs);
+      }
+    } finally {
+      sm.setFault();
     }
-  } finally {
-    sm.setFault();
-  }
-  summary('secrets-deadline throttled', `${THROTTLED_RUNS} runs with a 1000 ms function timeout: every one a SecretsError (${Object.entries(codes).map(([c, n]) => `${c} ${n}`).join(', ')}), worst ${Math.round(worst)} ms`, 'pass', Date.now() - started);
-}, 30_000 + THROTTLED_RUNS * 5_000);
+    summary(
+      'secrets-deadline throttled',
+      `${THROTTLED_RUNS} runs with a 1000 ms function timeout: every one a SecretsError (${Object.entries(codes)
+        .map(([c, n]) => `${c} ${n}`)
+        .join(', ')}), worst ${Math.round(worst)} ms`,
+      'pass',
+      Date.now() - started,
+    );
+  },
+  30_000 + THROTTLED_RUNS * 5_000,
+);
 
 test('a dropped connection: Network, not Timeout', async () => {
   sm.setFault({ drop: true, times: Infinity });
@@ -69,7 +90,12 @@ test('a dropped connection: Network, not Timeout', async () => {
     const inv = run.invocations[0]!;
     expect(inv.status).toBe('error');
     expect(errorLine(inv)?.error?.values).toMatchObject({ secretErrorCode: 'Network', secretKey: 'api' });
-    summary('secrets-deadline dropped', `connection reset on every attempt: Network in ${Math.round(inv.report.durationMs)} ms, function timeout 3000 ms`, 'pass', 0);
+    summary(
+      'secrets-deadline dropped',
+      `connection reset on every attempt: Network in ${Math.round(inv.report.durationMs)} ms, function timeout 3000 ms`,
+      'pass',
+      0,
+    );
   } finally {
     sm.setFault();
   }

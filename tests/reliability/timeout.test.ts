@@ -64,7 +64,12 @@ test('the Sentry "possible timeout" event reached the ingest before the deadline
   expect(envelope.receivedAt).toBeLessThan(timedOutAt);
   // and with room to spare: at least half of the 600 ms warning window
   expect(timedOutAt - envelope.receivedAt).toBeGreaterThan(300);
-  summary('timeout sentry-warning', `event received ${timedOutAt - envelope.receivedAt} ms before the deadline (warning set 600 ms before, timeout ${TIMEOUT_S} s)`, 'pass', Date.now() - started);
+  summary(
+    'timeout sentry-warning',
+    `event received ${timedOutAt - envelope.receivedAt} ms before the deadline (warning set 600 ms before, timeout ${TIMEOUT_S} s)`,
+    'pass',
+    Date.now() - started,
+  );
 });
 
 test('a line in the function log says the possible timeout was reported, with the event id and the invocation keys', () => {
@@ -125,7 +130,7 @@ describe('in process: errorLog() then sentry({ timeoutWarning }), as the preset 
     }
   };
 
-  test('the warning fires, then the handler fails: the timeout line and errorLog\'s line, each with its own event id', async () => {
+  test("the warning fires, then the handler fails: the timeout line and errorLog's line, each with its own event id", async () => {
     const errors = await run('fail');
     const warning = ingest.events.find((e) => e.level === 'warning')!;
     const failure = ingest.events.find((e) => e.level === 'error')!;

@@ -28,20 +28,21 @@ import { captureOutput, startSecretsManager, type LocalSecretsManager } from '@l
 import { count, prototypeSnapshot, summary, tapOutput, type OutputTap } from './helpers.js';
 
 type AnythingOptions = Parameters<typeof fc.anything>[0];
-const anythingWith = (o: AnythingOptions = {}) => fc.anything({
-  withBigInt: true,
-  withBoxedValues: true,
-  withDate: true,
-  withMap: true,
-  withSet: true,
-  withNullPrototype: true,
-  withObjectString: true,
-  withSparseArray: true,
-  withTypedArray: true,
-  withUnicodeString: true,
-  maxDepth: 4,
-  ...o,
-});
+const anythingWith = (o: AnythingOptions = {}) =>
+  fc.anything({
+    withBigInt: true,
+    withBoxedValues: true,
+    withDate: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withSparseArray: true,
+    withTypedArray: true,
+    withUnicodeString: true,
+    maxDepth: 4,
+    ...o,
+  });
 const anything = anythingWith();
 
 /** The AWS sample events, each with one random value (anywhere in it) replaced by an arbitrary one. */
@@ -62,38 +63,47 @@ const pathsOf = (v: unknown, prefix: (string | number)[] = [], out: (string | nu
   if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) pathsOf(x, [...prefix, Array.isArray(v) ? Number(k) : k], out);
   return out;
 };
-const mutated = (any: fc.Arbitrary<unknown>) => fc.tuple(fc.nat(samples.length - 1), fc.nat(10_000), any).map(([s, p, value]) => {
-  const event = structuredClone(samples[s]) as Record<string, unknown>;
-  const paths = pathsOf(event);
-  const path = paths[p % paths.length];
-  if (path.length === 0) return value;
-  let at: any = event;
-  for (const k of path.slice(0, -1)) at = at[k];
-  at[path.at(-1)!] = value;
-  return event;
-});
+const mutated = (any: fc.Arbitrary<unknown>) =>
+  fc.tuple(fc.nat(samples.length - 1), fc.nat(10_000), any).map(([s, p, value]) => {
+    const event = structuredClone(samples[s]) as Record<string, unknown>;
+    const paths = pathsOf(event);
+    const path = paths[p % paths.length];
+    if (path.length === 0) return value;
+    let at: any = event;
+    for (const k of path.slice(0, -1)) at = at[k];
+    at[path.at(-1)!] = value;
+    return event;
+  });
 
 /** AWS-looking events with random parts: a Records array whose records have random eventSource and fields. */
-const looksLikeAws = (anything: fc.Arbitrary<unknown>) => fc.record({
-  Records: fc.array(
-    fc.record(
-      {
-        eventSource: fc.oneof(fc.constantFrom('aws:sqs', 'aws:sns', 'aws:kinesis', 'aws:dynamodb', 'aws:s3'), anything),
-        EventSource: fc.constantFrom('aws:sns'),
-        messageId: fc.oneof(fc.uuid(), anything),
-        body: fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), anything),
-        eventSourceARN: fc.oneof(fc.constantFrom('arn:aws:sqs:us-east-1:1:q.fifo', 'arn:aws:sqs:us-east-1:1:q'), anything),
-        eventName: fc.oneof(fc.constantFrom('INSERT', 'MODIFY', 'REMOVE'), anything),
-        kinesis: fc.oneof(fc.record({ sequenceNumber: fc.oneof(fc.string(), anything), data: fc.oneof(fc.base64String(), anything) }), anything),
-        dynamodb: fc.oneof(fc.record({ SequenceNumber: fc.string(), NewImage: fc.oneof(fc.dictionary(fc.string(), anything), anything), Keys: anything }), anything),
-        Sns: fc.oneof(fc.record({ MessageId: fc.string(), Message: fc.oneof(fc.string(), anything) }), anything),
-        s3: anything,
-      },
-      { requiredKeys: [] },
+const looksLikeAws = (anything: fc.Arbitrary<unknown>) =>
+  fc.record({
+    Records: fc.array(
+      fc.record(
+        {
+          eventSource: fc.oneof(fc.constantFrom('aws:sqs', 'aws:sns', 'aws:kinesis', 'aws:dynamodb', 'aws:s3'), anything),
+          EventSource: fc.constantFrom('aws:sns'),
+          messageId: fc.oneof(fc.uuid(), anything),
+          body: fc.oneof(
+            fc.string(),
+            fc.jsonValue().map((v) => JSON.stringify(v)),
+            anything,
+          ),
+          eventSourceARN: fc.oneof(fc.constantFrom('arn:aws:sqs:us-east-1:1:q.fifo', 'arn:aws:sqs:us-east-1:1:q'), anything),
+          eventName: fc.oneof(fc.constantFrom('INSERT', 'MODIFY', 'REMOVE'), anything),
+          kinesis: fc.oneof(fc.record({ sequenceNumber: fc.oneof(fc.string(), anything), data: fc.oneof(fc.base64String(), anything) }), anything),
+          dynamodb: fc.oneof(
+            fc.record({ SequenceNumber: fc.string(), NewImage: fc.oneof(fc.dictionary(fc.string(), anything), anything), Keys: anything }),
+            anything,
+          ),
+          Sns: fc.oneof(fc.record({ MessageId: fc.string(), Message: fc.oneof(fc.string(), anything) }), anything),
+          s3: anything,
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 5 },
     ),
-    { maxLength: 5 },
-  ),
-});
+  });
 
 const eventArbWith = (any: fc.Arbitrary<unknown>) => fc.oneof(any, fc.jsonValue(), mutated(any), looksLikeAws(any));
 const eventArb = eventArbWith(anything);
@@ -136,9 +146,7 @@ const property = async (name: string, runs: number, arb: fc.Arbitrary<any>, body
 
 describe('records: decapsulate() and the records() middleware', () => {
   test('decapsulate(any event) resolves or rejects with RecordsError', async () => {
-    const t = await property('decapsulate', count(3000, 300_000), eventArb, (event) =>
-      typed('decapsulate', () => decapsulate(event), [RecordsError]),
-    );
+    const t = await property('decapsulate', count(3000, 300_000), eventArb, (event) => typed('decapsulate', () => decapsulate(event), [RecordsError]));
     expect(t.typed).toBeGreaterThan(0);
     expect(t.ok).toBeGreaterThan(0);
   });
@@ -204,17 +212,13 @@ describe('logger: with(), set(), info() with arbitrary values', () => {
     const key = fc.oneof(fc.string(), fc.constantFrom('__proto__', 'constructor', 'level', 'message', 'timestamp', 'toString'));
     await property('logger', count(1500, 150_000), fc.tuple(key, anything, key, anything, fc.string()), async ([k1, v1, k2, v2, message]) => {
       const start = tap.lines.length;
-      const r = await typed(
-        'logger',
-        () => {
-          log.with(k1, v1).with(k2, v2).info(message);
-          log.set(k2, v2);
-          log.warn(message, { extra: v1 });
-          log.debug({ message, k1: v1 } as any);
-          log.clearInvocation();
-        },
-        [LoggerOptionsError],
-      );
+      const r = await typed('logger', () => {
+        log.with(k1, v1).with(k2, v2).info(message);
+        log.set(k2, v2);
+        log.warn(message, { extra: v1 });
+        log.debug({ message, k1: v1 } as any);
+        log.clearInvocation();
+      }, [LoggerOptionsError]);
       for (const line of tap.lines.slice(start)) {
         const parsed = JSON.parse(line.text);
         expect(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)).toBe(true);
@@ -243,12 +247,23 @@ describe('events builders with arbitrary payloads and options', () => {
       fc.oneof(
         fc.constant(undefined),
         anything,
-        fc.tuple(
-          fc.dictionary(fc.constantFrom('fifo', 'queueName', 'messageGroupId', 'record', 'region', 'now', 'accountId', 'partitionKey', 'streamViewType', 'raw'), anything),
-          fc.option(fc.dictionary(fc.string(), anything)),
-          // `now` near and beyond the Date range (±8.64e15 ms) as well as anything
-          fc.option(fc.oneof(fc.double(), fc.integer().map((d) => 8.64e15 + d * 1e6), fc.integer().map((d) => -8.64e15 + d * 1e6))),
-        ).map(([o, messageAttributes, now]) => ({ ...o, ...(messageAttributes === null ? {} : { messageAttributes }), ...(now === null ? {} : { now }) })),
+        fc
+          .tuple(
+            fc.dictionary(
+              fc.constantFrom('fifo', 'queueName', 'messageGroupId', 'record', 'region', 'now', 'accountId', 'partitionKey', 'streamViewType', 'raw'),
+              anything,
+            ),
+            fc.option(fc.dictionary(fc.string(), anything)),
+            // `now` near and beyond the Date range (±8.64e15 ms) as well as anything
+            fc.option(
+              fc.oneof(
+                fc.double(),
+                fc.integer().map((d) => 8.64e15 + d * 1e6),
+                fc.integer().map((d) => -8.64e15 + d * 1e6),
+              ),
+            ),
+          )
+          .map(([o, messageAttributes, now]) => ({ ...o, ...(messageAttributes === null ? {} : { messageAttributes }), ...(now === null ? {} : { now }) })),
       ),
     );
     const t = await property('events-builders', count(3000, 300_000), arb, ([b, payload, options]) =>
@@ -263,7 +278,12 @@ describe('secrets: getSecretValues() parsing of any stored value', () => {
   let client: SecretsManagerClient;
   beforeAll(async () => {
     sm = await startSecretsManager();
-    client = new SecretsManagerClient({ endpoint: sm.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } });
+    client = new SecretsManagerClient({
+      endpoint: sm.endpoint,
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+    });
   });
   afterAll(async () => {
     client.destroy();
@@ -283,21 +303,17 @@ describe('secrets: getSecretValues() parsing of any stored value', () => {
       const id = `fuzz/${(n += 1)}`;
       sm.setSecret(id, v);
       try {
-        return await typed(
-          'getSecretValues',
-          async () => {
-            try {
-              await getSecretValues(id, withSchema ? schema : undefined, { client, parse, cacheTtlMs: 0 });
-            } catch (e) {
-              if (e instanceof SecretsError) {
-                expect(e.secretId).toBe(id);
-                if (typeof v === 'string' && v.length >= 8) expect(e.message.includes(v)).toBe(false);
-              }
-              throw e;
+        return await typed('getSecretValues', async () => {
+          try {
+            await getSecretValues(id, withSchema ? schema : undefined, { client, parse, cacheTtlMs: 0 });
+          } catch (e) {
+            if (e instanceof SecretsError) {
+              expect(e.secretId).toBe(id);
+              if (typeof v === 'string' && v.length >= 8) expect(e.message.includes(v)).toBe(false);
             }
-          },
-          [SecretsError],
-        );
+            throw e;
+          }
+        }, [SecretsError]);
       } finally {
         clearSecrets();
       }

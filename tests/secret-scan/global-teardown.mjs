@@ -20,7 +20,9 @@ export default async function secretScanTeardown(globalConfig) {
   if (r.findings.length > 0) {
     const shown = r.findings.slice(0, 20).map((f) => `  - in ${f.where} (a secret registered by ${f.registeredIn}): ${f.excerpt}`);
     if (r.findings.length > shown.length) shown.push(`  ... and ${r.findings.length - shown.length} more`);
-    throw new Error(`secret-scan: ${r.findings.length} secret value(s) written to stdout/stderr or sent to Sentry (scan directory kept: ${dir}):\n${shown.join('\n')}`);
+    throw new Error(
+      `secret-scan: ${r.findings.length} secret value(s) written to stdout/stderr or sent to Sentry (scan directory kept: ${dir}):\n${shown.join('\n')}`,
+    );
   }
   rmSync(dir, { recursive: true, force: true });
 }

@@ -44,7 +44,11 @@ export interface ScanResult {
   maskedLines: number;
 }
 
-const jsonLines = <T>(text: string): T[] => text.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as T);
+const jsonLines = <T>(text: string): T[] =>
+  text
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as T);
 
 /** Every form of every text secret, grouped by its first 4 characters (no form is shorter: text secrets have 6+). */
 const indexForms = (secrets: readonly Secret[]): Map<string, { form: string; secret: Secret }[]> => {
@@ -76,14 +80,15 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
   let excluded = 0;
   const wholes = new Map<string, Secret>();
   for (const name of names.filter((n) => n.startsWith('secrets-'))) {
-    for (const { file, secret, whole, number } of jsonLines<{ file: string; secret: string; whole?: boolean; number?: boolean }>(readFileSync(join(dir, name), 'utf8'))) {
+    for (const { file, secret, whole, number } of jsonLines<{ file: string; secret: string; whole?: boolean; number?: boolean }>(
+      readFileSync(join(dir, name), 'utf8'),
+    )) {
       if (notSecrets.has(rel(file))) excluded++;
       else if (whole === true) {
         const key = `${rel(file)}\0${secret}`;
         const known = wholes.get(key);
         wholes.set(key, { value: secret, file: rel(file), whole: true, number: number === true || known?.number === true });
-      }
-      else secrets.set(`${rel(file)}\0${secret}`, { value: secret, file: rel(file) });
+      } else secrets.set(`${rel(file)}\0${secret}`, { value: secret, file: rel(file) });
     }
   }
   const all = [...secrets.values()];
@@ -135,7 +140,11 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
         parsed = JSON.parse(json);
       } catch {
         if (masked && json.endsWith('}') && !(allowable && allowedFiles.has(writtenBy))) {
-          findings.push({ where, registeredIn: '(none: a line damaged by masking)', excerpt: `a line holding ${REDACTED} is not JSON: ${JSON.stringify(mask(json.slice(0, 200), allForms))}` });
+          findings.push({
+            where,
+            registeredIn: '(none: a line damaged by masking)',
+            excerpt: `a line holding ${REDACTED} is not JSON: ${JSON.stringify(mask(json.slice(0, 200), allForms))}`,
+          });
         }
         continue;
       }
@@ -156,7 +165,11 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
           allowed++;
           continue;
         }
-        findings.push({ where, registeredIn: w.file, excerpt: `a whole-value secret (${w.value.length} chars) as a value of ${JSON.stringify(mask(json.slice(0, 160), allForms))}` });
+        findings.push({
+          where,
+          registeredIn: w.file,
+          excerpt: `a whole-value secret (${w.value.length} chars) as a value of ${JSON.stringify(mask(json.slice(0, 160), allForms))}`,
+        });
       }
     }
   };
@@ -191,5 +204,15 @@ export const scanDirectory = (dir: string, rootDir: string, allowlist: readonly 
       scanLines(body.toString('utf8'), `envelope ${n} of ${name} (received while ${file} ran)`, file, false);
     }
   }
-  return { secrets: all.length + allWhole.length, excluded, outputBytes, outputFiles, envelopes, findings, allowed, wholeSecrets: allWhole.length, maskedLines };
+  return {
+    secrets: all.length + allWhole.length,
+    excluded,
+    outputBytes,
+    outputFiles,
+    envelopes,
+    findings,
+    allowed,
+    wholeSecrets: allWhole.length,
+    maskedLines,
+  };
 };

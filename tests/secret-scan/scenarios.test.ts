@@ -32,7 +32,13 @@ test('the RDS scenario and the "true"/"5432" secrets: masked where they are, not
   const flagsArn = sm.setSecret('scan/flags', { enabled: 'true', port: '5432' });
   const handler = middy(async (event: { orderId: string; total: number }, context) => {
     const { db, flags } = context.secrets;
-    logger.info('connecting', { user: 'admin', engine: 'postgres', host: 'localhost', dbname: 'orders', dsn: `postgres://admin:${db.password}@localhost:5432/orders` });
+    logger.info('connecting', {
+      user: 'admin',
+      engine: 'postgres',
+      host: 'localhost',
+      dbname: 'orders',
+      dsn: `postgres://admin:${db.password}@localhost:5432/orders`,
+    });
     logger.info('order', { orderId: event.orderId, total: event.total, port: 5432, enabled: flags.enabled, portText: flags.port, retry: true });
     if (event.total > 100_000) throw Object.assign(new Error(`negative total for ${event.orderId}`), { password: db.password, port: flags.port });
     return { orderId: event.orderId };
@@ -40,16 +46,31 @@ test('the RDS scenario and the "true"/"5432" secrets: masked where they are, not
     .use(logContext({ logEvent: true }))
     .use(errorLog())
     .use(sentry({ dsn: ingest.dsn, flushTimeout: 2000 }))
-    .use(secrets({ fetch: { db: { id: dbArn, schema: z.object({ password: z.string() }) }, flags: flagsArn }, clientConfig: { endpoint: sm.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } } }));
+    .use(
+      secrets({
+        fetch: { db: { id: dbArn, schema: z.object({ password: z.string() }) }, flags: flagsArn },
+        clientConfig: { endpoint: sm.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' } },
+      }),
+    );
 
   const out = await captureOutput(async () => {
     await handler({ orderId: 'ord-admin-1', total: 42 }, lambdaContext({ functionName: 'orders-api', timeoutMs: 10_000 }));
     return handler({ orderId: 'ord-admin-7', total: 154320 }, lambdaContext({ functionName: 'orders-api', timeoutMs: 10_000 }));
   });
   expect((out.error as Error).message).toBe('negative total for ord-admin-7');
-  const lines = out.stdout.split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = out.stdout
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   const connecting = lines.find((l) => l.message === 'connecting')!;
-  expect(connecting).toMatchObject({ user: 'admin', engine: 'postgres', host: 'localhost', dbname: 'orders', dsn: 'postgres://admin:****@localhost:5432/orders', function_name: 'orders-api' });
+  expect(connecting).toMatchObject({
+    user: 'admin',
+    engine: 'postgres',
+    host: 'localhost',
+    dbname: 'orders',
+    dsn: 'postgres://admin:****@localhost:5432/orders',
+    function_name: 'orders-api',
+  });
   const orders = lines.filter((l) => l.message === 'order');
   expect(orders.map((l) => l.orderId)).toEqual(['ord-admin-1', 'ord-admin-7']);
   expect(orders[1]).toMatchObject({ total: 154320, port: 5432, enabled: '****', portText: '****', retry: true });

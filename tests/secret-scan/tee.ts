@@ -36,7 +36,9 @@ const outputFd = (state: TeeState, scanDir: string): number => {
 };
 
 const toBuffer = (chunk: unknown, encoding: unknown): Buffer =>
-  typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8') : Buffer.from(chunk as Uint8Array);
+  typeof chunk === 'string'
+    ? Buffer.from(chunk, typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8')
+    : Buffer.from(chunk as Uint8Array);
 
 /**
  * Makes `stream.write` an accessor: reading it gives a function that records the chunk and calls whatever function
@@ -86,7 +88,11 @@ export const installTee = (stream: NodeJS.WriteStream, state: TeeState, scanDir:
  * secrets, searched for anywhere), `whole` (whole-value secrets, searched for as whole JSON string values) and
  * `numbers` (number secrets: as whole JSON numbers or strings).
  */
-export const recordRegistry = (registry: { values?: Set<string>; whole?: Set<string>; numbers?: Set<string> } | undefined, state: TeeState, scanDir: string): void => {
+export const recordRegistry = (
+  registry: { values?: Set<string>; whole?: Set<string>; numbers?: Set<string> } | undefined,
+  state: TeeState,
+  scanDir: string,
+): void => {
   const hook = (set: Set<string> | undefined, kind: 'text' | 'whole' | 'number'): void => {
     if (!(set instanceof Object) || typeof set.add !== 'function') return;
     const record = (value: unknown): void => {

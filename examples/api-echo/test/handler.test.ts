@@ -28,7 +28,9 @@ it.each(SAMPLES)('%s: a body failing validation is a 400 naming every bad field'
   expect(res.statusCode).toBe(400);
   expect(res.body.issues.map((i: { path: string }) => i.path)).toEqual(['body.id', 'body.val', 'body.flag']);
   expect(res.body.message).toMatch(/^Invalid request: body\.id: .*string.*; body\.val: .*number.*; body\.flag: .*boolean/);
-  expect(res.lines).toEqual([expect.objectContaining({ level: 'WARN', message: expect.stringMatching(/^HTTP 400 (GET|POST) \/.*: Invalid request: body\.id: /) })]);
+  expect(res.lines).toEqual([
+    expect.objectContaining({ level: 'WARN', message: expect.stringMatching(/^HTTP 400 (GET|POST) \/.*: Invalid request: body\.id: /) }),
+  ]);
 });
 
 it.each(SAMPLES)('%s: malformed JSON is a 400 saying so', async (name) => {

@@ -7,7 +7,11 @@ const fn = t.Resources.ErrorReportFunction;
 it('deploys the bundle on nodejs22.x with LOG_LEVEL, SENTRY_DSN and source maps, logging to a group with retention', () => {
   expect(t.Transform).toBe('AWS::Serverless-2016-10-31');
   expect(fn).toMatchObject({ Type: 'AWS::Serverless::Function', Properties: { Runtime: 'nodejs22.x', Handler: 'handler.handler', CodeUri: 'dist/' } });
-  expect(fn.Properties.Environment.Variables).toMatchObject({ LOG_LEVEL: { Ref: 'LogLevel' }, SENTRY_DSN: { Ref: 'SentryDsn' }, NODE_OPTIONS: '--enable-source-maps' });
+  expect(fn.Properties.Environment.Variables).toMatchObject({
+    LOG_LEVEL: { Ref: 'LogLevel' },
+    SENTRY_DSN: { Ref: 'SentryDsn' },
+    NODE_OPTIONS: '--enable-source-maps',
+  });
   expect(t.Parameters!.SentryDsn.Default).toBe('');
   const group = t.Resources[fn.Properties.LoggingConfig.LogGroup.Ref];
   expect(group).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: { Ref: 'LogRetentionInDays' } } });

@@ -20,7 +20,9 @@ it('one warm environment: blue:orange, then a bad batch failing with {errorType,
   expect(ok.status).toBe('success');
   expect(ok.response).toBe('blue:orange');
   expect(ok.cold).toBe(true);
-  expect(jsonLines(ok.functionLines)).toEqual([expect.objectContaining({ message: 'joined the batch', joined: 'blue:orange', function_request_id: ok.requestId })]);
+  expect(jsonLines(ok.functionLines)).toEqual([
+    expect.objectContaining({ message: 'joined the batch', joined: 'blue:orange', function_request_id: ok.requestId }),
+  ]);
 
   expect(failed.status).toBe('error');
   expect(failed.cold).toBe(false);

@@ -240,9 +240,20 @@ class ConcurrentRun {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const environment: Environment = { child, spawnedAt: performance.now(), ready: false, exited: false, memoryMb: 0, closed: Promise.resolve(), logSocket, socketPath };
+    const environment: Environment = {
+      child,
+      spawnedAt: performance.now(),
+      ready: false,
+      exited: false,
+      memoryMb: 0,
+      closed: Promise.resolve(),
+      logSocket,
+      socketPath,
+    };
     const streams = [child.stdout!, child.stderr!].map((stream) => lineReader(stream, this.emitFunctionLine, this.countBytes));
-    environment.closed = Promise.all(streams).then(() => Promise.all(readers)).then(() => undefined);
+    environment.closed = Promise.all(streams)
+      .then(() => Promise.all(readers))
+      .then(() => undefined);
     const sampler = setInterval(() => {
       environment.memoryMb = peakMemoryMb(child.pid) ?? environment.memoryMb;
     }, 100);
@@ -397,7 +408,12 @@ class ConcurrentRun {
     await this.settle();
     const report = this.reportOf(flight, durationMs, memoryMb ?? flight.env.memoryMb);
     if (outcome.kind === 'response') {
-      this.end(flight, report, { status: 'success', exitCode: EXIT_CODES.success, payload: outcome.body, response: parseResponse(outcome.body, outcome.streamed) });
+      this.end(flight, report, {
+        status: 'success',
+        exitCode: EXIT_CODES.success,
+        payload: outcome.body,
+        response: parseResponse(outcome.body, outcome.streamed),
+      });
     } else {
       this.end(flight, report, { status: 'error', exitCode: EXIT_CODES.functionError, payload: outcome.body, error: outcome.error });
     }

@@ -52,10 +52,7 @@ export const HTTP_EVENT_BUILDERS = {
 export const HTTP_EVENTS = Object.keys(HTTP_EVENT_BUILDERS) as (keyof typeof HTTP_EVENT_BUILDERS)[];
 export type HttpEventName = keyof typeof HTTP_EVENT_BUILDERS;
 export type EventName = keyof typeof RECORD_EVENT_BUILDERS | HttpEventName;
-export const EVENT_NAMES: readonly EventName[] = [
-  ...(Object.keys(RECORD_EVENT_BUILDERS) as (keyof typeof RECORD_EVENT_BUILDERS)[]),
-  ...HTTP_EVENTS,
-];
+export const EVENT_NAMES: readonly EventName[] = [...(Object.keys(RECORD_EVENT_BUILDERS) as (keyof typeof RECORD_EVENT_BUILDERS)[]), ...HTTP_EVENTS];
 
 /**
  * Builds the event `--event <name>` stands for, with `payload` (an array gives several records). A name that is

@@ -126,7 +126,9 @@ async function coldStart(host: SingleHost, validated: Validated, requestId: stri
   host.capture.emit(startLine(requestId));
   host.capture.emit(endLine(requestId));
   host.capture.emit(reportLine(requestId, report));
-  return { failed: host.capture.finish({ requestId, status: 'init-error', exitCode: EXIT_CODES.initError, cold: true, payload: JSON.stringify(error), error, report }) };
+  return {
+    failed: host.capture.finish({ requestId, status: 'init-error', exitCode: EXIT_CODES.initError, cold: true, payload: JSON.stringify(error), error, report }),
+  };
 }
 
 /** Hands the event to the runtime and waits for its outcome, the runtime's exit, or the deadline. */
@@ -153,7 +155,11 @@ async function dispatch(
     initDurationMs: start.initDurationMs,
     ...outcome,
   });
-  const ended = (report: Report, result: Omit<InvocationResult, 'logs' | 'functionLines' | 'requestId' | 'cold' | 'report'>, timedOut = false): InvocationResult => {
+  const ended = (
+    report: Report,
+    result: Omit<InvocationResult, 'logs' | 'functionLines' | 'requestId' | 'cold' | 'report'>,
+    timedOut = false,
+  ): InvocationResult => {
     host.capture.emit(endLine(requestId));
     host.capture.emit(reportLine(requestId, report));
     if (timedOut) host.capture.emit(timeoutLine(requestId, timeout));
@@ -178,7 +184,11 @@ async function dispatch(
   current.memoryMb = peakMemoryMb(current.child.pid) ?? current.memoryMb;
   await host.stop();
   const error = timedOutError(requestId, timeout);
-  return ended(reportOf(timeout * 1000, { status: 'timeout' }), { status: 'timeout', exitCode: EXIT_CODES.timeout, payload: JSON.stringify(error), error }, true);
+  return ended(
+    reportOf(timeout * 1000, { status: 'timeout' }),
+    { status: 'timeout', exitCode: EXIT_CODES.timeout, payload: JSON.stringify(error), error },
+    true,
+  );
 }
 
 /** The runtime process died during the invocation (process.exit, a crash, out of memory). */
@@ -193,5 +203,10 @@ async function runtimeExited(
   await current.closed;
   const error: LambdaErrorBody = { errorType: 'Runtime.ExitError', errorMessage: exitMessage(requestId, current.exit!.code, current.exit!.signal) };
   await host.stop();
-  return ended(reportOf(durationMs, { status: 'error', errorType: error.errorType }), { status: 'error', exitCode: EXIT_CODES.functionError, payload: JSON.stringify(error), error });
+  return ended(reportOf(durationMs, { status: 'error', errorType: error.errorType }), {
+    status: 'error',
+    exitCode: EXIT_CODES.functionError,
+    payload: JSON.stringify(error),
+    error,
+  });
 }

@@ -109,9 +109,15 @@ export function mountLayers(layers: string[], location: HandlerLocation, cwd: st
     const sdk = sdkModules(cwd);
     const hooks = join(dir, 'layer-hooks.mjs');
     writeFileSync(hooks, HOOKS);
-    const data = { parents: dirs.map((d) => pathToFileURL(join(dirname(d), 'lambdaware-layer-parent.mjs')).href), sdkParent: sdk === undefined ? undefined : pathToFileURL(join(dirname(sdk), 'lambdaware-sdk-parent.mjs')).href };
+    const data = {
+      parents: dirs.map((d) => pathToFileURL(join(dirname(d), 'lambdaware-layer-parent.mjs')).href),
+      sdkParent: sdk === undefined ? undefined : pathToFileURL(join(dirname(sdk), 'lambdaware-sdk-parent.mjs')).href,
+    };
     const register = join(dir, 'layer-register.mjs');
-    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)}, { data: ${JSON.stringify(data)} });\n`);
+    writeFileSync(
+      register,
+      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)}, { data: ${JSON.stringify(data)} });\n`,
+    );
     return {
       opt,
       location: { ...location, taskRoot: task, modulePath: join(task, relative(location.taskRoot, location.modulePath)) },
@@ -124,4 +130,3 @@ export function mountLayers(layers: string[], location: HandlerLocation, cwd: st
     throw error;
   }
 }
-

@@ -112,7 +112,10 @@ const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
 export const checker = optionsChecker('@lambdaware/cli', 'invoke', (init) => new InvokeOptionsError(init));
 
-const isSeconds = (max: number) => (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max;
+const isSeconds =
+  (max: number) =>
+  (v: unknown): boolean =>
+    typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= max;
 
 /** The rule of each option (`null`: checked elsewhere: handler by resolveHandler, events below). */
 const RULES: Record<keyof InvokeOptions, OptionRule | null> = {
@@ -132,8 +135,14 @@ const RULES: Record<keyof InvokeOptions, OptionRule | null> = {
   output: is.custom('a stream-like object with write(text)', (v) => typeof (v as { write?: unknown } | null)?.write === 'function'),
   nodePath: is.string(false),
   initTimeout: is.custom('seconds > 0', (v) => typeof v === 'number' && v > 0),
-  concurrency: is.custom('a whole number of invocations in flight, 1 to 1000 (AWS_LAMBDA_MAX_CONCURRENCY)', (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000),
-  layers: is.custom('a non-empty array of paths (layer .zip files or directories)', (v) => Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string' && p !== '')),
+  concurrency: is.custom(
+    'a whole number of invocations in flight, 1 to 1000 (AWS_LAMBDA_MAX_CONCURRENCY)',
+    (v) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 1000,
+  ),
+  layers: is.custom(
+    'a non-empty array of paths (layer .zip files or directories)',
+    (v) => Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string' && p !== ''),
+  ),
 };
 
 /** Each event must go to the runtime as JSON, within Lambda's payload limit. */
@@ -147,7 +156,9 @@ const checkEvent = (event: unknown, option: string): void => {
   }
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_REQUEST_BYTES) {
-    throw checker.error(option, { problem: `is ${bytes} bytes, over Lambda's ${MAX_REQUEST_BYTES}-byte limit for a synchronous invocation (RequestEntityTooLargeException)` });
+    throw checker.error(option, {
+      problem: `is ${bytes} bytes, over Lambda's ${MAX_REQUEST_BYTES}-byte limit for a synchronous invocation (RequestEntityTooLargeException)`,
+    });
   }
 };
 

@@ -155,9 +155,10 @@ export class RuntimeApi {
       const streamed = header(req, 'lambda-runtime-function-response-mode') === 'streaming';
       const trailerType = req.trailers['lambda-runtime-function-error-type'];
       if (match[2] === 'error' || trailerType) {
-        const errorBody = trailerType && req.trailers['lambda-runtime-function-error-body']
-          ? Buffer.from(req.trailers['lambda-runtime-function-error-body'], 'base64').toString('utf8')
-          : body;
+        const errorBody =
+          trailerType && req.trailers['lambda-runtime-function-error-body']
+            ? Buffer.from(req.trailers['lambda-runtime-function-error-body'], 'base64').toString('utf8')
+            : body;
         reply(res, 202, { status: 'OK' });
         const error = parseErrorBody(errorBody, trailerType ?? header(req, 'lambda-runtime-function-error-type'));
         this.listeners.onOutcome?.({ kind: 'error', requestId, body: JSON.stringify(error), error, at });

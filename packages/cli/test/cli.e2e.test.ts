@@ -50,7 +50,9 @@ describe('lambdaware invoke (the bin)', () => {
     expect(lines[1]).toMatch(new RegExp(`Z\\t${id}\\tINFO\\thandling 2 bytes$`));
     expect(lines[2]).toBe(`END RequestId: ${id}`);
     expect(lines[3]).toMatch(
-      new RegExp(`^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 512 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms$`),
+      new RegExp(
+        `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 512 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms$`,
+      ),
     );
     expect(lines).toHaveLength(4);
   });
@@ -90,13 +92,22 @@ describe('lambdaware invoke (the bin)', () => {
       [['invoke', fixture('success.mjs'), '--bogus'], /Unknown option '--bogus'/],
       [['invoke', fixture('success.mjs'), '--timeout', '901'], /--timeout: expected seconds, more than 0 and at most 900/],
       [['invoke', 'packages/cli/test/fixtures/index.min.mjs'], /cannot load a module whose name contains a dot/],
-      [['invoke', fixture('records.mjs'), '-e', 'sqs', '-e', 'sns', '-e', 's3', '-p', '{"message":"a"}', '-p', '{"message":"b"}'], /--payload is given 2 times for 3 --events \(sqs, sns, s3\): give one --payload per --event/],
-      [['invoke', fixture('records.mjs'), '-e', 'sqs', '-e', 's3', '-p', '{"message":"a"}', '-p', '"nope"'], /--event 2 \("s3"\) with --payload 2: --event s3: s3Event\(\) refused the payload/],
+      [
+        ['invoke', fixture('records.mjs'), '-e', 'sqs', '-e', 'sns', '-e', 's3', '-p', '{"message":"a"}', '-p', '{"message":"b"}'],
+        /--payload is given 2 times for 3 --events \(sqs, sns, s3\): give one --payload per --event/,
+      ],
+      [
+        ['invoke', fixture('records.mjs'), '-e', 'sqs', '-e', 's3', '-p', '{"message":"a"}', '-p', '"nope"'],
+        /--event 2 \("s3"\) with --payload 2: --event s3: s3Event\(\) refused the payload/,
+      ],
       [['invoke', fixture('records.mjs'), '-e', 'sqs', '-e', 'sqs', '-p', '{"message":"a"}', '-p', '{oops'], /--payload 2: not valid JSON/],
       [['invoke', fixture('success.mjs'), '--concurrency', '0'], /--concurrency: expected a whole number/],
       [['invoke', fixture('success.mjs'), '--repeat', '0'], /--repeat: expected a whole number of times/],
       [['invoke', 'packages/cli/test/fixtures/typescript/broken.ts'], /broken\.ts:2:25: Expected "\}" but found ";"/],
-      [['invoke', 'packages/cli/test/fixtures/typescript/handler.ts', '--task-root', 'packages'], /--task-root: cannot be given with a TypeScript handler .* it is bundled into one file whose directory is the task root/],
+      [
+        ['invoke', 'packages/cli/test/fixtures/typescript/handler.ts', '--task-root', 'packages'],
+        /--task-root: cannot be given with a TypeScript handler .* it is bundled into one file whose directory is the task root/,
+      ],
     ];
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await run(args);
@@ -110,12 +121,18 @@ describe('lambdaware invoke (the bin)', () => {
     const { code, stdout, stderr } = await run([
       'invoke',
       fixture('records.mjs'),
-      '-e', 'sqs',
-      '-e', 'sns-sqs',
-      '--payload', '[{"message":"blue"},{"message":"orange"}]',
+      '-e',
+      'sqs',
+      '-e',
+      'sns-sqs',
+      '--payload',
+      '[{"message":"blue"},{"message":"orange"}]',
     ]);
     expect(code).toBe(0);
-    const [sqs, snsSqs] = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const [sqs, snsSqs] = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(sqs).toEqual({ joined: 'blue:orange', count: 2, source: 'aws:sqs' });
     expect(snsSqs).toEqual({ joined: 'blue:orange', count: 2, source: 'aws:sqs' });
     expect(stderr.match(/Init Duration/g)).toHaveLength(1);
@@ -124,10 +141,29 @@ describe('lambdaware invoke (the bin)', () => {
   it('reads an event file and passes HTTP events with the payload as body', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lambdaware-cli-'));
     const handler = join(dir, 'echo.mjs');
-    writeFileSync(handler, 'export const handler = async (event) => ({ statusCode: 200, body: event.body, method: event.requestContext.http?.method ?? event.httpMethod, path: event.rawPath ?? event.path });\n');
-    const { code, stdout } = await run(['invoke', handler, '-e', 'apigw-v2', '-e', 'apigw-v1', '-e', 'url', '--path', '/items?x=1', '-p', '{"id":"a","val":1,"flag":true}']);
+    writeFileSync(
+      handler,
+      'export const handler = async (event) => ({ statusCode: 200, body: event.body, method: event.requestContext.http?.method ?? event.httpMethod, path: event.rawPath ?? event.path });\n',
+    );
+    const { code, stdout } = await run([
+      'invoke',
+      handler,
+      '-e',
+      'apigw-v2',
+      '-e',
+      'apigw-v1',
+      '-e',
+      'url',
+      '--path',
+      '/items?x=1',
+      '-p',
+      '{"id":"a","val":1,"flag":true}',
+    ]);
     expect(code).toBe(0);
-    const responses = stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const responses = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(responses).toEqual(Array(3).fill({ statusCode: 200, body: '{"id":"a","val":1,"flag":true}', method: 'POST', path: '/items' }));
   });
 
@@ -135,12 +171,26 @@ describe('lambdaware invoke (the bin)', () => {
     const { code, stdout } = await run([
       'invoke',
       fixture('records.mjs'),
-      '-e', 'sqs', '-p', '[{"message":"blue"},{"message":"orange"}]',
-      '-e', 'sns-sqs', '-p', '{"message":"green"}',
-      '-e', 'sqs', '-p', '[{"message":"a"},{"message":"b"},{"message":"c"}]',
+      '-e',
+      'sqs',
+      '-p',
+      '[{"message":"blue"},{"message":"orange"}]',
+      '-e',
+      'sns-sqs',
+      '-p',
+      '{"message":"green"}',
+      '-e',
+      'sqs',
+      '-p',
+      '[{"message":"a"},{"message":"b"},{"message":"c"}]',
     ]);
     expect(code).toBe(0);
-    expect(stdout.trimEnd().split('\n').map((line) => JSON.parse(line))).toEqual([
+    expect(
+      stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([
       { joined: 'blue:orange', count: 2, source: 'aws:sqs' },
       { joined: 'green', count: 1, source: 'aws:sqs' },
       { joined: 'a:b:c', count: 3, source: 'aws:sqs' },
@@ -156,7 +206,10 @@ describe('lambdaware invoke (the bin)', () => {
     writeFileSync(join(typed, 'empty.json'), '{"id":"o-9","amounts":[]}');
     writeFileSync(join(typed, 'full.json'), '{"id":"o-8","amounts":[1,2,3.5]}');
     const both = await run(['invoke', handler, '-e', join(typed, 'full.json'), '-e', join(typed, 'empty.json')]);
-    const [full, empty] = both.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
+    const [full, empty] = both.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(full).toEqual({ id: 'o-8', total: 6.5 });
     expect(empty.errorMessage).toBe('order o-9 has no amounts');
     expect(empty.trace[1]).toMatch(/^ {4}at .*packages\/cli\/test\/fixtures\/typescript\/handler\.ts:11:\d+\)?$/);
@@ -166,16 +219,30 @@ describe('lambdaware invoke (the bin)', () => {
     const { code, stdout, stderr } = await run([
       'invoke',
       fixture('records.mjs'),
-      '-e', 'sqs', '-p', '{"message":"x"}',
-      '-e', 'sqs', '-p', '{"message":"y"}',
-      '--repeat', '6',
-      '--concurrency', '4',
-      '--env', 'AWS_LAMBDA_NODEJS_WORKER_COUNT=1',
+      '-e',
+      'sqs',
+      '-p',
+      '{"message":"x"}',
+      '-e',
+      'sqs',
+      '-p',
+      '{"message":"y"}',
+      '--repeat',
+      '6',
+      '--concurrency',
+      '4',
+      '--env',
+      'AWS_LAMBDA_NODEJS_WORKER_COUNT=1',
     ]);
     expect(code).toBe(0);
-    const lines = stdout.trimEnd().split('\n').map((line) => JSON.parse(line).joined);
+    const lines = stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line).joined);
     expect(lines).toEqual(Array(6).fill(['x', 'y']).flat());
-    expect(stderr).toMatch(/\nlambdaware: 12 invocations, up to 4 in flight at once \(AWS_LAMBDA_MAX_CONCURRENCY=4\), 1 execution environment: 12 success, 0 error, 0 timeout, 0 init error\n$/);
+    expect(stderr).toMatch(
+      /\nlambdaware: 12 invocations, up to 4 in flight at once \(AWS_LAMBDA_MAX_CONCURRENCY=4\), 1 execution environment: 12 success, 0 error, 0 timeout, 0 init error\n$/,
+    );
     expect(stderr.match(/^REPORT RequestId: /gm)).toHaveLength(12);
   });
 });

@@ -56,7 +56,11 @@ describe('invoke({ concurrency }): Lambda Managed Instances', () => {
   it('answers a timed-out invocation as Sandbox.Timedout while the others go on', async () => {
     const result = await invoke({
       handler: fixture('concurrent.mjs'),
-      events: [{ marker: 'slow', ms: 5000 }, { marker: 'a', ms: 50 }, { marker: 'b', ms: 50 }],
+      events: [
+        { marker: 'slow', ms: 5000 },
+        { marker: 'a', ms: 50 },
+        { marker: 'b', ms: 50 },
+      ],
       concurrency: 4,
       timeout: 1,
       env: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' },
@@ -68,7 +72,12 @@ describe('invoke({ concurrency }): Lambda Managed Instances', () => {
   });
 
   it('reports an init error for an event, as in single mode', async () => {
-    const result = await invoke({ handler: `${fixture('concurrent.mjs')}#missing`, events: [{}, {}], concurrency: 2, env: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' } });
+    const result = await invoke({
+      handler: `${fixture('concurrent.mjs')}#missing`,
+      events: [{}, {}],
+      concurrency: 2,
+      env: { AWS_LAMBDA_NODEJS_WORKER_COUNT: '1' },
+    });
     expect(result.invocations.map((i) => [i.status, i.error?.errorType])).toEqual([
       ['init-error', 'Runtime.HandlerNotFound'],
       ['init-error', 'Runtime.HandlerNotFound'],
@@ -77,8 +86,12 @@ describe('invoke({ concurrency }): Lambda Managed Instances', () => {
   });
 
   it('refuses a concurrency that is not a whole number from 1 to 1000', async () => {
-    await expect(invoke({ handler: fixture('concurrent.mjs'), concurrency: 0 })).rejects.toThrow(/^invoke\(\): option "concurrency" must be a whole number of invocations in flight, 1 to 1000/);
-    await expect(invoke({ handler: fixture('concurrent.mjs'), concurrency: 2.5 })).rejects.toThrow(/^invoke\(\): option "concurrency" must be a whole number of invocations in flight, 1 to 1000/);
+    await expect(invoke({ handler: fixture('concurrent.mjs'), concurrency: 0 })).rejects.toThrow(
+      /^invoke\(\): option "concurrency" must be a whole number of invocations in flight, 1 to 1000/,
+    );
+    await expect(invoke({ handler: fixture('concurrent.mjs'), concurrency: 2.5 })).rejects.toThrow(
+      /^invoke\(\): option "concurrency" must be a whole number of invocations in flight, 1 to 1000/,
+    );
   });
 });
 

@@ -100,9 +100,7 @@ describe('invoke() through aws-lambda-ric', () => {
     expect(lines.status).toBe('timeout');
     expect(lines.duration).toBe(500);
     expect(invocation.logs[lines.start + 1]).toMatch(/\tINFO\tstarted, waiting$/);
-    expect(invocation.logs[lines.report + 1]).toMatch(
-      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${result.requestId} Task timed out after 0\\.50 seconds$`),
-    );
+    expect(invocation.logs[lines.report + 1]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${result.requestId} Task timed out after 0\\.50 seconds$`));
   });
 
   it('keeps the environment warm across events: Init Duration only on the first REPORT, module state kept', async () => {

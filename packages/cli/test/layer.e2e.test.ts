@@ -105,16 +105,28 @@ describe('invoke --layer', () => {
     expect(result.error).toBeUndefined();
     const response = result.response as Record<string, string>;
     expect(response.where).toBe('layer-cjs from nodejs/node_modules');
-    expect(response.nodePath.split(':').slice(0, 2).map((p) => p.replace(/^.*\/opt\//, '/opt/'))).toEqual([
-      `/opt/nodejs/node${/^v?(\d+)/.exec(process.version)?.[1] ?? '22'}/node_modules`,
-      '/opt/nodejs/node_modules',
-    ]);
+    expect(
+      response.nodePath
+        .split(':')
+        .slice(0, 2)
+        .map((p) => p.replace(/^.*\/opt\//, '/opt/')),
+    ).toEqual([`/opt/nodejs/node${/^v?(\d+)/.exec(process.version)?.[1] ?? '22'}/node_modules`, '/opt/nodejs/node_modules']);
   });
 
   it('with --concurrency too (Managed Instances: the layer is mounted for the one execution environment)', async () => {
-    const result = await invoke({ handler: join(work, 'esm/handler.mjs'), layers: [join(work, 'layer.zip')], cwd: process.cwd(), concurrency: 2, events: [{}, {}, {}] });
+    const result = await invoke({
+      handler: join(work, 'esm/handler.mjs'),
+      layers: [join(work, 'layer.zip')],
+      cwd: process.cwd(),
+      concurrency: 2,
+      events: [{}, {}, {}],
+    });
     expect(result.invocations.map((i) => i.status)).toEqual(['success', 'success', 'success']);
-    expect(result.invocations.map((i) => (i.response as Record<string, string>).where)).toEqual(['nodejs/node_modules', 'nodejs/node_modules', 'nodejs/node_modules']);
+    expect(result.invocations.map((i) => (i.response as Record<string, string>).where)).toEqual([
+      'nodejs/node_modules',
+      'nodejs/node_modules',
+      'nodejs/node_modules',
+    ]);
   });
 
   it("the function's own node_modules comes before the layer, as on Lambda", async () => {
@@ -140,7 +152,9 @@ describe('invoke --layer', () => {
   });
 
   it('a TypeScript handler with layers is refused with the reason', async () => {
-    await expect(invoke({ handler: join(work, 'x.ts'), layers: [join(work, 'layer.zip')] })).rejects.toThrow(/option "layers" cannot be given with a TypeScript handler/);
+    await expect(invoke({ handler: join(work, 'x.ts'), layers: [join(work, 'layer.zip')] })).rejects.toThrow(
+      /option "layers" cannot be given with a TypeScript handler/,
+    );
   });
 });
 

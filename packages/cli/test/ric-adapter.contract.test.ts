@@ -20,12 +20,23 @@ describe('aws-lambda-ric, as the adapter uses it', () => {
 
   it('reads every variable the adapter sets', () => {
     const names = [
-      ...Object.keys(runtimeVariables({ taskRoot: '/var/task', handler: 'index.handler', modulePath: '/var/task/index.mjs', exportName: 'handler' }, '127.0.0.1:9001')),
+      ...Object.keys(
+        runtimeVariables({ taskRoot: '/var/task', handler: 'index.handler', modulePath: '/var/task/index.mjs', exportName: 'handler' }, '127.0.0.1:9001'),
+      ),
       ...Object.keys(singleModeVariables()),
       ...Object.keys(multiModeVariables(4, '/tmp/logs.sock')),
     ].filter((name) => name !== 'LAMBDA_RUNTIME_DIR'); // set as Lambda sets it; the runtime need not read it
     expect(names.filter((name) => !reads(name))).toEqual([]);
-    expect(names).toEqual(expect.arrayContaining(['AWS_LAMBDA_RUNTIME_API', '_HANDLER', 'LAMBDA_TASK_ROOT', '_LAMBDA_TELEMETRY_LOG_FD', '_LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET', 'AWS_LAMBDA_MAX_CONCURRENCY']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'AWS_LAMBDA_RUNTIME_API',
+        '_HANDLER',
+        'LAMBDA_TASK_ROOT',
+        '_LAMBDA_TELEMETRY_LOG_FD',
+        '_LAMBDA_TELEMETRY_LOG_FD_PROVIDER_SOCKET',
+        'AWS_LAMBDA_MAX_CONCURRENCY',
+      ]),
+    );
   });
 
   it('switches to multi-concurrent mode on AWS_LAMBDA_MAX_CONCURRENCY being set at all', () => {
@@ -59,6 +70,9 @@ describe('aws-lambda-ric, as the adapter uses it', () => {
     const frames = new TelemetryFrames((message, us) => got.push([message, us]));
     const bytes = Buffer.concat([frame('first line\nsecond line\n', 1n), frame('é', 2n)]);
     for (let i = 0; i < bytes.length; i += 5) frames.push(bytes.subarray(i, i + 5));
-    expect(got).toEqual([['first line\nsecond line', 1n], ['é', 2n]]);
+    expect(got).toEqual([
+      ['first line\nsecond line', 1n],
+      ['é', 2n],
+    ]);
   });
 });

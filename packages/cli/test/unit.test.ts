@@ -3,7 +3,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OptionsError } from '@lambdaware/shared';
-import { apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, InvokeOptionsError, InvokeUsageError, invoke, loadEvent, resolveHandler } from '../src/index.js';
+import {
+  apiGatewayV1Event,
+  apiGatewayV2Event,
+  functionUrlEvent,
+  InvokeOptionsError,
+  InvokeUsageError,
+  invoke,
+  loadEvent,
+  resolveHandler,
+} from '../src/index.js';
 import { reportLine } from '../src/report.js';
 import { RuntimeApi } from '../src/runtime-api.js';
 import { isTypeScriptHandler, loadEsbuild } from '../src/typescript.js';
@@ -120,13 +129,18 @@ describe('REPORT line and option checks', () => {
     expect(reportLine('id-1', { durationMs: 12.345, billedDurationMs: 13, memorySizeMb: 128, maxMemoryUsedMb: 61, initDurationMs: 150.5 })).toBe(
       'REPORT RequestId: id-1\tDuration: 12.35 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 61 MB\tInit Duration: 150.50 ms',
     );
-    expect(reportLine('id-2', { durationMs: 3000, billedDurationMs: 3000, memorySizeMb: 128, maxMemoryUsedMb: 61, status: 'timeout' })).toMatch(/\tMax Memory Used: 61 MB\tStatus: timeout$/);
+    expect(reportLine('id-2', { durationMs: 3000, billedDurationMs: 3000, memorySizeMb: 128, maxMemoryUsedMb: 61, status: 'timeout' })).toMatch(
+      /\tMax Memory Used: 61 MB\tStatus: timeout$/,
+    );
   });
 
   it('invoke() rejects bad options before starting anything, naming the option', async () => {
     const handler = fileURL('fixtures/success.mjs');
     const refused = async (options: object, option: string, message: RegExp) => {
-      const error = await invoke({ handler, ...options }).then(() => undefined, (e: unknown) => e);
+      const error = await invoke({ handler, ...options }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(InvokeUsageError);
       expect(error).toBeInstanceOf(InvokeOptionsError);
       expect(error).toBeInstanceOf(OptionsError);

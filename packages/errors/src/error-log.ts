@@ -53,7 +53,6 @@ export const REQUEST_ID_KEY = 'function_request_id';
 
 const DEFAULTS = { ...DEFAULT_SERIALIZE_OPTIONS, message: undefined, respond: undefined };
 
-
 /**
  * The budget of a line's `error` and other fields together: under MAX_LINE_BYTES (255 KB, shared), with room for
  * the message (MAX_MESSAGE_CHARS) and the logger's own keys. A larger `error` keeps its first inner errors and the
@@ -93,12 +92,19 @@ export const writeErrorLine = (request: AnyRequest | object, error: unknown, opt
   }
   const serialized = withEventId(options.serialized ?? serializeError(error, options.serialize), options.eventId ?? (failureLine ? state.eventId : undefined));
   const fitted = fitJson({ error: serialized, ...options.fields }, MAX_ERROR_FIELDS_BYTES, (bytes) => ({
-    error: { type: serialized.type, message: cutString(serialized.message, 1024), sentryEventID: serialized.sentryEventID, stacktrace: serialized.stacktrace.slice(0, 20), truncated: true, originalBytes: bytes } as SerializedError,
+    error: {
+      type: serialized.type,
+      message: cutString(serialized.message, 1024),
+      sentryEventID: serialized.sentryEventID,
+      stacktrace: serialized.stacktrace.slice(0, 20),
+      truncated: true,
+      originalBytes: bytes,
+    } as SerializedError,
   })).value as Record<string, unknown> & { error: SerializedError };
   const fields: Record<string, unknown> = { ...fitted };
   const sink = getLogSink();
   if (sink === stderrSink) {
-    const requestId = ((request as { context?: { awsRequestId?: unknown } }).context)?.awsRequestId;
+    const requestId = (request as { context?: { awsRequestId?: unknown } }).context?.awsRequestId;
     if (typeof requestId === 'string' && requestId.length > 0) fields[REQUEST_ID_KEY] = requestId;
   }
   const fallback = serialized.message.length > 0 ? serialized.message : serialized.type;
@@ -187,12 +193,7 @@ const withEventId = (serialized: SerializedError, eventId: string | undefined): 
   return { type, message, sentryEventID: eventId, ...rest };
 };
 
-const lineMessage = (
-  message: ErrorLogOptions['message'],
-  error: unknown,
-  request: AnyRequest,
-  serialized: SerializedError,
-): string => {
+const lineMessage = (message: ErrorLogOptions['message'], error: unknown, request: AnyRequest, serialized: SerializedError): string => {
   const fallback = serialized.message.length > 0 ? serialized.message : serialized.type;
   if (typeof message === 'string') return message;
   if (typeof message !== 'function') return fallback;

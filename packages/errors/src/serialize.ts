@@ -67,8 +67,18 @@ export const DEFAULT_SERIALIZE_OPTIONS: Required<SerializeOptions> = {
 
 /** Keys the serializer writes itself: an own property with one of these names goes under `properties`. */
 const RESERVED = new Set([
-  'type', 'message', 'sentryEventID', 'values', 'aws', 'properties', 'stacktrace',
-  'errors', 'errorsOmitted', 'cause', 'circular', 'truncated',
+  'type',
+  'message',
+  'sentryEventID',
+  'values',
+  'aws',
+  'properties',
+  'stacktrace',
+  'errors',
+  'errorsOmitted',
+  'cause',
+  'circular',
+  'truncated',
 ]);
 /** Own properties already written another way. */
 const SKIPPED = new Set(['name', 'message', 'stack', 'cause']);
@@ -290,7 +300,12 @@ const toPlain = (value: unknown, path: object[], depth: number): unknown => {
   if (depth >= MAX_VALUE_DEPTH) return Array.isArray(obj) ? '[Array]' : '[Object]';
   const next = [...path, obj];
   if (Array.isArray(obj)) return obj.map((v) => toPlain(v, next, depth + 1));
-  if (obj instanceof Map) return plainEntries([...obj].map(([k, v]) => [String(k), v]), next, depth);
+  if (obj instanceof Map)
+    return plainEntries(
+      [...obj].map(([k, v]) => [String(k), v]),
+      next,
+      depth,
+    );
   if (obj instanceof Set) return [...obj].map((v) => toPlain(v, next, depth + 1));
   const toJSON = read(obj, 'toJSON').value;
   if (typeof toJSON === 'function') {
@@ -317,5 +332,4 @@ const primitiveText = (value: unknown): string => (typeof value === 'symbol' ? v
 
 const safeJson = (value: unknown): string => guarded(() => JSON.stringify(value) ?? String(value), '[unserializable]');
 
-const safeText = (e: unknown): string =>
-  guarded(() => (isErrorLike(e) ? `${e.name}: ${e.message}` : primitiveText(e)), 'unknown error');
+const safeText = (e: unknown): string => guarded(() => (isErrorLike(e) ? `${e.name}: ${e.message}` : primitiveText(e)), 'unknown error');

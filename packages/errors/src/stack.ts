@@ -126,7 +126,6 @@ export const stackFrames = (stack: string, header: string | undefined, options?:
   return parseStack(body, options);
 };
 
-const isNodeInternal = (file: string): boolean =>
-  file.startsWith('node:') || file.startsWith('internal/') || file === 'native';
+const isNodeInternal = (file: string): boolean => file.startsWith('node:') || file.startsWith('internal/') || file === 'native';
 
 const isNodeModules = (file: string): boolean => /[/\\]node_modules[/\\]/.test(file);

@@ -12,18 +12,23 @@ import { errorLog, newError, wrapError } from '@lambdaware/errors';
 
 afterEach(() => setLogSink(undefined));
 
-const event = JSON.parse(
-  readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
-) as SQSEvent;
-const context = { awsRequestId: 'a1b2c3d4-0000-4000-8000-000000000001', functionName: 'orders', functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders', memoryLimitInMB: '128',
-  getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const event = JSON.parse(readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8')) as SQSEvent;
+const context = {
+  awsRequestId: 'a1b2c3d4-0000-4000-8000-000000000001',
+  functionName: 'orders',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:orders',
+  memoryLimitInMB: '128',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
 
 it('writes one line through the logger with the invocation keys and the serialized error', async () => {
   const thrown = wrapError(new Error('ECONNRESET'), 'query failed').with('messageId', event.Records[0].messageId);
   const handler = middy(async () => {
     throw thrown;
-  }).use(logContext()).use(errorLog());
+  })
+    .use(logContext())
+    .use(errorLog());
   const out = await captureOutput(() => handler(event, context));
   expect(out.error).toBe(thrown);
   expect(out.stderr).toBe('');
@@ -50,9 +55,11 @@ it('a failure in a before middleware after errorLog() is logged through the logg
   const handler = middy(async () => 'never')
     .use(logContext())
     .use(errorLog())
-    .use({ before: () => { throw newError('secret prod/db could not be fetched').with('secretId', 'prod/db'); } });
+    .use({
+      before: () => {
+        throw newError('secret prod/db could not be fetched').with('secretId', 'prod/db');
+      },
+    });
   const out = await captureOutput(() => handler(event, context));
-  expect(out.stdoutLines()).toEqual([
-    expect.objectContaining({ level: 'ERROR', error: expect.objectContaining({ values: { secretId: 'prod/db' } }) }),
-  ]);
+  expect(out.stdoutLines()).toEqual([expect.objectContaining({ level: 'ERROR', error: expect.objectContaining({ values: { secretId: 'prod/db' } }) })]);
 });

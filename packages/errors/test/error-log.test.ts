@@ -3,7 +3,18 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Context, SQSEvent } from 'aws-lambda';
 import middy, { type MiddlewareObj } from '@middy/core';
-import { MAX_LINE_BYTES as MAX_ERROR_LINE_BYTES, MAX_MESSAGE_CHARS, OptionsError, clearSecrets, failureOf, fitJson, jsonBytes, registerSecret, setLogSink, type LogSink } from '@lambdaware/shared';
+import {
+  MAX_LINE_BYTES as MAX_ERROR_LINE_BYTES,
+  MAX_MESSAGE_CHARS,
+  OptionsError,
+  clearSecrets,
+  failureOf,
+  fitJson,
+  jsonBytes,
+  registerSecret,
+  setLogSink,
+  type LogSink,
+} from '@lambdaware/shared';
 import { captureOutput } from '@lambdaware/testkit';
 import { ErrorLogOptionError, errorLog, newError, wrapError, writeErrorLine } from '@lambdaware/errors';
 
@@ -11,9 +22,7 @@ const setSentryEventId = (request: object, eventId: string): void => {
   failureOf(request).eventId = eventId;
 };
 
-const sqsEvent = JSON.parse(
-  readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
-) as SQSEvent;
+const sqsEvent = JSON.parse(readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8')) as SQSEvent;
 
 const REQUEST_ID = 'c6af9ac6-7b61-11e6-9a41-93e812345678';
 const context = {
@@ -33,7 +42,10 @@ const context = {
 
 /** The 1-based line of this file holding `marker`. */
 const thisFile = fileURLToPath(import.meta.url);
-const lineOf = (marker: string): number => readFileSync(thisFile, 'utf8').split('\n').findIndex((l) => l.includes(marker)) + 1;
+const lineOf = (marker: string): number =>
+  readFileSync(thisFile, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(marker)) + 1;
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -140,7 +152,11 @@ describe('errorLog() through an installed sink (what @lambdaware/logger does)', 
   });
 
   it('falls back to stderr when the sink throws, so the line is not lost', async () => {
-    setLogSink({ log: () => { throw new Error('sink broken'); } });
+    setLogSink({
+      log: () => {
+        throw new Error('sink broken');
+      },
+    });
     const handler = middy(async () => {
       throw newError('oops');
     }).use(errorLog());
@@ -154,7 +170,9 @@ describe('errorLog() through an installed sink (what @lambdaware/logger does)', 
     const log = fakeSink();
     const handler = middy(async () => {
       throw new Error('once');
-    }).use(errorLog()).use(errorLog());
+    })
+      .use(errorLog())
+      .use(errorLog());
     await expect(handler(sqsEvent, context)).rejects.toThrow('once');
     expect(log).toHaveBeenCalledTimes(1);
   });
@@ -167,8 +185,10 @@ describe('errorLog() in a chain of middlewares', () => {
     let fetchError: unknown;
     const secretsLike: MiddlewareObj = {
       before: () => {
-        fetchError = wrapError(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }), 'fetching secret prod/db failed')
-          .with('secretId', 'prod/db');
+        fetchError = wrapError(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }), 'fetching secret prod/db failed').with(
+          'secretId',
+          'prod/db',
+        );
         throw fetchError;
       },
     };
@@ -188,10 +208,16 @@ describe('errorLog() in a chain of middlewares', () => {
     const log = fakeSink();
     let seenActive: unknown = 'not called';
     const early: MiddlewareObj = {
-      before: () => { throw new Error('logContext blew up'); },
-      onError: (request) => { seenActive = failureOf(request).line; },
+      before: () => {
+        throw new Error('logContext blew up');
+      },
+      onError: (request) => {
+        seenActive = failureOf(request).line;
+      },
     };
-    const handler = middy(async () => 'never').use(early).use(errorLog());
+    const handler = middy(async () => 'never')
+      .use(early)
+      .use(errorLog());
     await expect(handler(sqsEvent, context)).rejects.toThrow('logContext blew up');
     expect(log).toHaveBeenCalledTimes(1);
     expect(log.mock.calls[0][1]).toBe('logContext blew up');
@@ -209,7 +235,9 @@ describe('errorLog() in a chain of middlewares', () => {
     };
     const handler = middy(async () => {
       throw newError('reported');
-    }).use(errorLog()).use(sentryLike);
+    })
+      .use(errorLog())
+      .use(sentryLike);
     await expect(handler(sqsEvent, context)).rejects.toThrow('reported');
     expect(activeWhenSentryRan).toBe('errorLog');
     const error = log.mock.calls[0][2]!.error as Record<string, unknown>;
@@ -232,10 +260,16 @@ describe('errorLog() in a chain of middlewares', () => {
     fakeSink();
     const thrown = newError('same object').with('k', 'v');
     let requestErrorAfter: unknown;
-    const outer: MiddlewareObj = { onError: (request) => { requestErrorAfter = request.error; } };
+    const outer: MiddlewareObj = {
+      onError: (request) => {
+        requestErrorAfter = request.error;
+      },
+    };
     const handler = middy(async () => {
       throw thrown;
-    }).use(outer).use(errorLog());
+    })
+      .use(outer)
+      .use(errorLog());
     await expect(handler(sqsEvent, context)).rejects.toBe(thrown);
     expect(requestErrorAfter).toBe(thrown);
     expect(Object.keys(thrown)).toEqual([]);
@@ -252,7 +286,9 @@ describe('errorLog({ respond })', () => {
     const cleanup = jest.fn();
     const handler = middy(async () => {
       throw new ValidationError('orderId is required');
-    }).use({ onError: cleanup }).use(errorLog({ respond }));
+    })
+      .use({ onError: cleanup })
+      .use(errorLog({ respond }));
     await expect(handler(sqsEvent, context)).resolves.toEqual({ statusCode: 400, body: 'orderId is required' });
     expect(cleanup).toHaveBeenCalledTimes(1);
     expect(log).toHaveBeenCalledTimes(1);
@@ -275,7 +311,13 @@ describe('errorLog({ respond })', () => {
     const original = new Error('original');
     const handler = middy(async () => {
       throw original;
-    }).use(errorLog({ respond: () => { throw new Error('respond bug'); } }));
+    }).use(
+      errorLog({
+        respond: () => {
+          throw new Error('respond bug');
+        },
+      }),
+    );
     await expect(handler(sqsEvent, context)).rejects.toBe(original);
     expect(log).toHaveBeenCalledTimes(1);
     expect(log.mock.calls[0][2]).toMatchObject({ error: { message: 'original' }, respondError: { message: 'respond bug' } });
@@ -285,8 +327,16 @@ describe('errorLog({ respond })', () => {
 describe('errorLog() options', () => {
   it('message: a string or a function of the error', async () => {
     const log = fakeSink();
-    await expect(middy(async () => { throw new Error('x'); }).use(errorLog({ message: 'invocation failed' }))(sqsEvent, context)).rejects.toThrow();
-    await expect(middy(async () => { throw new Error('y'); }).use(errorLog({ message: (e) => `failed: ${(e as Error).message}` }))(sqsEvent, context)).rejects.toThrow();
+    await expect(
+      middy(async () => {
+        throw new Error('x');
+      }).use(errorLog({ message: 'invocation failed' }))(sqsEvent, context),
+    ).rejects.toThrow();
+    await expect(
+      middy(async () => {
+        throw new Error('y');
+      }).use(errorLog({ message: (e) => `failed: ${(e as Error).message}` }))(sqsEvent, context),
+    ).rejects.toThrow();
     expect(log.mock.calls.map((c) => c[1])).toEqual(['invocation failed', 'failed: y']);
   });
 
@@ -308,7 +358,11 @@ describe('errorLog() options', () => {
     [{ maxErrors: 1.5 }, 'maxErrors', 'errorLog(): option "maxErrors" must be an integer >= 0, got 1.5'],
     [{ message: 42 }, 'message', 'errorLog(): option "message" must be a string or a function (error, request) => string, got 42'],
     [{ respond: { statusCode: 500 } }, 'respond', 'errorLog(): option "respond" must be a function (error, request) => response | undefined, got an object'],
-    [{ respnd: () => undefined }, 'respnd', 'errorLog(): option "respnd" is not an option of errorLog() (options: trimNodeInternals, trimNodeModules, maxDepth, maxErrors, message, respond)'],
+    [
+      { respnd: () => undefined },
+      'respnd',
+      'errorLog(): option "respnd" is not an option of errorLog() (options: trimNodeInternals, trimNodeModules, maxDepth, maxErrors, message, respond)',
+    ],
     [null, 'options', 'errorLog(): options must be an object, got null'],
   ])('rejects %j at creation', (options, option, message) => {
     let error: unknown;
@@ -434,4 +488,3 @@ describe('fitJson', () => {
     expect(fitJson(deep, 10, (bytes) => ({ a: `was ${bytes}` })).value).toEqual({ a: 'was 10008' });
   });
 });
-

@@ -11,11 +11,12 @@ afterEach(() => setLogSink(undefined));
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const documented = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme)![1].replace(/\n/g, '')) as Record<string, any>;
-const event = JSON.parse(
-  readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
-) as SQSEvent;
+const event = JSON.parse(readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8')) as SQSEvent;
 
-const throwLine = readFileSync(new URL(import.meta.url), 'utf8').split('\n').findIndex((l) => l.endsWith('// README-THROW')) + 1;
+const throwLine =
+  readFileSync(new URL(import.meta.url), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.endsWith('// README-THROW')) + 1;
 
 it('prints the documented line', async () => {
   const handler = middy(async (event: SQSEvent) => {

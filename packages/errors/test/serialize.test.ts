@@ -18,7 +18,11 @@ describe('serializeError: every kind of thrown value', () => {
     ['a bigint', 12345678901234567890n, { type: 'bigint', message: '12345678901234567890', stacktrace: [] }],
     ['a boolean', false, { type: 'boolean', message: 'false', stacktrace: [] }],
     ['a function', function namedThing() {}, { type: 'function', message: '[Function namedThing]', stacktrace: [] }],
-    ['a plain object', { code: 'E_BAD', retry: false }, { type: 'Object', message: '{"code":"E_BAD","retry":false}', code: 'E_BAD', retry: false, stacktrace: [] }],
+    [
+      'a plain object',
+      { code: 'E_BAD', retry: false },
+      { type: 'Object', message: '{"code":"E_BAD","retry":false}', code: 'E_BAD', retry: false, stacktrace: [] },
+    ],
     ['an error-like object', { name: 'HttpError', message: 'teapot', status: 418 }, { type: 'HttpError', message: 'teapot', status: 418, stacktrace: [] }],
     ['a null-prototype object', Object.assign(Object.create(null), { a: 1 }), { type: 'Object', message: '{"a":1}', a: 1, stacktrace: [] }],
   ])('%s', (_label, thrown, expected) => {
@@ -52,7 +56,11 @@ describe('serializeError: every kind of thrown value', () => {
     const agg = new AggregateError([new TypeError('first'), inner, 'third'], 'all failed');
     const s = serializeError(agg);
     expect(s.type).toBe('AggregateError');
-    expect(s.errors?.map((e) => [e.type, e.message])).toEqual([['TypeError', 'first'], ['Error', 'second'], ['string', 'third']]);
+    expect(s.errors?.map((e) => [e.type, e.message])).toEqual([
+      ['TypeError', 'first'],
+      ['Error', 'second'],
+      ['string', 'third'],
+    ]);
     expect(s.errors?.[1].cause).toEqual({ type: 'string', message: 'root cause', stacktrace: [] });
     expect(s).not.toHaveProperty('properties');
   });
@@ -95,7 +103,7 @@ describe('serializeError: every kind of thrown value', () => {
     expect(depth).toBe(10);
   });
 
-  it("includes own enumerable properties, JSON-safe, and files reserved names under `properties`", () => {
+  it('includes own enumerable properties, JSON-safe, and files reserved names under `properties`', () => {
     const e = Object.assign(new Error('ENOENT: no such file'), {
       code: 'ENOENT',
       errno: -2,
@@ -134,29 +142,52 @@ describe('serializeError: every kind of thrown value', () => {
 
   it('never crashes on getters that throw, or on a hostile Proxy', () => {
     const e = new Error('with bad getter');
-    Object.defineProperty(e, 'bad', { enumerable: true, get: () => { throw new Error('getter exploded'); } });
+    Object.defineProperty(e, 'bad', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter exploded');
+      },
+    });
     expect(serializeError(e)).toMatchObject({ message: 'with bad getter', bad: '[getter threw: Error: getter exploded]' });
 
     const messageThrows = new Error('x');
-    Object.defineProperty(messageThrows, 'message', { get: () => { throw new Error('no message for you'); } });
+    Object.defineProperty(messageThrows, 'message', {
+      get: () => {
+        throw new Error('no message for you');
+      },
+    });
     expect(serializeError(messageThrows).message).toBe('[message could not be read: Error: no message for you]');
 
-    const hostile = new Proxy({}, {
-      get: () => { throw new Error('get trap'); },
-      ownKeys: () => { throw new Error('ownKeys trap'); },
-      getPrototypeOf: () => { throw new Error('proto trap'); },
-      getOwnPropertyDescriptor: () => { throw new Error('descriptor trap'); },
-    });
+    const hostile = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('get trap');
+        },
+        ownKeys: () => {
+          throw new Error('ownKeys trap');
+        },
+        getPrototypeOf: () => {
+          throw new Error('proto trap');
+        },
+        getOwnPropertyDescriptor: () => {
+          throw new Error('descriptor trap');
+        },
+      },
+    );
     const s = serializeError(hostile);
     expect(typeof s.type).toBe('string');
     expect(typeof s.message).toBe('string');
     expect(s.stacktrace).toEqual([]);
 
     const causeThrows = new Error('outer');
-    Object.defineProperty(causeThrows, 'cause', { get: () => { throw new Error('cause getter'); } });
+    Object.defineProperty(causeThrows, 'cause', {
+      get: () => {
+        throw new Error('cause getter');
+      },
+    });
     expect(serializeError(causeThrows)).toMatchObject({ message: 'outer' });
   });
-
 
   it('values holding errors, cycles and BigInts stay JSON-safe', () => {
     const v: Record<string, unknown> = { n: 1n };
@@ -170,8 +201,7 @@ describe('serializeError: every kind of thrown value', () => {
     afterEach(() => clearSecrets());
     it('masks registered secrets in messages, values, properties and causes', () => {
       registerSecret('hunter2-password');
-      const e = wrapError(new Error('login with hunter2-password failed'), 'auth hunter2-password')
-        .with('password', 'hunter2-password');
+      const e = wrapError(new Error('login with hunter2-password failed'), 'auth hunter2-password').with('password', 'hunter2-password');
       Object.assign(e, { detail: 'was hunter2-password' });
       const text = JSON.stringify(serializeError(e));
       expect(text).not.toContain('hunter2-password');

@@ -16,7 +16,13 @@ const source = readFileSync(handlerTs, 'utf8').split('\n');
 const throwLine = source.findIndex((l) => l.includes('// THROW-LINE')) + 1;
 const throwColumn = source[throwLine - 1].indexOf('newError(') + 1;
 
-interface Frame { func: string; file: string; line?: number; column?: number; async?: true }
+interface Frame {
+  func: string;
+  file: string;
+  line?: number;
+  column?: number;
+  async?: true;
+}
 
 const run = (args: string[], env: Record<string, string> = {}) => {
   const r = spawnSync(node, [...args, join(outDir, 'main.js')], {

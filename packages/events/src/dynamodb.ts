@@ -54,10 +54,7 @@ const streamLabel = new Date(Date.UTC(2024, 0, 1)).toISOString().replace(/Z$/, '
  *
  * @example dynamodbStreamEvent({ keys: { id: '1' }, newImage: { id: '1', total: 12n ** 20n } })
  */
-export function dynamodbStreamEvent(
-  changes?: DynamoDBChange | readonly DynamoDBChange[],
-  options?: DynamoDBStreamOptions,
-): DynamoDBStreamEvent {
+export function dynamodbStreamEvent(changes?: DynamoDBChange | readonly DynamoDBChange[], options?: DynamoDBStreamOptions): DynamoDBStreamEvent {
   const builder = 'dynamodbStreamEvent';
   const { region, accountId, nowMs } = common(builder, options);
   const tableName = stringOption(builder, 'tableName', options?.tableName, 'test-table');

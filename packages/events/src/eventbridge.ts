@@ -4,9 +4,7 @@ import { type DeepPartial, DEFAULT_ACCOUNT_ID, EventBuildError, common, deepMerg
 import { describeValue } from '@lambdaware/shared';
 
 /** Fields of the event to set (deep-merged over the defaults; a key set to `undefined` removes it), plus `now`. */
-export type EventBridgeOverrides<TDetailType extends string = string> = DeepPartial<
-  Omit<EventBridgeEvent<TDetailType, unknown>, 'detail' | 'detail-type'>
-> & {
+export type EventBridgeOverrides<TDetailType extends string = string> = DeepPartial<Omit<EventBridgeEvent<TDetailType, unknown>, 'detail' | 'detail-type'>> & {
   'detail-type'?: TDetailType;
   /** Clock for `time`, a Date or epoch milliseconds (default: now). */
   now?: Date | number;

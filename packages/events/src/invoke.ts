@@ -17,7 +17,10 @@ export type HandlerContext<H extends AnyHandler> = H extends (event: any, contex
 export type HandlerResult<H extends AnyHandler> = Awaited<ReturnType<H>>;
 
 const isContext = (value: unknown): value is Context =>
-  typeof value === 'object' && value !== null && typeof (value as Context).getRemainingTimeInMillis === 'function' && typeof (value as Context).awsRequestId === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as Context).getRemainingTimeInMillis === 'function' &&
+  typeof (value as Context).awsRequestId === 'string';
 
 /**
  * Calls `handler(event, context)` as Lambda would, typed from the handler: the event must be what the handler takes,

@@ -1,16 +1,5 @@
 import type { S3Event, S3EventRecord } from 'aws-lambda';
-import {
-  type CommonOptions,
-  type RecordOverride,
-  EventBuildError,
-  applyOverride,
-  base64,
-  common,
-  hex,
-  isPlainObject,
-  isoTime,
-  stringOption,
-} from './util.js';
+import { type CommonOptions, type RecordOverride, EventBuildError, applyOverride, base64, common, hex, isPlainObject, isoTime, stringOption } from './util.js';
 import { describeValue } from '@lambdaware/shared';
 
 /** One S3 object notification. */

@@ -70,7 +70,8 @@ export function sesNotification(options?: SesNotificationOptions): SesNotificati
   switch (notificationType) {
     case 'Received': {
       const content =
-        options?.content ?? `From: ${from}\r\nTo: ${to.join(', ')}\r\nSubject: ${subject}\r\nDate: ${date}\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nHello\r\n`;
+        options?.content ??
+        `From: ${from}\r\nTo: ${to.join(', ')}\r\nSubject: ${subject}\r\nDate: ${date}\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nHello\r\n`;
       checkOption(builder, 'content', content, is.string(false));
       const pass = { status: 'PASS' as const };
       return {
@@ -106,7 +107,12 @@ export function sesNotification(options?: SesNotificationOptions): SesNotificati
       return {
         notificationType,
         mail,
-        complaint: { complainedRecipients: to.map((emailAddress) => ({ emailAddress })), timestamp: at, feedbackId: `${hex(16)}-000000`, complaintFeedbackType: 'abuse' },
+        complaint: {
+          complainedRecipients: to.map((emailAddress) => ({ emailAddress })),
+          timestamp: at,
+          feedbackId: `${hex(16)}-000000`,
+          complaintFeedbackType: 'abuse',
+        },
       };
     default:
       return {

@@ -188,9 +188,7 @@ function notificationBody(n: Notification): string {
         ] as [string, unknown][])
       : []),
     ['UnsubscribeURL', n.UnsubscribeUrl],
-    ...(Object.keys(n.MessageAttributes).length === 0
-      ? []
-      : [['MessageAttributes', n.MessageAttributes] as [string, unknown]]),
+    ...(Object.keys(n.MessageAttributes).length === 0 ? [] : [['MessageAttributes', n.MessageAttributes] as [string, unknown]]),
   ];
   // SNS's own layout: two-space indent and " : " between key and value.
   return `{\n${fields.map(([key, value]) => `  ${JSON.stringify(key)} : ${JSON.stringify(value)}`).join(',\n')}\n}`;

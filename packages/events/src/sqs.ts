@@ -123,14 +123,11 @@ export function buildSqsRecords({ builder, bodies, options, senderId, defaultAtt
   }
   if (fifo && !queueName.endsWith('.fifo')) queueName += '.fifo';
   const groupOption = options?.messageGroupId;
-  const messageGroupId =
-    groupOption === undefined && !fifo ? undefined : stringOption(builder, 'messageGroupId', groupOption, 'default');
+  const messageGroupId = groupOption === undefined && !fifo ? undefined : stringOption(builder, 'messageGroupId', groupOption, 'default');
   const receiveCount = options?.receiveCount ?? 1;
   checkOption(builder, 'receiveCount', receiveCount, is.integer(1));
   const messageAttributes =
-    options?.messageAttributes === undefined && defaultAttributes
-      ? defaultAttributes
-      : sqsMessageAttributes(builder, options?.messageAttributes);
+    options?.messageAttributes === undefined && defaultAttributes ? defaultAttributes : sqsMessageAttributes(builder, options?.messageAttributes);
   const attributesMd5 = md5OfMessageAttributes(messageAttributes);
   const eventSourceARN = `arn:aws:sqs:${region}:${accountId}:${queueName}`;
 

@@ -1,5 +1,14 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { type OptionRule, is, type OptionsErrorInit, describeValue, markOptionsError, thrownMessage, nameErrorClass, optionsErrorFields } from '@lambdaware/shared';
+import {
+  type OptionRule,
+  is,
+  type OptionsErrorInit,
+  describeValue,
+  markOptionsError,
+  thrownMessage,
+  nameErrorClass,
+  optionsErrorFields,
+} from '@lambdaware/shared';
 
 /**
  * Thrown when a builder is given input it cannot turn into a realistic event. A bad option is one made by
@@ -32,11 +41,7 @@ export function checkOption(builder: string, option: string, value: unknown, rul
 export type Payload = unknown;
 
 /** Deep partial of a record: every field optional, at every depth. */
-export type DeepPartial<T> = T extends readonly (infer U)[]
-  ? U[]
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> | undefined }
-    : T;
+export type DeepPartial<T> = T extends readonly (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> | undefined } : T;
 
 /**
  * How to change what a builder made: an object deep-merged into each record (plain objects merge key by key,
@@ -111,9 +116,7 @@ export function isBytes(value: unknown): value is Uint8Array | ArrayBuffer {
 }
 
 export function bytesOf(value: Uint8Array | ArrayBuffer): Buffer {
-  return value instanceof ArrayBuffer
-    ? Buffer.from(value)
-    : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return value instanceof ArrayBuffer ? Buffer.from(value) : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -176,7 +179,9 @@ export function applyOverride<R>(builder: string, record: R, index: number, over
   if (typeof override === 'function') {
     const result: unknown = (override as (record: R, index: number) => R)(record, index);
     if (!isPlainObject(result)) {
-      throw optionError(builder, 'record', { problem: `function returned ${describeValue(result)} for the record at index ${index}; it must return the record` });
+      throw optionError(builder, 'record', {
+        problem: `function returned ${describeValue(result)} for the record at index ${index}; it must return the record`,
+      });
     }
     return result as R;
   }

@@ -24,7 +24,14 @@ describe('lambdaContext', () => {
   });
 
   it('derives the ARN and log group from the overrides, and keeps any field given', () => {
-    const context = lambdaContext({ functionName: 'orders', functionVersion: '7', region: 'eu-west-1', accountId: '111122223333', memoryLimitInMB: 1024, awsRequestId: 'req-1' });
+    const context = lambdaContext({
+      functionName: 'orders',
+      functionVersion: '7',
+      region: 'eu-west-1',
+      accountId: '111122223333',
+      memoryLimitInMB: 1024,
+      awsRequestId: 'req-1',
+    });
     expect(context.invokedFunctionArn).toBe('arn:aws:lambda:eu-west-1:111122223333:function:orders');
     expect(context.logGroupName).toBe('/aws/lambda/orders');
     expect(context.logStreamName).toContain('[7]');

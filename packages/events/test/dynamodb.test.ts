@@ -81,7 +81,10 @@ describe('dynamodbStreamEvent', () => {
   it('has StreamViewType, increasing SequenceNumbers, SizeBytes and ApproximateCreationDateTime', () => {
     const now = Date.UTC(2024, 5, 1, 0, 0, 0, 900);
     const event = dynamodbStreamEvent(
-      [{ keys: { id: 'a' }, newImage: { v: 'x'.repeat(100) } }, { keys: { id: 'b' }, newImage: { v: 'y' } }],
+      [
+        { keys: { id: 'a' }, newImage: { v: 'x'.repeat(100) } },
+        { keys: { id: 'b' }, newImage: { v: 'y' } },
+      ],
       { tableName: 'orders', region: 'eu-west-1', now },
     );
     const [a, b] = event.Records.map((r) => r.dynamodb!);
@@ -128,8 +131,11 @@ describe('dynamodbStreamEvent', () => {
     it.each([
       [[{ keys: { id: 1 } }], /change at index 0 has neither "newImage" nor "oldImage"; give "eventName"/],
       [[{ keys: { id: 1 }, newImage: {} }, { newImage: {} }], /change at index 1 has no "keys"/],
-      [[{ keys: {} , newImage: {} }], /change at index 0 has no key attributes/],
-      [[{ keys: { id: 1 }, newImage: { when: new Date(0) } }], /change at index 0: newImage\.when is an object \(Date\), which has no DynamoDB form .*toISOString/],
+      [[{ keys: {}, newImage: {} }], /change at index 0 has no key attributes/],
+      [
+        [{ keys: { id: 1 }, newImage: { when: new Date(0) } }],
+        /change at index 0: newImage\.when is an object \(Date\), which has no DynamoDB form .*toISOString/,
+      ],
       [[{ keys: { id: 1 }, newImage: { n: Number.NaN } }], /newImage\.n is NaN, which DynamoDB cannot store/],
       [[{ keys: { id: 1 }, newImage: { s: new Set() } }], /newImage\.s is an empty Set/],
       [[{ keys: { id: 1 }, newImage: { s: new Set(['a', 1]) } }], /newImage\.s is a Set mixing kinds/],

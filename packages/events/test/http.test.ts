@@ -35,7 +35,13 @@ describe('HTTP request events', () => {
   it('apiGatewayV2Event: an HTTP API payload 2.0 event (Powertools schema), a string payload as the body as is', () => {
     const event = apiGatewayV2Event('raw text', { method: 'put', path: '/items?x=1&x=2' }) as Record<string, any>;
     parse(APIGatewayProxyEventV2Schema, event);
-    expect(event).toMatchObject({ routeKey: 'PUT /items', rawPath: '/items', rawQueryString: 'x=1&x=2', body: 'raw text', queryStringParameters: { x: '1,2' } });
+    expect(event).toMatchObject({
+      routeKey: 'PUT /items',
+      rawPath: '/items',
+      rawQueryString: 'x=1&x=2',
+      body: 'raw text',
+      queryStringParameters: { x: '1,2' },
+    });
     expect(event.headers['content-length']).toBe('8');
     expect(event.requestContext.routeKey).toBe('PUT /items');
   });

@@ -1,14 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  dynamodbStreamEvent,
-  EventBuildError,
-  eventBridgeEvent,
-  kinesisEvent,
-  s3Event,
-  snsEvent,
-  snsOverSqsEvent,
-  sqsEvent,
-} from '@lambdaware/events';
+import { dynamodbStreamEvent, EventBuildError, eventBridgeEvent, kinesisEvent, s3Event, snsEvent, snsOverSqsEvent, sqsEvent } from '@lambdaware/events';
 import { OptionsError } from '@lambdaware/shared';
 
 /** The error a call throws (the test fails when it does not throw). */
@@ -50,7 +41,14 @@ describe('string options of every builder are checked before use (EventBuildErro
     const error = thrown(() => sqsEvent('x', { receiveCount: 0 }));
     expect(error).toBeInstanceOf(EventBuildError);
     expect(error).toBeInstanceOf(OptionsError);
-    expect(error).toMatchObject({ name: 'EventBuildError', package: '@lambdaware/events', fn: 'sqsEvent', option: 'receiveCount', expected: 'an integer >= 1', given: '0' });
+    expect(error).toMatchObject({
+      name: 'EventBuildError',
+      package: '@lambdaware/events',
+      fn: 'sqsEvent',
+      option: 'receiveCount',
+      expected: 'an integer >= 1',
+      given: '0',
+    });
     // bad input that is not an option stays a plain EventBuildError
     const input = thrown(() => sqsEvent([undefined, undefined]));
     expect(input).toBeInstanceOf(EventBuildError);

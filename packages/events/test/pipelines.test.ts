@@ -114,7 +114,12 @@ describe('kplAggregate', () => {
     const data = kplAggregate([{ a: 1 }, 'b'], { partitionKey: 'pk' });
     expect([...data.subarray(0, 4)]).toEqual([0xf3, 0x89, 0x9a, 0xc2]);
     const message = data.subarray(4, data.length - 16);
-    expect(createHash('md5').update(message).digest().equals(data.subarray(data.length - 16))).toBe(true);
+    expect(
+      createHash('md5')
+        .update(message)
+        .digest()
+        .equals(data.subarray(data.length - 16)),
+    ).toBe(true);
     // one partition key in the table, shared by both records
     expect(message.toString('latin1').split('pk').length - 1).toBe(1);
     expect(() => kplAggregate('x', { partitionKey: () => '' })).toThrow('option "partitionKey" gave "" for index 0');
@@ -132,7 +137,10 @@ describe('s3EventBridgeEvent and eventBridgeOverSqsEvent', () => {
   });
 
   it('each SQS body is a whole EventBridge event', () => {
-    const event = parse(SqsSchema, eventBridgeOverSqsEvent([{ n: 1 }, { n: 2 }], { eventBridge: { 'detail-type': 'Tick', source: 'app' }, queueName: 'ticks' }));
+    const event = parse(
+      SqsSchema,
+      eventBridgeOverSqsEvent([{ n: 1 }, { n: 2 }], { eventBridge: { 'detail-type': 'Tick', source: 'app' }, queueName: 'ticks' }),
+    );
     const bodies = event.Records.map((r) => parse(EventBridgeSchema, JSON.parse(r.body)));
     expect(bodies.map((b) => [b['detail-type'], b.source, b.detail])).toEqual([
       ['Tick', 'app', { n: 1 }],
@@ -147,6 +155,16 @@ describe('snsOverSqsEvent({ fifo: true }) matches real FIFO deliveries', () => {
     expect(Object.keys(fifo)).toEqual(['Type', 'MessageId', 'SequenceNumber', 'TopicArn', 'Message', 'Timestamp', 'UnsubscribeURL']);
     parse(SnsSqsNotificationSchema, fifo);
     const standard = JSON.parse(snsOverSqsEvent({ a: 1 }).Records[0]!.body);
-    expect(Object.keys(standard)).toEqual(['Type', 'MessageId', 'TopicArn', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL', 'UnsubscribeURL']);
+    expect(Object.keys(standard)).toEqual([
+      'Type',
+      'MessageId',
+      'TopicArn',
+      'Message',
+      'Timestamp',
+      'SignatureVersion',
+      'Signature',
+      'SigningCertURL',
+      'UnsubscribeURL',
+    ]);
   });
 });

@@ -31,7 +31,10 @@ describe('s3Event', () => {
     expect(second!.s3.object.size).toBe(1024);
     expect(second!.eventName).toBe('ObjectCreated:Copy');
     // The key decodes back as a handler would decode it.
-    for (const [r, key] of [[first!, 'photos/red flower (1).jpg'], [second!, 'a+b&c=ü.txt']] as const) {
+    for (const [r, key] of [
+      [first!, 'photos/red flower (1).jpg'],
+      [second!, 'a+b&c=ü.txt'],
+    ] as const) {
       expect(decodeURIComponent(r.s3.object.key.replace(/\+/g, ' '))).toBe(key);
     }
     expect(BigInt(`0x${second!.s3.object.sequencer}`) > BigInt(`0x${first!.s3.object.sequencer}`)).toBe(true);
@@ -47,7 +50,9 @@ describe('s3Event', () => {
     expect(r.s3.object.key).toBe('raw%20key');
     expect(r.s3.object.size).toBe(1024);
     expect(r.awsRegion).toBe('eu-north-1');
-    expect(() => s3Event([{ bucket: 'b', key: 'k' }, { bucket: 'b' } as never])).toThrow('s3Event: object at index 1: "key" must be a non-empty string, got undefined');
+    expect(() => s3Event([{ bucket: 'b', key: 'k' }, { bucket: 'b' } as never])).toThrow(
+      's3Event: object at index 1: "key" must be a non-empty string, got undefined',
+    );
     expect(() => s3Event({ bucket: 'b', key: 'k', size: -1 })).toThrow(/object at index 0: "size" must be a non-negative integer/);
     expect(s3EncodeKey("it's!")).toBe('it%27s%21');
   });

@@ -11,15 +11,7 @@ import {
   SqsSchema,
 } from '@aws-lambda-powertools/parser/schemas';
 import fc from 'fast-check';
-import {
-  dynamodbStreamEvent,
-  eventBridgeEvent,
-  kinesisEvent,
-  s3Event,
-  snsEvent,
-  snsOverSqsEvent,
-  sqsEvent,
-} from '@lambdaware/events';
+import { dynamodbStreamEvent, eventBridgeEvent, kinesisEvent, s3Event, snsEvent, snsOverSqsEvent, sqsEvent } from '@lambdaware/events';
 
 /** Parses with a Powertools schema, failing with the issues when it does not pass. */
 function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: unknown[] } } }, value: unknown): T {
@@ -28,7 +20,11 @@ function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T 
   return result.data;
 }
 
-const s3 = () => s3Event([{ bucket: 'uploads', key: 'a b.txt' }, { bucket: 'uploads', key: 'gone', eventName: 'ObjectRemoved:Delete' }]);
+const s3 = () =>
+  s3Event([
+    { bucket: 'uploads', key: 'a b.txt' },
+    { bucket: 'uploads', key: 'gone', eventName: 'ObjectRemoved:Delete' },
+  ]);
 
 describe('Powertools parser schemas accept every builder', () => {
   it('sqsEvent: SqsSchema, standard and FIFO, with attributes', () => {

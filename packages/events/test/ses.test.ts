@@ -18,7 +18,10 @@ describe('sesNotification', () => {
   });
 
   it('bounce, complaint and delivery notifications', () => {
-    expect(sesNotification({ notificationType: 'Bounce', to: ['gone@example.com'] }).bounce).toMatchObject({ bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: 'gone@example.com' }] });
+    expect(sesNotification({ notificationType: 'Bounce', to: ['gone@example.com'] }).bounce).toMatchObject({
+      bounceType: 'Permanent',
+      bouncedRecipients: [{ emailAddress: 'gone@example.com' }],
+    });
     expect(sesNotification({ notificationType: 'Complaint' }).complaint).toMatchObject({ complainedRecipients: [{ emailAddress: 'recipient@example.com' }] });
     expect(sesNotification({ notificationType: 'Delivery' }).delivery).toMatchObject({ recipients: ['recipient@example.com'] });
   });

@@ -24,9 +24,7 @@ describe('snsEvent', () => {
     expect(first!.Sns.Type).toBe('Notification');
     expect(first!.Sns.TopicArn).toBe('arn:aws:sns:eu-central-1:123456789012:orders');
     expect(first!.EventSubscriptionArn).toMatch(/^arn:aws:sns:eu-central-1:123456789012:orders:[0-9a-f-]{36}$/);
-    expect(first!.Sns.UnsubscribeUrl).toBe(
-      `https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${first!.EventSubscriptionArn}`,
-    );
+    expect(first!.Sns.UnsubscribeUrl).toBe(`https://sns.eu-central-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${first!.EventSubscriptionArn}`);
     expect(first!.Sns.SigningCertUrl).toMatch(/^https:\/\/sns\.eu-central-1\.amazonaws\.com\/SimpleNotificationService-[0-9a-f]{32}\.pem$/);
     expect(first!.Sns.SignatureVersion).toBe('1');
     expect(Buffer.from(first!.Sns.Signature, 'base64')).toHaveLength(256);
@@ -63,7 +61,7 @@ describe('snsEvent', () => {
 });
 
 describe('snsOverSqsEvent', () => {
-  it('without raw delivery, the SQS body is the SNS notification JSON with SNS\'s own capitalisation', () => {
+  it("without raw delivery, the SQS body is the SNS notification JSON with SNS's own capitalisation", () => {
     const event = snsOverSqsEvent([{ orderId: 7 }, 'plain'], { subject: 'New order', topicName: 'orders', queueName: 'order-queue' });
     expect(event.Records).toHaveLength(2);
     const [record] = event.Records;
@@ -78,7 +76,9 @@ describe('snsOverSqsEvent', () => {
       SignatureVersion: '1',
       Signature: expect.any(String),
       SigningCertURL: expect.stringMatching(/^https:\/\/sns\.us-east-1\.amazonaws\.com\/SimpleNotificationService-/),
-      UnsubscribeURL: expect.stringMatching(/^https:\/\/sns\.us-east-1\.amazonaws\.com\/\?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:123456789012:orders:/),
+      UnsubscribeURL: expect.stringMatching(
+        /^https:\/\/sns\.us-east-1\.amazonaws\.com\/\?Action=Unsubscribe&SubscriptionArn=arn:aws:sns:us-east-1:123456789012:orders:/,
+      ),
     });
     expect(body).not.toHaveProperty('SigningCertUrl');
     expect(body).not.toHaveProperty('UnsubscribeUrl');

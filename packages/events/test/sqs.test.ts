@@ -17,15 +17,7 @@ describe('sqsEvent', () => {
 
   it('JSON-encodes objects, keeps strings, decodes bytes as UTF-8, one record per array item', () => {
     const event = sqsEvent([{ id: 1, name: 'é' }, 'plain text', '{"raw":true}', 42, null, Buffer.from('bytes ✓'), [1, 2]]);
-    expect(event.Records.map((r) => r.body)).toEqual([
-      '{"id":1,"name":"é"}',
-      'plain text',
-      '{"raw":true}',
-      '42',
-      'null',
-      'bytes ✓',
-      '[1,2]',
-    ]);
+    expect(event.Records.map((r) => r.body)).toEqual(['{"id":1,"name":"é"}', 'plain text', '{"raw":true}', '42', 'null', 'bytes ✓', '[1,2]']);
     expect(sqsEvent('one').Records).toHaveLength(1);
     expect(sqsEvent([]).Records).toEqual([]);
   });
@@ -38,9 +30,7 @@ describe('sqsEvent', () => {
   });
 
   it('md5OfMessageAttributes follows the SQS algorithm (published test vectors), null without attributes', () => {
-    expect(md5OfMessageAttributes({ SellerName: { dataType: 'String', stringValue: 'Example Store' } })).toBe(
-      'cd28f3b68aeee4b2eac9c66f2f694b58',
-    );
+    expect(md5OfMessageAttributes({ SellerName: { dataType: 'String', stringValue: 'Example Store' } })).toBe('cd28f3b68aeee4b2eac9c66f2f694b58');
     expect(
       md5OfMessageAttributes({
         ordinal: { dataType: 'Number', stringValue: '1' },

@@ -29,7 +29,10 @@ const REASONS: Record<number, string> = { 400: 'Bad Request', 413: 'Content Too 
 export const clientErrorBody = (message: string, issues?: readonly RequestIssue[]): ClientErrorBody => {
   if (issues === undefined || issues.length === 0) return { message };
   const listed = issues.slice(0, MAX_ISSUES).map((i) => ({ part: i.part, path: i.path, message: cutString(i.message, ISSUE_CHARS) }));
-  const named = listed.slice(0, MESSAGE_ISSUES).map((i) => `${i.path}: ${i.message}`).join('; ');
+  const named = listed
+    .slice(0, MESSAGE_ISSUES)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
   // the shared marker, as every cut of lambdaware: `…[truncated: 60 items]`
   const more = issues.length > MESSAGE_ISSUES ? truncationMarker(issues.length - MESSAGE_ISSUES, 'items') : '';
   const out: ClientErrorBody = { message: `${message}: ${named}${more}`, issues: listed };

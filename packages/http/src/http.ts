@@ -62,8 +62,7 @@ export type HttpContext<R> = Context & { request: R };
 
 export type RequestOf<B, Q, P, H> = HttpRequest<Out<B, unknown>, Out<Q, QueryValues>, Out<P, Record<string, string>>, Out<H, Record<string, string>>>;
 
-const isStandardSchema = (v: unknown): boolean =>
-  typeof (v as { '~standard'?: { validate?: unknown } } | null)?.['~standard']?.validate === 'function';
+const isStandardSchema = (v: unknown): boolean => typeof (v as { '~standard'?: { validate?: unknown } } | null)?.['~standard']?.validate === 'function';
 const SCHEMA = is.custom('a Standard Schema (zod, valibot, arktype...: an object with ~standard.validate)', isStandardSchema);
 
 const RULES: Record<keyof HttpOptions, OptionRule> = {
@@ -72,9 +71,15 @@ const RULES: Record<keyof HttpOptions, OptionRule> = {
   path: SCHEMA,
   headers: SCHEMA,
   maxBodyBytes: is.integer(0),
-  defaultContentType: is.custom('a content type (e.g. "application/json") or false', (v) => v === false || (typeof v === 'string' && /^[\w.+-]+\/[\w.+-]+/.test(v))),
+  defaultContentType: is.custom(
+    'a content type (e.g. "application/json") or false',
+    (v) => v === false || (typeof v === 'string' && /^[\w.+-]+\/[\w.+-]+/.test(v)),
+  ),
   clientErrors: is.oneOf(['warn', 'report', 'quiet']),
-  responseHeaders: is.custom('an object of header names to strings', (v) => is.object.test(v) && Object.values(v as object).every((x) => typeof x === 'string')),
+  responseHeaders: is.custom(
+    'an object of header names to strings',
+    (v) => is.object.test(v) && Object.values(v as object).every((x) => typeof x === 'string'),
+  ),
 };
 
 const checker = optionsChecker('@lambdaware/http', 'http', (init) => new HttpOptionError(init));

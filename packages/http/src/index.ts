@@ -1,4 +1,4 @@
 export { http, type HttpOptions, type HttpRequest, type HttpContext, type RequestOf, type ClientErrorMode } from './http.js';
 export { HttpEventError, HttpOptionError, HttpRequestError } from './errors.js';
 export { type ClientErrorBody, type RequestIssue, MAX_ISSUES } from './answer.js';
-export { type HttpSource, type QueryValues } from './events.js';
+export type { HttpSource, QueryValues } from './events.js';

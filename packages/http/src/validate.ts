@@ -21,10 +21,7 @@ const issuesOf = (part: Part, issues: readonly StandardSchemaV1.Issue[], into: R
  * Validates each part that has a schema: the outputs replace the values in `parts`; the issues of every part are
  * returned (empty when all passed). Synchronous unless a schema validates asynchronously.
  */
-export const validateParts = (
-  parts: Parts,
-  schemas: readonly (readonly [Part, StandardSchemaV1])[],
-): RequestIssue[] | Promise<RequestIssue[]> => {
+export const validateParts = (parts: Parts, schemas: readonly (readonly [Part, StandardSchemaV1])[]): RequestIssue[] | Promise<RequestIssue[]> => {
   const issues: RequestIssue[] = [];
   let pending: Promise<void>[] | undefined;
   for (const [part, schema] of schemas) {

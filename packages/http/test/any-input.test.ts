@@ -16,7 +16,15 @@ const handler = middy()
 
 const builders = [apiGatewayV1Event, apiGatewayV2Event, functionUrlEvent, albEvent, vpcLatticeEvent, vpcLatticeV2Event];
 const contentTypes = fc.oneof(
-  fc.constantFrom('application/json', 'application/json; charset=utf-16le', 'text/plain; charset=bogus', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/vnd.api+json', ''),
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-16le',
+    'text/plain; charset=bogus',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/vnd.api+json',
+    '',
+  ),
   fc.string({ maxLength: 30 }),
 );
 

@@ -56,7 +56,11 @@ it("'quiet': the answer only, no line", async () => {
 it("'report': the error line and a Sentry event for the 4xx too, and still the 4xx answer in the event's format", async () => {
   const { result, error, lines } = await run(chain({ body: Item, clientErrors: 'report' }), albEvent({ id: 7 }, { multiValue: true }));
   expect(error).toBeUndefined();
-  expect(result).toMatchObject({ statusCode: 400, statusDescription: '400 Bad Request', multiValueHeaders: { 'content-type': ['application/json; charset=utf-8'] } });
+  expect(result).toMatchObject({
+    statusCode: 400,
+    statusDescription: '400 Bad Request',
+    multiValueHeaders: { 'content-type': ['application/json; charset=utf-8'] },
+  });
   expect(bodyOf(result).issues[0].path).toBe('body.id');
   expect(lines).toHaveLength(1);
   const line = lines[0] as { level: string; error: { type: string; message: string; sentryEventID: string } };
@@ -85,7 +89,10 @@ it.each([
   [{ defaultContentType: 'json' }, 'http(): option "defaultContentType" must be a content type (e.g. "application/json") or false, got "json"'],
   [{ clientErrors: 'log' }, 'http(): option "clientErrors" must be "warn", "report" or "quiet", got "log"'],
   [{ responseHeaders: { a: 1 } }, 'http(): option "responseHeaders" must be an object of header names to strings, got an object'],
-  [{ schema: Item }, 'http(): option "schema" is not an option of http() (options: body, query, path, headers, maxBodyBytes, defaultContentType, clientErrors, responseHeaders)'],
+  [
+    { schema: Item },
+    'http(): option "schema" is not an option of http() (options: body, query, path, headers, maxBodyBytes, defaultContentType, clientErrors, responseHeaders)',
+  ],
 ])('a bad option: %j', (options, message) => {
   expect(() => http(options as never)).toThrow(HttpOptionError);
   expect(() => http(options as never)).toThrow(message);

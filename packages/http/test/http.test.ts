@@ -88,14 +88,21 @@ describe('each source, its own answer format', () => {
     const rest = await run(echo(http({ ...schema, responseHeaders: cors })), apiGatewayV1Event(bad));
     expect(rest.result!.headers).toEqual({ 'access-control-allow-origin': 'https://shop.example', 'content-type': 'application/json; charset=utf-8' });
     const alb = await run(echo(http({ ...schema, responseHeaders: cors })), albEvent(bad, { multiValue: true }));
-    expect(alb.result!.multiValueHeaders).toEqual({ 'access-control-allow-origin': ['https://shop.example'], 'content-type': ['application/json; charset=utf-8'] });
+    expect(alb.result!.multiValueHeaders).toEqual({
+      'access-control-allow-origin': ['https://shop.example'],
+      'content-type': ['application/json; charset=utf-8'],
+    });
   });
 
   it('ALB, multi-value mode: the query as arrays, the answer with multiValueHeaders', async () => {
     const ok = await run(echo(http()), albEvent(good, { path: '/orders?tag=x&tag=y%2Fz', multiValue: true }));
     expect(bodyOf(ok.result).query).toEqual({ tag: ['x', 'y/z'] });
     const { result } = await run(echo(http(schema)), albEvent(bad, { multiValue: true }));
-    expect(result).toMatchObject({ statusCode: 400, statusDescription: '400 Bad Request', multiValueHeaders: { 'content-type': ['application/json; charset=utf-8'] } });
+    expect(result).toMatchObject({
+      statusCode: 400,
+      statusDescription: '400 Bad Request',
+      multiValueHeaders: { 'content-type': ['application/json; charset=utf-8'] },
+    });
     expect(result).not.toHaveProperty('headers');
   });
 
@@ -111,7 +118,11 @@ describe('each source, its own answer format', () => {
   });
 
   it('VPC Lattice v2 header and query values as arrays (as AWS documents v2) are read too', async () => {
-    const event = { ...vpcLatticeV2Event(good), headers: { 'Content-Type': ['application/json'], 'x-tag': ['a', 'b'] }, queryStringParameters: { id: ['1', '2'] } };
+    const event = {
+      ...vpcLatticeV2Event(good),
+      headers: { 'Content-Type': ['application/json'], 'x-tag': ['a', 'b'] },
+      queryStringParameters: { id: ['1', '2'] },
+    };
     const req = bodyOf((await run(echo(http()), event)).result);
     expect(req).toMatchObject({ body: good, headers: { 'content-type': 'application/json', 'x-tag': 'a, b' }, query: { id: ['1', '2'] } });
   });
@@ -154,7 +165,9 @@ describe('body: decoding and content types', () => {
       'Unsupported content type "multipart/form-data" (multipart bodies are not parsed by http(): see its README); accepted: application/json, application/*+json, application/x-www-form-urlencoded, text/*',
     );
     const charset = { ...apiGatewayV2Event(undefined, { headers: { 'content-type': 'text/plain; charset=x-nope' } }), body: 'AA==', isBase64Encoded: true };
-    expect(bodyOf((await run(echo(http({ clientErrors: 'quiet' })), charset)).result)).toEqual({ message: 'Unsupported charset "x-nope" of content type "text/plain"' });
+    expect(bodyOf((await run(echo(http({ clientErrors: 'quiet' })), charset)).result)).toEqual({
+      message: 'Unsupported charset "x-nope" of content type "text/plain"',
+    });
     const none = { ...awsSample('lambda-urls-request.json') };
     const n = await run(echo(http({ defaultContentType: false, clientErrors: 'quiet' })), none);
     expect(n.result!.statusCode).toBe(415);
@@ -241,12 +254,19 @@ describe('validation of every part, typed on context.request', () => {
   it('query and headers without a schema are read on first access, once; they can be replaced; JSON has every part', async () => {
     const handler = echo(http()).handler(async (_e: unknown, context: any) => {
       const first = context.request.query;
-      const same = context.request.query === first && context.request.headers === context.request.headers;
+      const firstHeaders = context.request.headers;
+      const same = context.request.query === first && context.request.headers === firstHeaders;
       context.request.headers = { replaced: 'yes' };
       const { query, headers } = context.request;
       return { first, same, query, headers, json: Object.keys(JSON.parse(JSON.stringify(context.request))) };
     });
     const { result } = await run(handler, apiGatewayV2Event(good, { path: '/?a=1&a=2' }));
-    expect(result).toEqual({ first: { a: ['1', '2'] }, same: true, query: { a: ['1', '2'] }, headers: { replaced: 'yes' }, json: ['body', 'query', 'path', 'headers', 'method', 'rawPath', 'source'] });
+    expect(result).toEqual({
+      first: { a: ['1', '2'] },
+      same: true,
+      query: { a: ['1', '2'] },
+      headers: { replaced: 'yes' },
+      json: ['body', 'query', 'path', 'headers', 'method', 'rawPath', 'source'],
+    });
   });
 });

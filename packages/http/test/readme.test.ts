@@ -18,7 +18,10 @@ const handler = middy()
   });
 
 test('a good order is counted; a bad one is a 400 naming each field, the body the README shows', async () => {
-  const ok = await handler(apiGatewayV1Event({ id: 'o-1', items: [{ sku: 'a', qty: 2 }] }, { path: '/shops/s1/orders', pathParameters: { shop: 's1' } }), lambdaContext());
+  const ok = await handler(
+    apiGatewayV1Event({ id: 'o-1', items: [{ sku: 'a', qty: 2 }] }, { path: '/shops/s1/orders', pathParameters: { shop: 's1' } }),
+    lambdaContext(),
+  );
   expect(JSON.parse(ok.body)).toEqual({ shop: 's1', id: 'o-1', count: 2, dryRun: false });
 
   const bad = await handler(apiGatewayV1Event({ id: 7, items: [{ sku: 'a', qty: 0 }] }, { pathParameters: { shop: 's1' } }), lambdaContext());

@@ -179,7 +179,11 @@ export class RecentLines {
       // the line's own timestamp (ISO, UTC or with TZ's offset); never before the line above it
       const parsed = typeof at === 'string' ? Date.parse(at) : Number.NaN;
       const timestamp = (last = Math.max(last, Number.isNaN(parsed) ? Date.now() : parsed));
-      const line: RecentLine = { timestamp, level: String(level ?? '').toLowerCase(), message: cutString(String(message ?? ''), Math.min(MAX_MESSAGE_CHARS, per)) };
+      const line: RecentLine = {
+        timestamp,
+        level: String(level ?? '').toLowerCase(),
+        message: cutString(String(message ?? ''), Math.min(MAX_MESSAGE_CHARS, per)),
+      };
       if (Object.keys(data).length > 0) {
         line.data = fitJson(data, per, (bytes) => ({ data_truncated: truncationMarker(bytes, 'bytes') })).value;
       }

@@ -52,4 +52,3 @@ export const levelOrThrow = (value: unknown, checker: OptionsChecker, option: st
   if (level === undefined) throw checker.error(option, { expected: `one of ${ACCEPTED}`, value });
   return level;
 };
-

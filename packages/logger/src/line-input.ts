@@ -86,12 +86,10 @@ export const reorder = (line: Record<string, unknown>, order: readonly string[])
 };
 
 /** A team's `jsonReplacerFn`, then what it left that JSON cannot write (a Set, a Map, a BigInt) as JSON data. */
-export const withInstancesWritten =
-  (replacer: (key: string, value: unknown) => unknown) =>
+export const withInstancesWritten = (replacer: (key: string, value: unknown) => unknown) =>
   function (this: unknown, key: string, value: unknown): unknown {
     const v = replacer.call(this, key, value);
     if (typeof v === 'bigint') return v.toString();
     if (v !== null && typeof v === 'object' && !Array.isArray(v) && !isPlain(v)) return toJsonData(v);
     return v;
   };
-

@@ -39,4 +39,3 @@ export class LogEntry {
     this.#logger.writeEntry('critical', message, this.#fields, extra);
   }
 }
-

@@ -60,7 +60,10 @@ const LOGGER_RULES: Record<(typeof LOGGER_OPTIONS)[number], OptionRule | null> =
     sampleRateValue: is.number(0, 1),
     jsonReplacerFn: is.function(),
     correlationIdSearchFn: is.function(),
-    logFormatter: is.custom('a Powertools LogFormatter (with formatAttributes())', (f) => typeof (f as { formatAttributes?: unknown } | null)?.formatAttributes === 'function'),
+    logFormatter: is.custom(
+      'a Powertools LogFormatter (with formatAttributes())',
+      (f) => typeof (f as { formatAttributes?: unknown } | null)?.formatAttributes === 'function',
+    ),
     logRecordOrder: is.arrayOf(is.string(false), 'an array of key names'),
   },
 );
@@ -76,11 +79,14 @@ const BUFFER_RULES: Record<keyof LogBufferOptions, OptionRule> = {
 export const validateLoggerOptions = (options: LoggerOptions): void => {
   const o = createLoggerOptions.options(options, LOGGER_RULES);
   if (o.level !== undefined && o.logLevel !== undefined && o.level !== o.logLevel) {
-    throw createLoggerOptions.error('level', { problem: `and "logLevel" are the same setting; give one (got ${describeValue(o.level)} and ${describeValue(o.logLevel)})` });
+    throw createLoggerOptions.error('level', {
+      problem: `and "logLevel" are the same setting; give one (got ${describeValue(o.level)} and ${describeValue(o.logLevel)})`,
+    });
   }
   if (o.logRecordOrder !== undefined && o.logFormatter !== undefined) {
-    throw createLoggerOptions.error('logRecordOrder', { problem: 'cannot be given together with option "logFormatter" (as in Powertools): order the keys in your formatter' });
+    throw createLoggerOptions.error('logRecordOrder', {
+      problem: 'cannot be given together with option "logFormatter" (as in Powertools): order the keys in your formatter',
+    });
   }
   if (o.logBufferOptions !== undefined) createLoggerOptions.options(o.logBufferOptions, BUFFER_RULES, 'logBufferOptions');
 };
-

@@ -64,11 +64,12 @@ export class LambdaLogger {
     this.#options = options;
     const warnings: string[] = [];
     const given = options.level ?? options.logLevel;
-    this.#level = THRESHOLD[
-      given !== undefined
-        ? levelOrThrow(given, createLoggerOptions, options.level !== undefined ? 'level' : 'logLevel')
-        : levelFromEnv(process.env, (m) => warnings.push(m))
-    ];
+    this.#level =
+      THRESHOLD[
+        given !== undefined
+          ? levelOrThrow(given, createLoggerOptions, options.level !== undefined ? 'level' : 'logLevel')
+          : levelFromEnv(process.env, (m) => warnings.push(m))
+      ];
     // Powertools' own default is the literal 'service_undefined'; the function's name says more.
     this.#service = options.serviceName ?? (process.env.POWERTOOLS_SERVICE_NAME || process.env.AWS_LAMBDA_FUNCTION_NAME || 'service_undefined');
     this.#environment = options.environment ?? (process.env.ENVIRONMENT || undefined);
@@ -249,7 +250,14 @@ export class LambdaLogger {
     const held = state.buffer?.take();
     if (held === undefined || (held.lines.length === 0 && held.dropped === 0)) return;
     if (held.dropped > 0) {
-      this.#emit(16, `${held.dropped} buffered lines dropped (the buffer keeps the last ${this.#buffer!.maxLines} lines and ${this.#buffer!.maxBytes} bytes)`, [{ buffered_lines_dropped: held.dropped }], undefined, state, false);
+      this.#emit(
+        16,
+        `${held.dropped} buffered lines dropped (the buffer keeps the last ${this.#buffer!.maxLines} lines and ${this.#buffer!.maxBytes} bytes)`,
+        [{ buffered_lines_dropped: held.dropped }],
+        undefined,
+        state,
+        false,
+      );
     }
     // a secret registered since a line was held (a prefetch that settled later) is masked now too
     const mask = hasSecrets();
@@ -297,7 +305,14 @@ export class LambdaLogger {
       this.#emit(n, message, extra, withFields, state, buffered);
     } catch (e) {
       // never a throw from a log call: the line says what could not be written, with the invocation's keys
-      const line = { level: NAMES[n], message: 'a log line could not be written', timestamp: new Date().toISOString(), service: this.#service, ...state.context, logger_error: safeString(e) };
+      const line = {
+        level: NAMES[n],
+        message: 'a log line could not be written',
+        timestamp: new Date().toISOString(),
+        service: this.#service,
+        ...state.context,
+        logger_error: safeString(e),
+      };
       process.stdout.write(`${JSON.stringify(line)}\n`);
     }
   }

@@ -1,16 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { Context } from 'aws-lambda';
-import {
-  type LogSink,
-  type OptionRule,
-  boundedWait,
-  deadlineOf,
-  is,
-  pendingSecrets,
-  setCorrelationIdOf,
-  setLogSink,
-  setRecentLines,
-} from '@lambdaware/shared';
+import { type LogSink, type OptionRule, boundedWait, deadlineOf, is, pendingSecrets, setCorrelationIdOf, setLogSink, setRecentLines } from '@lambdaware/shared';
 import { correlationPaths, parseCorrelationPath, prepareCorrelation, readCorrelationId, startCorrelation } from './correlation.js';
 import { loggerChecker } from './errors.js';
 import { LambdaLogger, logger as sharedLogger, traceRoot } from './logger.js';
@@ -134,7 +123,10 @@ export const logContext = (options: LogContextOptions = {}): MiddlewareObj => {
     ...options,
   };
   const maskList: MaskPath[] = mask.map(parseMaskPath);
-  const steps = correlationIdPath === undefined ? undefined : parseCorrelationPath(correlationPaths[correlationIdPath as keyof typeof correlationPaths] ?? correlationIdPath);
+  const steps =
+    correlationIdPath === undefined
+      ? undefined
+      : parseCorrelationPath(correlationPaths[correlationIdPath as keyof typeof correlationPaths] ?? correlationIdPath);
   if (steps !== undefined) prepareCorrelation();
   const own = logger instanceof LambdaLogger;
   const invocations = own ? lambdaLoggerInvocations(logger) : teamLoggerInvocations(logger);

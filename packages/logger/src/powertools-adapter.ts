@@ -107,7 +107,5 @@ export const formatterOf = (logger: object): unknown => (logger as LoggerInterna
 export const isPowertoolsLogger = (value: unknown): value is LoggerInterface => {
   if (value === null || typeof value !== 'object') return false;
   const l = value as Record<string, unknown>;
-  return ['addContext', 'appendKeys', 'resetKeys', 'info', 'error', 'refreshSampleRateCalculation'].every(
-    (m) => typeof l[m] === 'function',
-  );
+  return ['addContext', 'appendKeys', 'resetKeys', 'info', 'error', 'refreshSampleRateCalculation'].every((m) => typeof l[m] === 'function');
 };

@@ -187,7 +187,12 @@ describe('under concurrency (Managed Instances): each invocation its own buffer'
       .use({
         onError: (request) => {
           const mine = recentLinesOf(request);
-          if (mine.some((l) => !String(l.message).endsWith(` of ${(request.event as { i: number }).i}`) && l.message !== `failed ${(request.event as { i: number }).i}`)) recentCrossed += 1;
+          if (
+            mine.some(
+              (l) => !String(l.message).endsWith(` of ${(request.event as { i: number }).i}`) && l.message !== `failed ${(request.event as { i: number }).i}`,
+            )
+          )
+            recentCrossed += 1;
         },
       })
       .use(errorLine);
@@ -195,7 +200,9 @@ describe('under concurrency (Managed Instances): each invocation its own buffer'
     const worker = async () => {
       while (next < 24) {
         const i = next++;
-        await store.run({ [REQUEST_ID]: `req-${i}` }, () => (handler as (e: unknown, c: unknown) => Promise<unknown>)({ i }, context(`req-${i}`)).catch(() => undefined));
+        await store.run({ [REQUEST_ID]: `req-${i}` }, () =>
+          (handler as (e: unknown, c: unknown) => Promise<unknown>)({ i }, context(`req-${i}`)).catch(() => undefined),
+        );
       }
     };
     const out = await captureOutput(() => Promise.all(Array.from({ length: 8 }, worker)));
@@ -244,7 +251,12 @@ describe("the team's own Powertools Logger", () => {
     };
     const powertools = await run();
     expect(powertools).toMatchObject({ level: 'ERROR', message: 'bad input', attempt: 1, sentryEventID: 'abc123', function_request_id: 'req-shape' });
-    expect(powertools.error).toEqual({ name: 'TypeError', location: expect.stringMatching(/\.(ts|js):\d+$/), message: 'bad input', stack: expect.stringContaining('TypeError: bad input') });
+    expect(powertools.error).toEqual({
+      name: 'TypeError',
+      location: expect.stringMatching(/\.(ts|js):\d+$/),
+      message: 'bad input',
+      stack: expect.stringContaining('TypeError: bad input'),
+    });
     const lambdaware = await run('lambdaware');
     expect(lambdaware.error).toEqual({ type: 'TypeError', message: 'bad input', sentryEventID: 'abc123' });
     expect(() => logContext({ errorShape: 'pino' as never })).toThrow('logContext(): option "errorShape" must be');
@@ -256,7 +268,12 @@ describe("the team's own Powertools Logger", () => {
       teamLogger.error('failed', new RangeError('out of range'));
     }).use(logContext({ logger: teamLogger }));
     const [line] = (await captureOutput(() => handler({}, context('req-loc')))).stderrLines();
-    expect(line.error).toEqual({ name: 'RangeError', location: expect.stringMatching(/:\d+$/), message: 'out of range', stack: expect.stringContaining('RangeError: out of range') });
+    expect(line.error).toEqual({
+      name: 'RangeError',
+      location: expect.stringMatching(/:\d+$/),
+      message: 'out of range',
+      stack: expect.stringContaining('RangeError: out of range'),
+    });
   });
 });
 
@@ -285,7 +302,9 @@ describe('POWERTOOLS_LOGGER_LOG_EVENT', () => {
       const log = createLogger();
       const on = middy(async () => 'ok').use(logContext({ logger: log }));
       const off = middy(async () => 'ok').use(logContext({ logger: log, logEvent: false }));
-      expect((await captureOutput(() => on({ a: 1 }, context('req-ev')))).stdoutLines()).toEqual([expect.objectContaining({ message: 'Lambda invocation event', event: { a: 1 } })]);
+      expect((await captureOutput(() => on({ a: 1 }, context('req-ev')))).stdoutLines()).toEqual([
+        expect.objectContaining({ message: 'Lambda invocation event', event: { a: 1 } }),
+      ]);
       expect((await captureOutput(() => off({ a: 1 }, context('req-ev2')))).stdout).toBe('');
     } finally {
       delete process.env.POWERTOOLS_LOGGER_LOG_EVENT;

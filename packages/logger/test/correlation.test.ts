@@ -44,7 +44,9 @@ describe('presets (the paths of Powertools’ correlationPaths) on the real samp
     expect(alb.line.correlation_id).toBe('Root=1-58337262-36d228ad5d99923122bbe354');
     const eb = await run('EVENT_BRIDGE', { id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718', source: 'aws.ec2', detail: {} });
     expect(eb.line.correlation_id).toBe('6a7e8feb-b491-4cf7-a9f1-bf3703467718');
-    expect(Object.keys(correlationPaths)).toEqual(expect.arrayContaining(['API_GATEWAY_REST', 'API_GATEWAY_HTTP', 'APPLICATION_LOAD_BALANCER', 'EVENT_BRIDGE']));
+    expect(Object.keys(correlationPaths)).toEqual(
+      expect.arrayContaining(['API_GATEWAY_REST', 'API_GATEWAY_HTTP', 'APPLICATION_LOAD_BALANCER', 'EVENT_BRIDGE']),
+    );
   });
 });
 

@@ -152,7 +152,13 @@ describe('toJSON() honoured as JSON.stringify honours it', () => {
       log.info('extra', order);
       log.info({ message: 'form', toJSON: undefined, order });
       log.info({ toJSON: () => ({ message: 'from toJSON', shown: 1 }) } as never);
-      log.info('throws', { v: { toJSON: () => { throw new Error('no json'); } } });
+      log.info('throws', {
+        v: {
+          toJSON: () => {
+            throw new Error('no json');
+          },
+        },
+      });
     });
     const [field, extra, form, asMessage, throws] = out.stdoutLines();
     expect(field.order).toEqual({ id: 'o-1' });

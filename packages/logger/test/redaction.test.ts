@@ -91,7 +91,13 @@ describe('values that break naive JSON logging are written safely', () => {
         .with('order', order)
         .with('nestedError', { inner: new Failure('nested failure') })
         .with('buf', Buffer.from('hello'))
-        .with('map', new Map<unknown, unknown>([['a', 1], [2, { deep: 3n }]]))
+        .with(
+          'map',
+          new Map<unknown, unknown>([
+            ['a', 1],
+            [2, { deep: 3n }],
+          ]),
+        )
         .with('set', new Set(['x', 'y']))
         .with('fn', function namedFn() {})
         .with('sym', Symbol('s'))

@@ -32,7 +32,14 @@ const run = async (env: Record<string, string>) => {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand', ...env },
   });
-  return { lines: stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>), stdout, stderr };
+  return {
+    lines: stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>),
+    stdout,
+    stderr,
+  };
 };
 
 describe('through the built package, on a real stdout', () => {

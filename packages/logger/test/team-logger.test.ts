@@ -21,10 +21,7 @@ afterEach(() => {
 });
 
 /** Every line a Powertools Logger wrote (it writes warn and error to stderr), in order per stream. */
-const allLines = (out: { stdoutLines(): Record<string, unknown>[]; stderrLines(): Record<string, unknown>[] }) => [
-  ...out.stdoutLines(),
-  ...out.stderrLines(),
-];
+const allLines = (out: { stdoutLines(): Record<string, unknown>[]; stderrLines(): Record<string, unknown>[] }) => [...out.stdoutLines(), ...out.stderrLines()];
 
 /** A correlation id search function (Powertools' own JMESPath `search` needs @aws-lambda-powertools/jmespath). */
 const byKey = (path: string, event: unknown): unknown => (event as Record<string, unknown>)[path];
@@ -214,7 +211,10 @@ describe('beside or instead of Powertools injectLambdaContext', () => {
     const b = middy(async () => withLambdaware.info('x')).use(logContext({ logger: withLambdaware }));
     const outA = await captureOutput(() => a({}, context('req-same')));
     const outB = await captureOutput(() => b({}, context('req-same')));
-    const keys = (l: Record<string, unknown>) => Object.keys(l).filter((k) => k !== 'timestamp' && k !== 'cold_start').sort();
+    const keys = (l: Record<string, unknown>) =>
+      Object.keys(l)
+        .filter((k) => k !== 'timestamp' && k !== 'cold_start')
+        .sort();
     expect(keys(outB.stdoutLines()[0])).toEqual(keys(outA.stdoutLines()[0]));
     expect(outB.stdoutLines()[0]).toMatchObject({ function_request_id: 'req-same', function_name: 'orders-handler' });
   });
@@ -239,9 +239,7 @@ describe('createLogger accepts Powertools constructor options', () => {
       jsonReplacerFn: (_key: string, value: unknown) => (value instanceof Set ? [...value].sort() : value),
     });
     const out = await captureOutput(() => log.debug('hello', { tags: new Set(['b', 'a']) }));
-    expect(out.stdoutLines()).toEqual([
-      { lvl: 'DEBUG', message: 'hello', service: 'payments', team: 'payments', region: 'eu-west-1', tags: ['a', 'b'] },
-    ]);
+    expect(out.stdoutLines()).toEqual([{ lvl: 'DEBUG', message: 'hello', service: 'payments', team: 'payments', region: 'eu-west-1', tags: ['a', 'b'] }]);
   });
 
   it('logRecordOrder and lower-case logLevel', async () => {
@@ -259,8 +257,6 @@ describe('createLogger accepts Powertools constructor options', () => {
     expect(() => createLogger({ sampleRateValue: 2 })).toThrow('createLogger(): option "sampleRateValue" must be a number from 0 to 1, got 2');
     expect(() => createLogger({ logFormatter: {} as LogFormatter })).toThrow('"logFormatter" must be a Powertools LogFormatter');
     expect(() => createLogger({ level: 'debug', logLevel: 'ERROR' })).toThrow('"level" and "logLevel" are the same setting');
-    expect(() => logContext({ logger: {} as Logger })).toThrow(
-      'option "logger" must be a logger from createLogger() or a Powertools Logger',
-    );
+    expect(() => logContext({ logger: {} as Logger })).toThrow('option "logger" must be a logger from createLogger() or a Powertools Logger');
   });
 });

@@ -11,12 +11,7 @@ import { sqsEvent, EventBuildError } from '@lambdaware/events';
 const HOOKS = { before: 'Before', after: 'After', onError: 'OnError' } as const;
 
 describe('every middleware of logger, secrets and records', () => {
-  const middlewares = [
-    logContext(),
-    secrets({ fetch: { a: 'x' }, prefetch: false }),
-    records(),
-    records({ eachRecord: () => undefined }),
-  ];
+  const middlewares = [logContext(), secrets({ fetch: { a: 'x' }, prefetch: false }), records(), records({ eachRecord: () => undefined })];
   it.each(middlewares.map((m) => [m.name, m]))('%s has a name and hooks named after it', (_, m) => {
     expect(typeof m.name).toBe('string');
     for (const [hook, suffix] of Object.entries(HOOKS)) {
@@ -49,7 +44,12 @@ describe('the same option mistake gives the same kind of error in every package'
     expect(error.message).toMatch(new RegExp(`^${fn}\\(\\): option "${option}" must be .+, got "x"$`));
   });
   it('an unknown option', () => {
-    for (const call of [() => records({ sorce: 'sqs' } as never), () => logContext({ sorce: 1 } as never), () => secrets({ sorce: 1 } as never), () => lambdaware({ sorce: 1 } as never)]) {
+    for (const call of [
+      () => records({ sorce: 'sqs' } as never),
+      () => logContext({ sorce: 1 } as never),
+      () => secrets({ sorce: 1 } as never),
+      () => lambdaware({ sorce: 1 } as never),
+    ]) {
       const error = thrown(call);
       expect(error).toBeInstanceOf(OptionsError);
       expect(error.message).toMatch(/^\w+\(\): option "sorce" is not an option of \w+\(\) \(options: /);

@@ -13,9 +13,7 @@ import { newError } from '@lambdaware/errors';
 import { RecordsError } from '@lambdaware/records';
 import { CONCERNS, LambdawareOptionError, lambdaware } from '@lambdaware/preset';
 
-const sample = JSON.parse(
-  readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'),
-) as SQSEvent;
+const sample = JSON.parse(readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8')) as SQSEvent;
 
 let ingest: SentryIngest;
 let sm: LocalSecretsManager;
@@ -65,9 +63,7 @@ it('a failing handler gives one error line with the Sentry event id (as the inge
 });
 
 it('a bad record fails in before and is reported and logged like a handler failure', async () => {
-  const handler = middy(async () => 'never').use(
-    lambdaware({ sentry: { dsn: ingest.dsn }, records: { schema: z.object({ message: z.string() }) } }),
-  );
+  const handler = middy(async () => 'never').use(lambdaware({ sentry: { dsn: ingest.dsn }, records: { schema: z.object({ message: z.string() }) } }));
   const ctx = context();
   const event = sqsEvent([{ message: 'ok' }, { message: 42 }]);
   const out = await captureOutput(() => handler(event, ctx));
@@ -88,7 +84,10 @@ it('records and secrets reach the handler typed; the secret value never appears 
     .use(
       lambdaware({
         records: { payload: 'text' },
-        secrets: { fetch: { api: { id: arn, schema: z.object({ token: z.string() }) } }, clientConfig: { endpoint: sm.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'x' } } },
+        secrets: {
+          fetch: { api: { id: arn, schema: z.object({ token: z.string() }) } },
+          clientConfig: { endpoint: sm.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKID', secretAccessKey: 'x' } },
+        },
       }),
     )
     .handler(async (_event, ctx) => {
@@ -134,7 +133,9 @@ it('each concern can be left out; the order is logContext, errorLog, sentry, sec
 
 it('rejects an unknown concern or a bad value, naming the option', () => {
   expect(() => lambdaware({ recrods: false } as never)).toThrow(LambdawareOptionError);
-  expect(() => lambdaware({ recrods: false } as never)).toThrow('lambdaware(): option "recrods" is not an option of lambdaware() (options: logContext, errorLog, sentry, secrets, records)');
+  expect(() => lambdaware({ recrods: false } as never)).toThrow(
+    'lambdaware(): option "recrods" is not an option of lambdaware() (options: logContext, errorLog, sentry, secrets, records)',
+  );
   expect(() => lambdaware({ sentry: 'yes' } as never)).toThrow(/option "sentry" must be true, false or the options of sentry\(\), got "yes"/);
   // each concern's own validation still applies
   expect(() => lambdaware({ records: { source: 'nope' } as never })).toThrow(/source/);

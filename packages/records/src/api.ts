@@ -5,16 +5,7 @@ import { type OptionRule, type OptionsChecker, is, optionsChecker } from '@lambd
 import { type EachRecord, runBatch } from './batch.js';
 import { type Batch, type BatchOptions, type Registry, collect, eventLabel, eventOf, readBatch } from './decode.js';
 import { RecordsError, RecordsOptionError } from './errors.js';
-import type {
-  AnyRecord,
-  BatchResponse,
-  FirehoseTransformationResponse,
-  PayloadFormat,
-  PayloadOf,
-  RecordOf,
-  RecordsOptions,
-  Source,
-} from './types.js';
+import type { AnyRecord, BatchResponse, FirehoseTransformationResponse, PayloadFormat, PayloadOf, RecordOf, RecordsOptions, Source } from './types.js';
 
 /**
  * records(), decapsulate() and processBatch() over the sources of one entry point (`makeApi(registry)`): the main
@@ -27,8 +18,7 @@ interface ResolvedOptions extends BatchOptions {
   concurrency: number;
 }
 
-const isStandardSchema = (v: unknown): boolean =>
-  typeof (v as { '~standard'?: { validate?: unknown } } | null)?.['~standard']?.validate === 'function';
+const isStandardSchema = (v: unknown): boolean => typeof (v as { '~standard'?: { validate?: unknown } } | null)?.['~standard']?.validate === 'function';
 
 /** The checked options of one function of the API. */
 const resolver = (reg: Registry): ((options: unknown, fn: Fn) => ResolvedOptions) => {
@@ -53,8 +43,7 @@ const resolver = (reg: Registry): ((options: unknown, fn: Fn) => ResolvedOptions
     kinds: reg.kinds,
     carry: reg.carry,
   };
-  const structured = (s: string): boolean =>
-    eventOf(s, reg)!.structured || reg.kinds.some((k) => k.structured && s.startsWith(`${k.name}-over-`));
+  const structured = (s: string): boolean => eventOf(s, reg)!.structured || reg.kinds.some((k) => k.structured && s.startsWith(`${k.name}-over-`));
   return (options, fn) => {
     if (options === undefined) return defaults;
     const given = checkers[fn].options(options, rules);

@@ -34,7 +34,14 @@ const runRecord = async (record: AnyRecord, each: EachRecord, context: Context, 
       else list.push(result);
     }
   } catch (error) {
-    const failure: RecordFailure = { index: record.index, id: record.id, source: record.source, kind: 'handler', reason: `eachRecord threw ${messageOf(error)}`, cause: error };
+    const failure: RecordFailure = {
+      index: record.index,
+      id: record.id,
+      source: record.source,
+      kind: 'handler',
+      reason: `eachRecord threw ${messageOf(error)}`,
+      cause: error,
+    };
     const sub = subRecordOf(record);
     if (sub !== undefined) failure.subRecord = sub;
     return failure;

@@ -72,7 +72,12 @@ export const sourcesOf = (reg: Pick<Registry, 'events' | 'kinds'>): string[] => 
 };
 
 const quoted = (names: readonly string[], and: string): string =>
-  names.length === 1 ? `"${names[0]}"` : `${names.slice(0, -1).map((n) => `"${n}"`).join(', ')} ${and} "${names[names.length - 1]}"`;
+  names.length === 1
+    ? `"${names[0]}"`
+    : `${names
+        .slice(0, -1)
+        .map((n) => `"${n}"`)
+        .join(', ')} ${and} "${names[names.length - 1]}"`;
 
 /** What the `source` option may be, in words, and its test. */
 export const sourceRule = (reg: Pick<Registry, 'events' | 'kinds'>): { expected: string; test: (v: unknown) => boolean } => {
@@ -80,7 +85,10 @@ export const sourceRule = (reg: Pick<Registry, 'events' | 'kinds'>): { expected:
   const carriers = reg.events.filter((d) => d.carrier).map((d) => d.name);
   const inner = reg.kinds.filter((k) => k.carries === true).map((k) => k.name);
   return {
-    expected: `${['auto', ...reg.events.map((d) => d.name)].map((n) => `"${n}"`).join(', ')} or "<kind>-over-<source>" (a kind ${quoted(reg.kinds.map((k) => k.name), 'or')} carried by ${quoted(carriers, 'or')}${inner.length > 0 ? `, or by ${quoted(inner, 'or')} in one: "s3-over-sns-over-sqs"` : ''})`,
+    expected: `${['auto', ...reg.events.map((d) => d.name)].map((n) => `"${n}"`).join(', ')} or "<kind>-over-<source>" (a kind ${quoted(
+      reg.kinds.map((k) => k.name),
+      'or',
+    )} carried by ${quoted(carriers, 'or')}${inner.length > 0 ? `, or by ${quoted(inner, 'or')} in one: "s3-over-sns-over-sqs"` : ''})`,
     test: (v) => v === 'auto' || (typeof v === 'string' && sources.has(v)),
   };
 };

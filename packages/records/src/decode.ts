@@ -40,8 +40,14 @@ export const registry = (events: readonly EventSource[], kinds: readonly Kind[] 
   carry,
   byEventSource: new Map(events.filter((d) => d.eventSource !== undefined).map((d) => [d.eventSource, d])),
   withoutRecords: events.filter((d) => d.recognise !== undefined),
-  inWords: listed(events.map((d) => d.label), 'or'),
-  messageKinds: listed(events.filter((d) => !d.structured).map((d) => d.label), 'and'),
+  inWords: listed(
+    events.map((d) => d.label),
+    'or',
+  ),
+  messageKinds: listed(
+    events.filter((d) => !d.structured).map((d) => d.label),
+    'and',
+  ),
 });
 
 /** The event source a `source` option names (its last part: `sqs` for `s3-over-sns-over-sqs`). */
@@ -87,7 +93,12 @@ export const decodeBatch = (event: unknown, o: Ctx, reg: Registry): Batch => {
   const { kind, list } = classify(event, reg);
   if (kind === undefined) return { kind, list, entries: [], plain: true };
   if (o.source !== 'auto' && eventOf(o.source, reg) !== kind) {
-    throw new RecordsError(`option source '${o.source}' expects ${anEvent(eventOf(o.source, reg)!)}, but this is ${anEvent(kind)}`, kind.label, [], list.length);
+    throw new RecordsError(
+      `option source '${o.source}' expects ${anEvent(eventOf(o.source, reg)!)}, but this is ${anEvent(kind)}`,
+      kind.label,
+      [],
+      list.length,
+    );
   }
   if (o.payload !== 'json' && kind.structured) {
     throw new RecordsError(
@@ -175,8 +186,7 @@ const schemaThrew = (record: AnyRecord, error: unknown): RecordFailure => ({
 type Validate = StandardSchemaV1['~standard']['validate'];
 type Result = StandardSchemaV1.Result<unknown>;
 
-const isThenable = (v: unknown): v is PromiseLike<Result> =>
-  typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
+const isThenable = (v: unknown): v is PromiseLike<Result> => typeof v === 'object' && v !== null && typeof (v as { then?: unknown }).then === 'function';
 
 /**
  * Validates one record's payload (replacing it with the schema's output); a failure marks entry `i` failed.

@@ -16,7 +16,6 @@ export class AttributeValueError extends Error {
   override name = 'AttributeValueError';
 }
 
-
 /** Assigns without ever invoking the `__proto__` setter (a key named `__proto__` stays an own property). */
 const put = (target: Record<string, unknown>, key: string, value: unknown): void => {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });

@@ -66,7 +66,9 @@ export class RecordsError extends Error {
     // a KPL aggregate's sub-records are failures of one record (the aggregate)
     const failed = new Set(failures.map((f) => f.index)).size;
     const head =
-      failed === total && total > 1 ? `all ${total} records of the ${eventType} event failed` : `${failed} of ${total} records of the ${eventType} event failed`;
+      failed === total && total > 1
+        ? `all ${total} records of the ${eventType} event failed`
+        : `${failed} of ${total} records of the ${eventType} event failed`;
     const parts = failures.slice(0, DETAILED).map((f) => `${describeRecord(f)}: ${cut(f.reason, REASON_MAX)}`);
     if (failures.length > DETAILED) {
       const named = failures.slice(DETAILED, NAMED).map(describeRecord);
@@ -76,13 +78,7 @@ export class RecordsError extends Error {
     let message = `${head}: ${parts.join('; ')}`;
     if (message.length > MESSAGE_MAX) message = cutString(message, MESSAGE_MAX - 40);
     const handlerError = failures.find((f) => f.kind === 'handler')?.cause;
-    return new RecordsError(
-      message,
-      eventType,
-      failures,
-      total,
-      handlerError === undefined ? undefined : { cause: handlerError },
-    );
+    return new RecordsError(message, eventType, failures, total, handlerError === undefined ? undefined : { cause: handlerError });
   }
 }
 

@@ -1,7 +1,12 @@
 export { records, decapsulate, processBatch, DROP, SOURCES, type RecordsContext, type ResponseOf, type RecordsApi } from './records.js';
 export { RecordsError, RecordsOptionError } from './errors.js';
 export { KplAggregateError } from './kpl.js';
-export type { CloudWatchLogsRecord, CloudWatchLogsFields, CloudWatchLogsOverKinesisRecord, CloudWatchLogsOverFirehoseRecord } from './sources/cloudwatch-logs.js';
+export type {
+  CloudWatchLogsRecord,
+  CloudWatchLogsFields,
+  CloudWatchLogsOverKinesisRecord,
+  CloudWatchLogsOverFirehoseRecord,
+} from './sources/cloudwatch-logs.js';
 export type { EventBridgeFields, EventBridgeEventRecord, EventBridgeOverSqsRecord } from './sources/eventbridge.js';
 export type { S3OverEventBridgeRecord } from './sources/s3.js';
 export type { FirehoseRecord, FirehoseFields } from './sources/firehose.js';

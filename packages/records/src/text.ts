@@ -116,7 +116,6 @@ export const base64Bytes = (text: string, what: string, source?: string): Buffer
 
 export const isGzip = (bytes: Uint8Array): boolean => bytes.length > 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 
-
 /** The most gzip data may decompress to (CloudWatch Logs batches are at most a few MB): beyond, it is refused. */
 export const MAX_GUNZIPPED = 64 * 1024 * 1024;
 
@@ -125,7 +124,8 @@ export const gunzip = (bytes: Uint8Array, what: string, source?: string): Buffer
     return gunzipSync(bytes, { maxOutputLength: MAX_GUNZIPPED });
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    const why = code === 'ERR_BUFFER_TOO_LARGE' ? `decompresses to more than ${MAX_GUNZIPPED} bytes` : `does not decompress (${String(code ?? (e as Error).message)})`;
+    const why =
+      code === 'ERR_BUFFER_TOO_LARGE' ? `decompresses to more than ${MAX_GUNZIPPED} bytes` : `does not decompress (${String(code ?? (e as Error).message)})`;
     throw new RecordProblem('parse', `${what} is gzip data that ${why}`, source);
   }
 };

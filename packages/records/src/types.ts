@@ -2,10 +2,8 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type {
   Context,
   DynamoDBRecord,
-  EventBridgeEvent,
   S3EventRecord,
   SNSEventRecord,
-  SNSMessage,
   SNSMessageAttributes,
   SQSMessageAttributes,
   SQSRecord,
@@ -45,11 +43,7 @@ export type FieldsOf<V extends string> = V extends CarrierName
     ? CarrierFields[C] & InnerCarrierFields[I]
     : never;
 /** The item of the event a record of carrier path `V` comes from. */
-export type RawOf<V extends string> = V extends CarrierName
-  ? CarrierRaw[V]
-  : V extends `${string}-over-${infer C extends CarrierName}`
-    ? CarrierRaw[C]
-    : never;
+export type RawOf<V extends string> = V extends CarrierName ? CarrierRaw[V] : V extends `${string}-over-${infer C extends CarrierName}` ? CarrierRaw[C] : never;
 
 /** A record a carrier path `V` delivered: its payload, the carriers' fields, then the kind's own fields `Own`. */
 export type CarriedRecord<T, Src extends string, V extends string, Own> = BaseRecord<T> &
@@ -228,11 +222,7 @@ export interface DecodeOptions {
   schema: StandardSchemaV1 | undefined;
 }
 
-export interface RecordsOptions<
-  S extends StandardSchemaV1 | undefined = undefined,
-  P extends PayloadFormat = 'json',
-  Src extends Source | 'auto' = 'auto',
-> {
+export interface RecordsOptions<S extends StandardSchemaV1 | undefined = undefined, P extends PayloadFormat = 'json', Src extends Source | 'auto' = 'auto'> {
   /** `auto` (default) detects the source from the event, per record; a source forces it (no other unwrapping). */
   source?: Src;
   /** A Standard Schema (zod, valibot, arktype...) each payload is validated with; the payload becomes its output. */

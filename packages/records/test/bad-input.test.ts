@@ -88,7 +88,10 @@ const nestedJson = (depth: number): string => `${'{"a":'.repeat(depth)}1${'}'.re
 
 describe('absurd input: a RecordsError naming the record, never a RangeError', () => {
   test('a 3,000-level DynamoDB image (DynamoDB allows 32)', async () => {
-    const event: any = dynamodbStreamEvent([{ keys: { id: '1' }, newImage: { id: '1' } }, { keys: { id: '2' }, newImage: { id: '2' } }]);
+    const event: any = dynamodbStreamEvent([
+      { keys: { id: '1' }, newImage: { id: '1' } },
+      { keys: { id: '2' }, newImage: { id: '2' } },
+    ]);
     event.Records[0].dynamodb.NewImage.deep = nestedMap(3000);
     const error = await rejection(decapsulate(event));
     expect(error).toBeInstanceOf(RecordsError);

@@ -6,17 +6,7 @@ import middy from '@middy/core';
 import eventNormalizer from '@middy/event-normalizer';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
-import {
-  dynamodbStreamEvent,
-  firehoseEvent,
-  kafkaEvent,
-  kinesisEvent,
-  lambdaContext,
-  s3Event,
-  snsEvent,
-  snsOverSqsEvent,
-  sqsEvent,
-} from '@lambdaware/events';
+import { dynamodbStreamEvent, firehoseEvent, kafkaEvent, kinesisEvent, lambdaContext, s3Event, snsEvent, snsOverSqsEvent, sqsEvent } from '@lambdaware/events';
 import { RecordsError, records, type RecordsOptions } from '@lambdaware/records';
 import { captureSink, rejection } from './helpers.js';
 
@@ -66,7 +56,10 @@ describe('after @middy/event-normalizer (real)', () => {
 
   test('a payload failing the schema is named as without the parser', async () => {
     const event = sqsEvent([orders[0], { orderId: 'o-2' }]);
-    const handler = middy().use(eventNormalizer()).use(records({ schema: Order })).handler(async () => 'ok');
+    const handler = middy()
+      .use(eventNormalizer())
+      .use(records({ schema: Order }))
+      .handler(async () => 'ok');
     const error = await rejection(handler(event, lambdaContext()));
     expect(error).toBeInstanceOf(RecordsError);
     expect(error.message).toBe(
@@ -77,7 +70,10 @@ describe('after @middy/event-normalizer (real)', () => {
 
   test('a body the parser left as text (not JSON) is still named as not JSON', async () => {
     const event = sqsEvent([orders[0], 'plain words']);
-    const handler = middy().use(eventNormalizer()).use(records()).handler(async () => 'ok');
+    const handler = middy()
+      .use(eventNormalizer())
+      .use(records())
+      .handler(async () => 'ok');
     const error = await rejection(handler(event, lambdaContext()));
     expect(error.failures.map((f: any) => [f.index, f.reason])).toEqual([[1, 'body is not JSON: Unexpected token at position 0']]);
   });
@@ -93,7 +89,9 @@ describe('after @middy/event-normalizer (real)', () => {
   test('partial batch mode after the parser', async () => {
     sink = captureSink();
     const event = sqsEvent([orders[0], { orderId: 'o-2' }]);
-    const handler = middy().use(eventNormalizer()).use(records({ schema: Order, eachRecord: () => undefined }));
+    const handler = middy()
+      .use(eventNormalizer())
+      .use(records({ schema: Order, eachRecord: () => undefined }));
     expect(await handler(event, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[1]!.messageId }] });
   });
 });

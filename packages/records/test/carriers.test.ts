@@ -22,9 +22,21 @@ const gunzipBase64 = async (data: string): Promise<string> => (await import('nod
 
 describe('CloudWatch Logs through Firehose (a subscription whose destination is a delivery stream)', () => {
   test('each log event a record, with the Firehose and CloudWatch Logs fields; other records stay Firehose records', async () => {
-    const event = firehoseEvent([cloudWatchLogsData([{ level: 'INFO', msg: 'a' }, { level: 'ERROR', msg: 'b' }], { logGroup: '/aws/lambda/orders' }), { level: 'INFO', msg: 'plain' }], {
-      sourceStreamName: 'logs',
-    });
+    const event = firehoseEvent(
+      [
+        cloudWatchLogsData(
+          [
+            { level: 'INFO', msg: 'a' },
+            { level: 'ERROR', msg: 'b' },
+          ],
+          { logGroup: '/aws/lambda/orders' },
+        ),
+        { level: 'INFO', msg: 'plain' },
+      ],
+      {
+        sourceStreamName: 'logs',
+      },
+    );
     const list = await decapsulate(event);
     const ids = event.records.map((r) => r.recordId);
     expect(list.map((r) => [r.source, r.id, r.index, (r.payload as { msg: string }).msg])).toEqual([
@@ -46,7 +58,10 @@ describe('CloudWatch Logs through Firehose (a subscription whose destination is 
     const sink = captureSink();
     try {
       const event = firehoseEvent([
-        cloudWatchLogsData([{ level: 'INFO', msg: 'a' }, { level: 'ERROR', msg: 'b' }]),
+        cloudWatchLogsData([
+          { level: 'INFO', msg: 'a' },
+          { level: 'ERROR', msg: 'b' },
+        ]),
         cloudWatchLogsData([], { messageType: 'CONTROL_MESSAGE' }),
         cloudWatchLogsData([{ level: 'DEBUG', msg: 'noise' }]),
         cloudWatchLogsData([{ level: 'INFO', msg: 'c' }, 'not json']),
@@ -73,7 +88,7 @@ describe('CloudWatch Logs through Firehose (a subscription whose destination is 
 });
 
 describe('SES through SNS', () => {
-  test('the sample (written from the SES Developer Guide shape): a received mail through its receipt rule\'s topic', async () => {
+  test("the sample (written from the SES Developer Guide shape): a received mail through its receipt rule's topic", async () => {
     const event = ownSample('ses-over-sns-event.json');
     const [r] = await decapsulate(event);
     expect(r).toMatchObject({
@@ -115,10 +130,21 @@ describe('SES through SNS', () => {
       ['ses-over-sns-over-sqs', event.Records[0]!.messageId],
       ['sns-over-sqs', event.Records[1]!.messageId],
     ]);
-    expect(list[0]).toMatchObject({ sesType: 'Bounce', destination: ['gone@example.com'], receiptHandle: event.Records[0]!.receiptHandle, snsMessageId: expect.any(String) });
+    expect(list[0]).toMatchObject({
+      sesType: 'Bounce',
+      destination: ['gone@example.com'],
+      receiptHandle: event.Records[0]!.receiptHandle,
+      snsMessageId: expect.any(String),
+    });
     const error = await rejection(decapsulate(event, { source: 'ses-over-sns-over-sqs' }));
     expect(error.failures).toEqual([
-      expect.objectContaining({ index: 1, id: event.Records[1]!.messageId, source: 'ses-over-sns-over-sqs', kind: 'shape', reason: 'the SNS Message in the body is not an SES notification' }),
+      expect.objectContaining({
+        index: 1,
+        id: event.Records[1]!.messageId,
+        source: 'ses-over-sns-over-sqs',
+        kind: 'shape',
+        reason: 'the SNS Message in the body is not an SES notification',
+      }),
     ]);
   });
 });
@@ -128,18 +154,41 @@ describe('other compositions nobody named', () => {
     const inner = eventBridgeEvent({ orderId: 'o-1' }, { 'detail-type': 'Order Placed', source: 'com.example.orders' });
     const event = snsEvent(inner);
     const [r] = await decapsulate(event);
-    expect(r).toMatchObject({ source: 'eventbridge-over-sns', payload: { orderId: 'o-1' }, detailType: 'Order Placed', eventId: inner.id, topicArn: event.Records[0]!.Sns.TopicArn });
+    expect(r).toMatchObject({
+      source: 'eventbridge-over-sns',
+      payload: { orderId: 'o-1' },
+      detailType: 'Order Placed',
+      eventId: inner.id,
+      topicArn: event.Records[0]!.Sns.TopicArn,
+    });
   });
 
   test('S3 through EventBridge to a queue: s3-over-eventbridge-over-sqs', async () => {
     const event = sqsEvent(s3EventBridgeEvent({ bucket: 'inbox', key: 'a b.csv' }));
     const [r] = await decapsulate(event);
-    expect(r).toMatchObject({ source: 's3-over-eventbridge-over-sqs', id: event.Records[0]!.messageId, payload: { bucket: 'inbox', key: 'a b.csv' }, eventName: 'Object Created', receiptHandle: event.Records[0]!.receiptHandle });
+    expect(r).toMatchObject({
+      source: 's3-over-eventbridge-over-sqs',
+      id: event.Records[0]!.messageId,
+      payload: { bucket: 'inbox', key: 'a b.csv' },
+      eventName: 'Object Created',
+      receiptHandle: event.Records[0]!.receiptHandle,
+    });
   });
 
   test('SOURCES: the event sources, then each kind through each carrier path (generated)', () => {
     expect(SOURCES.slice(0, 9)).toEqual(['sqs', 'sns', 'kinesis', 'dynamodb', 'eventbridge', 's3', 'cloudwatch-logs', 'firehose', 'kafka']);
-    for (const s of ['sns-over-sqs', 's3-over-sqs', 's3-over-sns-over-sqs', 'eventbridge-over-sqs', 's3-over-sns', 'cloudwatch-logs-over-kinesis', 's3-over-eventbridge', 'cloudwatch-logs-over-firehose', 'ses-over-sns', 'ses-over-sns-over-sqs']) {
+    for (const s of [
+      'sns-over-sqs',
+      's3-over-sqs',
+      's3-over-sns-over-sqs',
+      'eventbridge-over-sqs',
+      's3-over-sns',
+      'cloudwatch-logs-over-kinesis',
+      's3-over-eventbridge',
+      'cloudwatch-logs-over-firehose',
+      'ses-over-sns',
+      'ses-over-sns-over-sqs',
+    ]) {
       expect(SOURCES).toContain(s);
     }
     expect(SOURCES).not.toContain('sns-over-sns');

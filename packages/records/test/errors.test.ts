@@ -33,14 +33,10 @@ describe('RecordsError names the source, each bad record (index and id) and what
     expect(error).toBeInstanceOf(RecordsError);
     expect(error).not.toBeInstanceOf(SyntaxError);
     expect(error.name).toBe('RecordsError');
-    expect(error.message).toBe(
-      `1 of 1 records of the SQS event failed: record 0 (sqs, id "MessageID_1"): body is not JSON: ${parseError('Message Body')}`,
-    );
+    expect(error.message).toBe(`1 of 1 records of the SQS event failed: record 0 (sqs, id "MessageID_1"): body is not JSON: ${parseError('Message Body')}`);
     expect(error.eventType).toBe('SQS');
     expect(error.total).toBe(1);
-    expect(error.failures).toEqual([
-      { index: 0, id: 'MessageID_1', source: 'sqs', kind: 'parse', reason: `body is not JSON: ${parseError('Message Body')}` },
-    ]);
+    expect(error.failures).toEqual([{ index: 0, id: 'MessageID_1', source: 'sqs', kind: 'parse', reason: `body is not JSON: ${parseError('Message Body')}` }]);
   });
 
   test('a truncated body (the malformed DynamoDB sample sent through a queue)', async () => {
@@ -90,9 +86,7 @@ describe('RecordsError names the source, each bad record (index and id) and what
     const error = await rejection(decapsulate(event));
     expect(error.failures).toHaveLength(30);
     expect(error.message.startsWith('all 30 records of the SQS event failed: record 0 (sqs, id ')).toBe(true);
-    expect(error.message).toContain(
-      `; and 5 more: ${[25, 26, 27, 28, 29].map((i) => `record ${i} (sqs, id "${event.Records[i].messageId}")`).join(', ')}`,
-    );
+    expect(error.message).toContain(`; and 5 more: ${[25, 26, 27, 28, 29].map((i) => `record ${i} (sqs, id "${event.Records[i].messageId}")`).join(', ')}`);
   });
 
   test('SNS, SNS-over-SQS and Kinesis payloads that are not JSON', async () => {
@@ -233,14 +227,30 @@ describe('a __proto__ or constructor key never pollutes a prototype', () => {
 describe('options are checked when the middleware is created', () => {
   const cases: [string, unknown, string][] = [
     // the sources are generated from the event sources and the payload kinds (issue 25), not listed one by one
-    ['source', { source: 'sqs-fifo' }, 'records(): option "source" must be "auto", "sqs", "sns", "kinesis", "dynamodb", "eventbridge", "s3", "cloudwatch-logs", "firehose", "kafka" or "<kind>-over-<source>" (a kind "sns", "s3", "eventbridge", "cloudwatch-logs" or "ses" carried by "sqs", "sns", "kinesis", "eventbridge" or "firehose", or by "sns" or "eventbridge" in one: "s3-over-sns-over-sqs"), got "sqs-fifo"'],
-    ['schema', { schema: { parse: () => 1 } }, 'records(): option "schema" must be a Standard Schema (zod, valibot, arktype...: an object with ~standard.validate), got an object'],
+    [
+      'source',
+      { source: 'sqs-fifo' },
+      'records(): option "source" must be "auto", "sqs", "sns", "kinesis", "dynamodb", "eventbridge", "s3", "cloudwatch-logs", "firehose", "kafka" or "<kind>-over-<source>" (a kind "sns", "s3", "eventbridge", "cloudwatch-logs" or "ses" carried by "sqs", "sns", "kinesis", "eventbridge" or "firehose", or by "sns" or "eventbridge" in one: "s3-over-sns-over-sqs"), got "sqs-fifo"',
+    ],
+    [
+      'schema',
+      { schema: { parse: () => 1 } },
+      'records(): option "schema" must be a Standard Schema (zod, valibot, arktype...: an object with ~standard.validate), got an object',
+    ],
     ['payload', { payload: 'buffer' }, 'records(): option "payload" must be "json", "text" or "bytes", got "buffer"'],
-    ['payload', { payload: 'text', source: 'dynamodb' }, 'records(): option "payload" "text" applies to SQS, SNS, Kinesis, CloudWatch Logs, Kinesis Firehose and Kafka messages, not to source "dynamodb"'],
+    [
+      'payload',
+      { payload: 'text', source: 'dynamodb' },
+      'records(): option "payload" "text" applies to SQS, SNS, Kinesis, CloudWatch Logs, Kinesis Firehose and Kafka messages, not to source "dynamodb"',
+    ],
     ['numbers', { numbers: 'bigint' }, 'records(): option "numbers" must be "auto" or "string", got "bigint"'],
     ['eachRecord', { eachRecord: 'save' }, 'records(): option "eachRecord" must be a function (record, context) => ..., got "save"'],
     ['concurrency', { concurrency: 0 }, 'records(): option "concurrency" must be an integer >= 1, got 0'],
-    ['schem', { schem: Order }, 'records(): option "schem" is not an option of records() (options: source, schema, payload, numbers, eachRecord, concurrency, fifo)'],
+    [
+      'schem',
+      { schem: Order },
+      'records(): option "schem" is not an option of records() (options: source, schema, payload, numbers, eachRecord, concurrency, fifo)',
+    ],
     ['options', 'sqs', 'records(): options must be an object, got "sqs"'],
   ];
   test.each(cases)('%s', (option, options, message) => {
@@ -262,7 +272,15 @@ describe('options are checked when the middleware is created', () => {
 });
 
 describe('values String() and JSON.stringify cannot print never escape as a TypeError', () => {
-  const unprintable = (): unknown[] => [Object.create(null), { toString: undefined }, { [Symbol.toPrimitive]: () => { throw new Error('no'); } }];
+  const unprintable = (): unknown[] => [
+    Object.create(null),
+    { toString: undefined },
+    {
+      [Symbol.toPrimitive]: () => {
+        throw new Error('no');
+      },
+    },
+  ];
 
   test('a BigInt or unprintable eventSource gives RecordsError describing it', async () => {
     const head = 'the event is not an SQS, SNS, Kinesis, DynamoDB stream, EventBridge, S3, CloudWatch Logs, Kinesis Firehose or Kafka event: ';
@@ -296,7 +314,6 @@ describe('values String() and JSON.stringify cannot print never escape as a Type
       s3.Records[0].awsRegion = value;
       const [s3Record] = await decapsulate(s3);
       expect(typeof s3Record.eventName).toBe('string');
-
     }
   });
 

@@ -6,11 +6,9 @@ import { setLogSink, type SinkLevel } from '@lambdaware/shared';
 import { records, type RecordsOptions } from '@lambdaware/records';
 
 /** A real AWS sample event from fixtures/events/aws-lambda-go/. */
-export const sample = (name: string): any =>
-  JSON.parse(readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8'));
+export const sample = (name: string): any => JSON.parse(readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8'));
 
-export const sampleText = (name: string): string =>
-  readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8');
+export const sampleText = (name: string): string => readFileSync(new URL(`../../../fixtures/events/aws-lambda-go/${name}`, import.meta.url), 'utf8');
 
 /** Runs `event` through `middy(handler).use(records(options))`; returns what the handler saw and the response. */
 export const run = async (event: unknown, options?: RecordsOptions<any, any, any>) => {
@@ -43,5 +41,4 @@ export const rejection = async (promise: Promise<unknown>): Promise<any> => {
 };
 
 /** A sample event written for this project from the shapes AWS documents (fixtures/events/lambdaware/). */
-export const ownSample = (name: string): any =>
-  JSON.parse(readFileSync(new URL(`../../../fixtures/events/lambdaware/${name}`, import.meta.url), 'utf8'));
+export const ownSample = (name: string): any => JSON.parse(readFileSync(new URL(`../../../fixtures/events/lambdaware/${name}`, import.meta.url), 'utf8'));

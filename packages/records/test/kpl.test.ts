@@ -11,15 +11,32 @@ import { decapsulate, processBatch } from '@lambdaware/records';
 import { captureSink, rejection } from './helpers.js';
 
 const agg = createRequire(import.meta.url)('aws-kinesis-agg') as {
-  aggregate: (records: unknown[], handler: (encoded: { partitionKey: string; data: Buffer }, done: (err?: Error) => void) => void, after: () => void, onError: (e: Error) => void) => void;
-  deaggregateSync: (record: { data: string; sequenceNumber?: string; partitionKey?: string }, checksums: boolean, done: (err: Error | null, records?: { partitionKey: string; explicitPartitionKey?: string; data: string; subSequenceNumber: number }[]) => void) => void;
+  aggregate: (
+    records: unknown[],
+    handler: (encoded: { partitionKey: string; data: Buffer }, done: (err?: Error) => void) => void,
+    after: () => void,
+    onError: (e: Error) => void,
+  ) => void;
+  deaggregateSync: (
+    record: { data: string; sequenceNumber?: string; partitionKey?: string },
+    checksums: boolean,
+    done: (err: Error | null, records?: { partitionKey: string; explicitPartitionKey?: string; data: string; subSequenceNumber: number }[]) => void,
+  ) => void;
 };
 
 /** The aggregated records aws-kinesis-agg produces for these user records. */
 const aggregateWithLibrary = (records: { partitionKey: string; data: string; explicitHashKey?: string }[]): Promise<Buffer[]> =>
   new Promise((resolve, reject) => {
     const out: Buffer[] = [];
-    agg.aggregate(records, (encoded, done) => { out.push(encoded.data); done(); }, () => resolve(out), reject);
+    agg.aggregate(
+      records,
+      (encoded, done) => {
+        out.push(encoded.data);
+        done();
+      },
+      () => resolve(out),
+      reject,
+    );
   });
 
 let sink: ReturnType<typeof captureSink> | undefined;

@@ -48,7 +48,13 @@ describe('CloudWatch Logs, direct subscription (awslogs.data)', () => {
   });
 
   test('JSON messages validated by the schema; the CONTROL_MESSAGE gives no record', async () => {
-    const event = cloudWatchLogsEvent([{ level: 'INFO', msg: 'a' }, { level: 'ERROR', msg: 'b' }], { logGroup: '/aws/lambda/orders' });
+    const event = cloudWatchLogsEvent(
+      [
+        { level: 'INFO', msg: 'a' },
+        { level: 'ERROR', msg: 'b' },
+      ],
+      { logGroup: '/aws/lambda/orders' },
+    );
     const list = await decapsulate(event, { schema: Line, source: 'cloudwatch-logs' });
     expect(list.map((r) => r.payload.msg)).toEqual(['a', 'b']);
     expect(list[1].logGroup).toBe('/aws/lambda/orders');
@@ -80,7 +86,13 @@ const gunzipOf = (data: string): string => gunzipSync(Buffer.from(data, 'base64'
 
 describe('CloudWatch Logs through a Kinesis stream: gzip detected', () => {
   test('a gzip batch becomes its log events (id: the sequence number); other records of the stream stay as they are', async () => {
-    const event = kinesisEvent([cloudWatchLogsData([{ level: 'INFO', msg: 'a' }, { level: 'ERROR', msg: 'b' }]), { level: 'INFO', msg: 'plain' }]);
+    const event = kinesisEvent([
+      cloudWatchLogsData([
+        { level: 'INFO', msg: 'a' },
+        { level: 'ERROR', msg: 'b' },
+      ]),
+      { level: 'INFO', msg: 'plain' },
+    ]);
     const list = await decapsulate(event);
     const seq = event.Records.map((r) => r.kinesis.sequenceNumber);
     expect(list.map((r) => [r.source, r.id, r.index, (r.payload as any).msg])).toEqual([
@@ -99,7 +111,13 @@ describe('CloudWatch Logs through a Kinesis stream: gzip detected', () => {
     expect(plain).toMatchObject({ source: 'kinesis', payload: { zipped: true } });
 
     quiet();
-    const event = kinesisEvent([cloudWatchLogsData([{ level: 'INFO', msg: 'a' }, { level: 'NOPE', msg: 'b' }]), { level: 'INFO', msg: 'c' }]);
+    const event = kinesisEvent([
+      cloudWatchLogsData([
+        { level: 'INFO', msg: 'a' },
+        { level: 'NOPE', msg: 'b' },
+      ]),
+      { level: 'INFO', msg: 'c' },
+    ]);
     const seen: string[] = [];
     const response = await processBatch(event, lambdaContext(), { schema: Line, eachRecord: (r) => void seen.push(r.payload.msg) });
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0]!.kinesis.sequenceNumber }] });
@@ -128,7 +146,13 @@ describe('Kinesis Firehose data transformation', () => {
 
   test('the transformation response, built from each record: Ok with what eachRecord returned, Dropped, ProcessingFailed', async () => {
     quiet();
-    const event = firehoseEvent([{ level: 'INFO', msg: 'keep' }, { level: 'INFO', msg: 'drop' }, 'not json', { level: 'INFO', msg: 'same' }, { level: 'INFO', msg: 'throw' }]);
+    const event = firehoseEvent([
+      { level: 'INFO', msg: 'keep' },
+      { level: 'INFO', msg: 'drop' },
+      'not json',
+      { level: 'INFO', msg: 'same' },
+      { level: 'INFO', msg: 'throw' },
+    ]);
     const handler = middy().use(
       records({
         schema: Line,
@@ -161,7 +185,12 @@ describe('Kinesis Firehose data transformation', () => {
     const event = firehoseEvent([{ a: 1 }, { a: 2 }], { record: (r, i) => (i === 1 ? { ...r, data: 'not base64!' } : r) });
     const error = await rejection(decapsulate(event));
     expect(error.failures).toEqual([
-      expect.objectContaining({ index: 1, id: event.records[1]!.recordId, kind: 'parse', reason: 'data is not valid base64 (a character outside the base64 alphabet at position 3)' }),
+      expect.objectContaining({
+        index: 1,
+        id: event.records[1]!.recordId,
+        kind: 'parse',
+        reason: 'data is not valid base64 (a character outside the base64 alphabet at position 3)',
+      }),
     ]);
     quiet();
     const all = await rejection(processBatch(firehoseEvent(['x', 'y']), lambdaContext(), { eachRecord: () => undefined }));
@@ -265,7 +294,14 @@ describe('S3 through EventBridge', () => {
     expect(r).toMatchObject({
       source: 's3-over-eventbridge',
       id: '2d4eba74-fd51-3966-4bfa-b013c9da8ff1',
-      payload: { bucket: 'orders-inbox', key: '2024/05/01/batch 7.csv', size: 48213, eTag: '7e9d2f0c1b7a4e5f8d3c2b1a09f8e7d6', versionId: 'Ld2x.vyUt0h5Q9kXbC3aY7mN1pR4sT6w', sequencer: '00663216BE0A8F3D21' },
+      payload: {
+        bucket: 'orders-inbox',
+        key: '2024/05/01/batch 7.csv',
+        size: 48213,
+        eTag: '7e9d2f0c1b7a4e5f8d3c2b1a09f8e7d6',
+        versionId: 'Ld2x.vyUt0h5Q9kXbC3aY7mN1pR4sT6w',
+        sequencer: '00663216BE0A8F3D21',
+      },
       eventName: 'Object Created',
       reason: 'PutObject',
       requestId: 'Q7N3K5P9R2T4V6X8',

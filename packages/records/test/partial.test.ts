@@ -148,7 +148,9 @@ describe('when the batch cannot be answered in part, the invocation fails naming
   test('a one-record batch whose record failed', async () => {
     const event = sqsEvent({ n: 3 });
     const error = await rejection(handlerFor().handler(event, lambdaContext()));
-    expect(error.message).toBe(`1 of 1 records of the SQS event failed: record 0 (sqs, id "${event.Records[0].messageId}"): eachRecord threw Error: cannot process job 3`);
+    expect(error.message).toBe(
+      `1 of 1 records of the SQS event failed: record 0 (sqs, id "${event.Records[0].messageId}"): eachRecord threw Error: cannot process job 3`,
+    );
   });
 
   test('SNS has no partial batch response: any failure fails the invocation', async () => {

@@ -12,7 +12,10 @@ export const handler = middy()
   .handler(async (_event, context) => context.records.map((r) => `${r.payload.orderId}: ${r.payload.total}`));
 
 test('each order of the batch, typed by the schema', async () => {
-  const event = sqsEvent([{ orderId: 'o-1', total: 12 }, { orderId: 'o-2', total: 30 }]);
+  const event = sqsEvent([
+    { orderId: 'o-1', total: 12 },
+    { orderId: 'o-2', total: 30 },
+  ]);
   expect(await handler(event, lambdaContext())).toEqual(['o-1: 12', 'o-2: 30']);
 });
 

@@ -68,7 +68,10 @@ describe('the payload is the schema output', () => {
     const [r] = await decapsulate(sqsEvent({ at: '2024-05-01T10:00:00Z' }), { schema: zodSchema });
     expect(r.payload.at).toEqual(new Date('2024-05-01T10:00:00Z'));
     expect(r.payload.tags).toEqual([]);
-    const valibotSchema = v.pipe(v.string(), v.transform((s) => s.length));
+    const valibotSchema = v.pipe(
+      v.string(),
+      v.transform((s) => s.length),
+    );
     const [t] = await decapsulate(sqsEvent('four'), { schema: valibotSchema, payload: 'text' });
     expect(t.payload).toBe(4);
   });

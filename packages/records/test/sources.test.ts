@@ -1,13 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  dynamodbStreamEvent,
-  eventBridgeEvent,
-  kinesisEvent,
-  s3Event,
-  snsEvent,
-  snsOverSqsEvent,
-  sqsEvent,
-} from '@lambdaware/events';
+import { dynamodbStreamEvent, eventBridgeEvent, kinesisEvent, s3Event, snsEvent, snsOverSqsEvent, sqsEvent } from '@lambdaware/events';
 import { decapsulate } from '@lambdaware/records';
 import { run, sample } from './helpers.js';
 
@@ -202,9 +194,7 @@ describe('DynamoDB streams', () => {
   test('REMOVE gives the OldImage; a KEYS_ONLY stream gives the Keys; MODIFY carries both images', async () => {
     const removed = await run(dynamodbStreamEvent({ eventName: 'REMOVE', keys: { id: 'x' }, oldImage: { id: 'x', v: 1 } }));
     expect(removed.records[0]).toMatchObject({ eventName: 'REMOVE', payload: { id: 'x', v: 1 }, newImage: undefined });
-    const keysOnly = await run(
-      dynamodbStreamEvent({ keys: { id: 'y' }, newImage: { id: 'y', v: 2 } }, { streamViewType: 'KEYS_ONLY' }),
-    );
+    const keysOnly = await run(dynamodbStreamEvent({ keys: { id: 'y' }, newImage: { id: 'y', v: 2 } }, { streamViewType: 'KEYS_ONLY' }));
     expect(keysOnly.records[0].payload).toEqual({ id: 'y' });
     const modified = await run(dynamodbStreamEvent({ keys: { id: 'z' }, oldImage: { id: 'z', v: 1 }, newImage: { id: 'z', v: 2 } }));
     expect(modified.records[0]).toMatchObject({ eventName: 'MODIFY', payload: { v: 2 }, oldImage: { v: 1 } });

@@ -50,10 +50,15 @@ let appConfigModule: Promise<Module> | undefined;
 const loadModule = (id: string): Promise<Module> =>
   (appConfigModule ??= import('@aws-sdk/client-appconfigdata')).catch((e: unknown) => {
     appConfigModule = undefined;
-    throw new SecretsError(id, 'MissingDependency', '@aws-sdk/client-appconfigdata is not installed: npm install @aws-sdk/client-appconfigdata (an optional peer dependency of @lambdaware/secrets)', {
-      kind: 'configuration',
-      cause: e,
-    });
+    throw new SecretsError(
+      id,
+      'MissingDependency',
+      '@aws-sdk/client-appconfigdata is not installed: npm install @aws-sdk/client-appconfigdata (an optional peer dependency of @lambdaware/secrets)',
+      {
+        kind: 'configuration',
+        cause: e,
+      },
+    );
   });
 
 export class AppConfigStore {
@@ -195,9 +200,14 @@ export const decodeConfig = (id: string, raw: RawConfig, mode: ConfigParse | und
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new SecretsError(id, 'NotJson', `the configuration (${raw.contentType}${raw.version !== undefined ? `, version ${raw.version}` : ''}) is not valid JSON (use parse: 'text')`, {
-      kind: 'configuration',
-    });
+    throw new SecretsError(
+      id,
+      'NotJson',
+      `the configuration (${raw.contentType}${raw.version !== undefined ? `, version ${raw.version}` : ''}) is not valid JSON (use parse: 'text')`,
+      {
+        kind: 'configuration',
+      },
+    );
   }
 };
 

@@ -58,10 +58,13 @@ export const extend = (call: Call, bound: Bound): void => {
   if (call.timer !== undefined) clearTimeout(call.timer);
   call.timer = undefined;
   if (bound.deadline === Infinity) return;
-  call.timer = setTimeout(() => {
-    call.gaveUp = true;
-    call.controller.abort();
-  }, Math.max(0, bound.deadline - Date.now()));
+  call.timer = setTimeout(
+    () => {
+      call.gaveUp = true;
+      call.controller.abort();
+    },
+    Math.max(0, bound.deadline - Date.now()),
+  );
   // a request in flight keeps the process alive on its own; the timer alone must not
   call.timer.unref?.();
 };

@@ -174,7 +174,8 @@ const describe: Record<SecretsErrorCode, string> = {
 const describeFor: Record<SecretKind, Partial<Record<SecretsErrorCode, string>>> = {
   secret: {},
   parameter: {
-    AccessDenied: 'access denied (the function needs ssm:GetParameters on it, ssm:GetParametersByPath for a path, and kms:Decrypt for a SecureString with a customer-managed key)',
+    AccessDenied:
+      'access denied (the function needs ssm:GetParameters on it, ssm:GetParametersByPath for a path, and kms:Decrypt for a SecureString with a customer-managed key)',
     Throttled: 'throttled by SSM Parameter Store',
     Network: 'the connection to SSM failed',
     ServiceError: 'SSM failed',
@@ -206,7 +207,8 @@ export const toSecretsError = (secretId: string, error: unknown, kind: SecretKin
   let code: SecretsErrorCode = 'Unknown';
   if (NOT_FOUND.has(name)) code = 'NotFound';
   // SSM answers a KMS refusal of a SecureString as AccessDeniedException naming KMS, or InvalidKeyId
-  else if (kind === 'parameter' && (name === 'InvalidKeyId' || (name === 'AccessDeniedException' && /\bKMS\b|kms:/i.test(message ?? '')))) code = 'DecryptionFailure';
+  else if (kind === 'parameter' && (name === 'InvalidKeyId' || (name === 'AccessDeniedException' && /\bKMS\b|kms:/i.test(message ?? ''))))
+    code = 'DecryptionFailure';
   else if (DENIED.has(name)) code = 'AccessDenied';
   else if (THROTTLING.has(name) || status === 429) code = 'Throttled';
   else if (name === 'DecryptionFailure') code = 'DecryptionFailure';

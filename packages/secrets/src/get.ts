@@ -54,7 +54,10 @@ const GET_RULES: Record<keyof GetSecretValuesOptions, OptionRule> = {
   versionStage: is.string(),
   redact: PATHS,
   notSecret: PATHS,
-  context: is.custom('the Lambda context (with getRemainingTimeInMillis())', (c) => typeof (c as { getRemainingTimeInMillis?: unknown } | null)?.getRemainingTimeInMillis === 'function'),
+  context: is.custom(
+    'the Lambda context (with getRemainingTimeInMillis())',
+    (c) => typeof (c as { getRemainingTimeInMillis?: unknown } | null)?.getRemainingTimeInMillis === 'function',
+  ),
   timeoutMs: ms(1),
   fetchMargin: ms(0),
   transport: TRANSPORT,

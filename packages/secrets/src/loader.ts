@@ -104,7 +104,10 @@ export class SecretsLoader implements Rotatable {
       trackSecretLoad(
         new Promise<void>((resolve) => {
           this.#untrackPrefetch = resolve;
-          prefetched.then(() => resolve(), () => resolve());
+          prefetched.then(
+            () => resolve(),
+            () => resolve(),
+          );
         }),
       );
       this.#prefetched = prefetched;
@@ -253,7 +256,15 @@ export class SecretsLoader implements Rotatable {
     this.#untrackPrefetch?.();
     const ids = bindings.map((b) => b.request.id).join(', ');
     // the time the request went unanswered (since init) and the time this invocation waited, both as measured
-    const error = timeoutError(ids, bound, this.#prefetchedAt, undefined, false, now, this.#requests.length > 0 ? undefined : this.#parameters.length > 0 ? SSM : APPCONFIG);
+    const error = timeoutError(
+      ids,
+      bound,
+      this.#prefetchedAt,
+      undefined,
+      false,
+      now,
+      this.#requests.length > 0 ? undefined : this.#parameters.length > 0 ? SSM : APPCONFIG,
+    );
     throw bindings.length === 1 ? error.withKey(bindings[0]!.key) : error;
   }
 }

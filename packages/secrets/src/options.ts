@@ -53,7 +53,11 @@ export const checkOneClient = (checker: OptionsChecker, options: { client?: unkn
 };
 
 /** The store behind options: the given client's, a dedicated client's, or the default client's (all lazy). */
-export const lazyStore = (options: { client?: SecretsManagerClient; clientConfig?: SecretsManagerClientConfig; transport?: Transport }): (() => SecretStore) => {
+export const lazyStore = (options: {
+  client?: SecretsManagerClient;
+  clientConfig?: SecretsManagerClientConfig;
+  transport?: Transport;
+}): (() => SecretStore) => {
   let store: SecretStore | undefined;
   const transport = options.transport ?? 'auto';
   const { client, clientConfig } = options;

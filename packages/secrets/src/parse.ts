@@ -94,7 +94,9 @@ export const registerValue = (id: string, key: string | undefined, value: unknow
   const problems: string[] = [];
   if (r.text + r.whole === 0 && spec.redact === undefined) {
     const root = r.unmasked.find((u) => u.path === '');
-    problems.push(`nothing in its value can be masked (${root?.reason ?? (r.unmasked.length > 0 ? r.unmasked.map((u) => `${u.path}: ${u.reason}`).join('; ') : 'no value')})`);
+    problems.push(
+      `nothing in its value can be masked (${root?.reason ?? (r.unmasked.length > 0 ? r.unmasked.map((u) => `${u.path}: ${u.reason}`).join('; ') : 'no value')})`,
+    );
   }
   for (const path of spec.redact ?? []) {
     if (!hasPath(value, path)) problems.push(`redact path "${path}" is not in the value: nothing masked for it`);

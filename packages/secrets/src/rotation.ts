@@ -25,7 +25,7 @@ export interface Rotatable {
 export const markRotation = <T extends object>(values: T, loader: Rotatable): T =>
   Object.defineProperty(values, ROTATION, { value: [loader], enumerable: false });
 
-const loadersOf = (values: object | undefined): Rotatable[] => ((values as { [ROTATION]?: Rotatable[] } | undefined)?.[ROTATION] ?? []);
+const loadersOf = (values: object | undefined): Rotatable[] => (values as { [ROTATION]?: Rotatable[] } | undefined)?.[ROTATION] ?? [];
 
 /** `context.secrets` when a second secrets() middleware adds its values: both can rotate. */
 export const mergeSecrets = (existing: object, values: object): object =>
@@ -63,8 +63,16 @@ const checker = optionsChecker('@lambdaware/secrets', 'withRotation', (init) => 
  */
 // E and C default to any: Middy's `.handler()` gives no contextual type to infer them from (annotate `context` to type it)
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const withRotation = <E = any, C = any, R = unknown>(handler: (event: E, context: C) => Promise<R>, options: RotationOptions): ((event: E, context: C) => Promise<R>) => {
-  checker.check('handler', handler, is.custom('a function (event, context) => Promise', (f) => typeof f === 'function'), false);
+export const withRotation = <E = any, C = any, R = unknown>(
+  handler: (event: E, context: C) => Promise<R>,
+  options: RotationOptions,
+): ((event: E, context: C) => Promise<R>) => {
+  checker.check(
+    'handler',
+    handler,
+    is.custom('a function (event, context) => Promise', (f) => typeof f === 'function'),
+    false,
+  );
   checker.options(options, RULES);
   checker.check('isRotationError', options.isRotationError, RULES.isRotationError, false);
   const margin = options.margin ?? DEFAULT_FETCH_MARGIN_MS;
@@ -84,7 +92,7 @@ export const withRotation = <E = any, C = any, R = unknown>(handler: (event: E, 
       if (!rotation || loaders.length === 0) throw error;
       for (const stage of stages) {
         if (deadlineOf(context).allow(Infinity, margin) <= 0) throw error;
-        let changed: Record<string, unknown> = {};
+        const changed: Record<string, unknown> = {};
         try {
           for (const loader of loaders) Object.assign(changed, await loader.rotate(context, stage, options.keys, margin));
         } catch (e) {
@@ -93,10 +101,16 @@ export const withRotation = <E = any, C = any, R = unknown>(handler: (event: E, 
         }
         if (Object.keys(changed).length === 0) continue;
         if (deadlineOf(context).allow(Infinity, margin) <= 0) throw error;
-        getLogSink().log('info', `secrets: credentials rejected; retrying with ${stage} of ${Object.keys(changed).map((k) => `"${k}"`).join(', ')}`, {
-          secretKeys: Object.keys(changed),
-          versionStage: stage,
-        });
+        getLogSink().log(
+          'info',
+          `secrets: credentials rejected; retrying with ${stage} of ${Object.keys(changed)
+            .map((k) => `"${k}"`)
+            .join(', ')}`,
+          {
+            secretKeys: Object.keys(changed),
+            versionStage: stage,
+          },
+        );
         Object.defineProperty(context, 'secrets', { value: mergeSecrets(current!, changed), enumerable: false, writable: true, configurable: true });
         return handler(event, context);
       }

@@ -105,15 +105,15 @@ export type SecretValue<F> = F extends { schema: infer S extends StandardSchemaV
         ? F extends { parse: 'text' }
           ? string
           : any // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of the profile: the user's schema types it
-  : F extends { parse: 'text' }
-    ? string
-    : F extends { parse: 'binary' }
-      ? Uint8Array
-      : F extends { readonly [valueType]?: infer T }
-        ? unknown extends T
-          ? any // eslint-disable-line @typescript-eslint/no-explicit-any -- unvalidated JSON: the user's to narrow
-          : T
-        : any; // eslint-disable-line @typescript-eslint/no-explicit-any
+        : F extends { parse: 'text' }
+          ? string
+          : F extends { parse: 'binary' }
+            ? Uint8Array
+            : F extends { readonly [valueType]?: infer T }
+              ? unknown extends T
+                ? any // eslint-disable-line @typescript-eslint/no-explicit-any -- unvalidated JSON: the user's to narrow
+                : T
+              : any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** `context.secrets` for a `fetch` option. */
 export type SecretValues<F extends Record<string, FetchSpec>> = { [K in keyof F]: SecretValue<F[K]> };
@@ -149,7 +149,12 @@ const PARAMETER_RULES: Record<keyof ParameterSpec, OptionRule | null> = {
 const CONFIG_RULES: Record<keyof ConfigSpec, OptionRule | null> = {
   appConfig: is.custom(
     '{ application, environment, profile } (names or ids)',
-    (v) => is.object.test(v) && ['application', 'environment', 'profile'].every((k) => typeof (v as Record<string, unknown>)[k] === 'string' && (v as Record<string, string>)[k] !== '') && Object.keys(v as object).length === 3,
+    (v) =>
+      is.object.test(v) &&
+      ['application', 'environment', 'profile'].every(
+        (k) => typeof (v as Record<string, unknown>)[k] === 'string' && (v as Record<string, string>)[k] !== '',
+      ) &&
+      Object.keys(v as object).length === 3,
   ),
   schema: SCHEMA,
   parse: is.oneOf(['json', 'text']),
@@ -158,7 +163,10 @@ const CONFIG_RULES: Record<keyof ConfigSpec, OptionRule | null> = {
   redact: PATHS,
   notSecret: PATHS,
 };
-const SPEC: OptionRule = is.custom('a secret name or ARN, or { id | env, ... }, { ssm | ssmPath, ... } or { appConfig, ... }', (v) => ID.test(v) || is.object.test(v));
+const SPEC: OptionRule = is.custom(
+  'a secret name or ARN, or { id | env, ... }, { ssm | ssmPath, ... } or { appConfig, ... }',
+  (v) => ID.test(v) || is.object.test(v),
+);
 
 /** `{ appConfig: { application, environment, profile } }`. */
 const bindConfig = (key: string, spec: object, checker: OptionsChecker, at: string): Binding => {
@@ -166,18 +174,41 @@ const bindConfig = (key: string, spec: object, checker: OptionsChecker, at: stri
   checker.check(`${at}.appConfig`, s.appConfig, CONFIG_RULES.appConfig!, false);
   const config: ConfigRequest = { ...s.appConfig, minPollSeconds: s.minPollIntervalSeconds };
   const id = configId(config);
-  return { key, kind: 'configuration', request: { id }, config, secret: s.secret, cacheKey: id, parse: s.parse, schema: s.schema, redact: s.redact, notSecret: s.notSecret, memo: undefined };
+  return {
+    key,
+    kind: 'configuration',
+    request: { id },
+    config,
+    secret: s.secret,
+    cacheKey: id,
+    parse: s.parse,
+    schema: s.schema,
+    redact: s.redact,
+    notSecret: s.notSecret,
+    memo: undefined,
+  };
 };
 
 /** `{ ssm }` / `{ ssmPath }`: a parameter or a path. */
 const bindParameter = (key: string, spec: object, checker: OptionsChecker, at: string): Binding => {
   const s = checker.options(spec, PARAMETER_RULES, at) as ParameterSpec;
-  if (s.ssm !== undefined && s.ssmPath !== undefined) throw checker.error(`${at}.ssm`, { problem: `and option "${at}.ssmPath" cannot both be given: give one` });
+  if (s.ssm !== undefined && s.ssmPath !== undefined)
+    throw checker.error(`${at}.ssm`, { problem: `and option "${at}.ssmPath" cannot both be given: give one` });
   if (s.ssm !== undefined) {
-    checker.check(`${at}.ssm`, s.ssm, is.custom('an SSM parameter name or ARN', (v) => typeof v === 'string' && v !== ''), false);
+    checker.check(
+      `${at}.ssm`,
+      s.ssm,
+      is.custom('an SSM parameter name or ARN', (v) => typeof v === 'string' && v !== ''),
+      false,
+    );
     if (s.recursive !== undefined) throw checker.error(`${at}.recursive`, { problem: `applies to "${at}.ssmPath" only` });
   } else {
-    checker.check(`${at}.ssmPath`, s.ssmPath, is.custom("an SSM parameter path starting with '/'", (v) => typeof v === 'string' && v.startsWith('/')), false);
+    checker.check(
+      `${at}.ssmPath`,
+      s.ssmPath,
+      is.custom("an SSM parameter path starting with '/'", (v) => typeof v === 'string' && v.startsWith('/')),
+      false,
+    );
   }
   const parameter: ParameterRequest = s.ssm !== undefined ? { name: s.ssm } : { path: s.ssmPath!, recursive: s.recursive ?? true };
   return {
@@ -202,7 +233,17 @@ export const bindSpec = (key: string, spec: unknown): Binding => {
   checker.check(at, spec, SPEC, false);
   if (typeof spec === 'string') {
     const request = { id: spec };
-    return { key, kind: 'secret', request, cacheKey: requestKey(request), parse: undefined, schema: undefined, redact: undefined, notSecret: undefined, memo: undefined };
+    return {
+      key,
+      kind: 'secret',
+      request,
+      cacheKey: requestKey(request),
+      parse: undefined,
+      schema: undefined,
+      redact: undefined,
+      notSecret: undefined,
+      memo: undefined,
+    };
   }
   if ('ssm' in (spec as object) || 'ssmPath' in (spec as object)) return bindParameter(key, spec as object, checker, at);
   if ('appConfig' in (spec as object)) return bindConfig(key, spec as object, checker, at);
@@ -210,7 +251,11 @@ export const bindSpec = (key: string, spec: unknown): Binding => {
   let id = s.id;
   if (s.env !== undefined) {
     if (s.id !== undefined) throw checker.error(`${at}.id`, { problem: `and option "${at}.env" cannot both be given: give one` });
-    checker.check(`${at}.env`, s.env, is.custom('an environment variable name', (v) => typeof v === 'string' && v !== ''));
+    checker.check(
+      `${at}.env`,
+      s.env,
+      is.custom('an environment variable name', (v) => typeof v === 'string' && v !== ''),
+    );
     id = process.env[s.env];
     if (id === undefined || id === '') throw checker.error(`${at}.env`, { problem: `names the environment variable ${s.env}, which is not set` });
   } else {
@@ -229,4 +274,3 @@ export const bindSpec = (key: string, spec: unknown): Binding => {
     memo: undefined,
   };
 };
-

@@ -43,11 +43,20 @@ export const decodeParameter = (id: string, raw: RawParam, mode: ParameterParse 
  * for a Secrets Manager secret), any parameter's with `secret: true`; a String or StringList's value is not.
  * Under a path, each SecureString's value read as `mode` is registered (and the whole value with `secret: true`).
  */
-export const registerParameter = (id: string, key: string | undefined, value: unknown, raw: RawParam, spec: MaskSpec & { secret?: boolean; parse?: ParameterParse }): void => {
+export const registerParameter = (
+  id: string,
+  key: string | undefined,
+  value: unknown,
+  raw: RawParam,
+  spec: MaskSpec & { secret?: boolean; parse?: ParameterParse },
+): void => {
   if (!('parameters' in raw)) {
     if (raw.type === 'SecureString' || spec.secret === true) registerValue(id, key, value, spec);
     return;
   }
-  if (spec.secret === true) return registerValue(id, key, value, spec);
+  if (spec.secret === true) {
+    registerValue(id, key, value, spec);
+    return;
+  }
   for (const p of raw.parameters) if (p.type === 'SecureString') registerSecret(one(id, p, spec.parse));
 };

@@ -61,10 +61,15 @@ let ssmModule: Promise<SsmModule> | undefined;
 export const loadSsmModule = (id: string): Promise<SsmModule> =>
   (ssmModule ??= import('@aws-sdk/client-ssm')).catch((e: unknown) => {
     ssmModule = undefined;
-    throw new SecretsError(id, 'MissingDependency', '@aws-sdk/client-ssm is not installed: npm install @aws-sdk/client-ssm (an optional peer dependency of @lambdaware/secrets)', {
-      kind: 'parameter',
-      cause: e,
-    });
+    throw new SecretsError(
+      id,
+      'MissingDependency',
+      '@aws-sdk/client-ssm is not installed: npm install @aws-sdk/client-ssm (an optional peer dependency of @lambdaware/secrets)',
+      {
+        kind: 'parameter',
+        cause: e,
+      },
+    );
   });
 
 const defaultSsmClients = new Map<string, SSMClient>();
@@ -93,7 +98,10 @@ export const sdkSsmTransport = (client?: SSMClient): SsmTransport => {
       const all: RawParameter[] = [];
       let token: string | undefined;
       do {
-        const out = await cl.send(new m.GetParametersByPathCommand({ Path: path, Recursive: recursive, WithDecryption: true, MaxResults: 10, NextToken: token }), { abortSignal: signal });
+        const out = await cl.send(
+          new m.GetParametersByPathCommand({ Path: path, Recursive: recursive, WithDecryption: true, MaxResults: 10, NextToken: token }),
+          { abortSignal: signal },
+        );
         for (const p of out.Parameters ?? []) all.push(receivedParameter(p));
         token = out.NextToken;
       } while (token !== undefined && token !== '');
@@ -148,7 +156,10 @@ export class ParameterStore extends FetchCache<ParameterRequest, RawParam> {
       for (let i = 0; i < names.length; i += GET_PARAMETERS_LIMIT) {
         const chunk = names.slice(i, i + GET_PARAMETERS_LIMIT);
         const call = startCall(bound, now);
-        const results = this.getNames(chunk.map((r) => r.name!), call);
+        const results = this.getNames(
+          chunk.map((r) => r.name!),
+          call,
+        );
         chunk.forEach((r, j) => this.track(r, results[j]!, call));
       }
       for (const r of due) {
@@ -189,7 +200,10 @@ export class ParameterStore extends FetchCache<ParameterRequest, RawParam> {
       // asked by name, by ARN, or with a version or label selector (`/app/x:3`): SSM answers with the plain name
       const found = out.parameters.find((p) => p.name === name || p.arn === name) ?? out.parameters.find((p) => name.startsWith(`${p.name}:`));
       if (found !== undefined) return found;
-      throw new SecretsError(name, 'NotFound', `not found (SSM listed it in GetParameters' InvalidParameters)`, { kind: 'parameter', awsCode: 'ParameterNotFound' });
+      throw new SecretsError(name, 'NotFound', `not found (SSM listed it in GetParameters' InvalidParameters)`, {
+        kind: 'parameter',
+        awsCode: 'ParameterNotFound',
+      });
     });
   }
 }

@@ -30,13 +30,7 @@ const BATCH_FALLBACK = new Set(['AccessDenied', 'InvalidRequest', 'Unknown']);
 export const requestKey = (r: SecretRequest): string => `${r.id}\u0000${r.versionId ?? ''}\u0000${r.versionStage ?? ''}`;
 
 /** Registers the raw value (and its base64 form, which is how lambdaware serializes bytes) for redaction. */
-const received = (value: {
-  ARN?: string;
-  Name?: string;
-  VersionId?: string;
-  SecretString?: string;
-  SecretBinary?: Uint8Array;
-}): RawSecret => {
+const received = (value: { ARN?: string; Name?: string; VersionId?: string; SecretString?: string; SecretBinary?: Uint8Array }): RawSecret => {
   // the whole raw text, when it is long enough to be masked inside text (a JSON document, a long token); a short
   // one is registered by decode() as what its parse mode makes of it (a plain-text "5432" as a whole value, a
   // JSON "true" not at all)
@@ -138,10 +132,9 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
         if (viaExtension !== undefined) return viaExtension;
       }
       const { m, client } = await this.sdk();
-      const out = await client.send(
-        new m.GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }),
-        { abortSignal: call.controller.signal },
-      );
+      const out = await client.send(new m.GetSecretValueCommand({ SecretId: r.id, VersionId: r.versionId, VersionStage: r.versionStage }), {
+        abortSignal: call.controller.signal,
+      });
       return received(out);
     } catch (e) {
       if (call.gaveUp) throw timeoutError(r.id, call.bound, call.startedAt, e);
@@ -173,27 +166,29 @@ export class SecretStore extends FetchCache<SecretRequest, RawSecret> {
   private getBatch(requests: SecretRequest[], bound: Call): Promise<RawSecret>[] {
     const ids = requests.map((r) => r.id).join(', ');
     const call = this.sdk()
-      .then(({ m, client }) => client.send(new m.BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) }), { abortSignal: bound.controller.signal }))
+      .then(({ m, client }) =>
+        client.send(new m.BatchGetSecretValueCommand({ SecretIdList: requests.map((r) => r.id) }), { abortSignal: bound.controller.signal }),
+      )
       .then(
-      (out) => {
-        // register every value the moment it arrives, before anyone parses or logs anything
-        const values: RawSecret[] = (out.SecretValues ?? []).map((v: SecretValueEntry) => received(v));
-        return { values, entries: out.SecretValues ?? [], errors: out.Errors ?? [] };
-      },
-      (e: unknown) => {
-        if (bound.gaveUp) return timeoutError(ids, bound.bound, bound.startedAt, e);
-        const mapped = toSecretsError(ids, e);
-        if (BATCH_FALLBACK.has(mapped.code)) {
-          this.batchRefused = true;
-          getLogSink().log('warn', 'secrets: BatchGetSecretValue failed, fetching one secret per call from now on', {
-            error: mapped.message,
-            hint: 'grant secretsmanager:BatchGetSecretValue or set batch: false',
-          });
-          return undefined;
-        }
-        return mapped;
-      },
-    );
+        (out) => {
+          // register every value the moment it arrives, before anyone parses or logs anything
+          const values: RawSecret[] = (out.SecretValues ?? []).map((v: SecretValueEntry) => received(v));
+          return { values, entries: out.SecretValues ?? [], errors: out.Errors ?? [] };
+        },
+        (e: unknown) => {
+          if (bound.gaveUp) return timeoutError(ids, bound.bound, bound.startedAt, e);
+          const mapped = toSecretsError(ids, e);
+          if (BATCH_FALLBACK.has(mapped.code)) {
+            this.batchRefused = true;
+            getLogSink().log('warn', 'secrets: BatchGetSecretValue failed, fetching one secret per call from now on', {
+              error: mapped.message,
+              hint: 'grant secretsmanager:BatchGetSecretValue or set batch: false',
+            });
+            return undefined;
+          }
+          return mapped;
+        },
+      );
     return requests.map(async (r) => {
       const result = await call;
       if (result === undefined) return this.getOne(r, bound);

@@ -31,7 +31,8 @@ beforeEach(() => {
   clearSecrets();
 });
 
-const client = () => new AppConfigDataClient({ endpoint: ac.endpoint, region: REGION, credentials: CREDENTIALS, retryStrategy: new ConfiguredRetryStrategy(2, () => 5) });
+const client = () =>
+  new AppConfigDataClient({ endpoint: ac.endpoint, region: REGION, credentials: CREDENTIALS, retryStrategy: new ConfiguredRetryStrategy(2, () => 5) });
 let n = 0;
 const app = () => `orders-${++n}`;
 /** Resolves once the endpoint got no new call for 100 ms (a poll started in the background has answered). */
@@ -50,7 +51,11 @@ describe('a JSON profile (feature flags)', () => {
     ac.setConfiguration(a, 'prod', 'flags', { checkout: { enabled: true }, limit: 5 });
     ac.setPollInterval(0); // every invocation may poll (AWS says >= 15 s; the local endpoint lets a test say 0)
     const handler = middy(async (_e: unknown, c) => [c.secrets.flags.checkout.enabled, c.secrets.flags.limit]).use(
-      secrets({ appConfigClient: client(), prefetch: false, fetch: { flags: { appConfig: { application: a, environment: 'prod', profile: 'flags' }, schema: Flags } } }),
+      secrets({
+        appConfigClient: client(),
+        prefetch: false,
+        fetch: { flags: { appConfig: { application: a, environment: 'prod', profile: 'flags' }, schema: Flags } },
+      }),
     );
     expect(await handler({}, lambdaContextFor())).toEqual([true, 5]);
     expect(await handler({}, lambdaContextFor())).toEqual([true, 5]); // a poll starts, the value it has is served
@@ -84,9 +89,20 @@ describe('text and YAML profiles', () => {
   it('a YAML profile is text: the schema parses it', async () => {
     const a = app();
     ac.setConfiguration(a, 'prod', 'yaml', 'limit: 9\nregion: eu-west-1\n', 'application/x-yaml');
-    const FromYaml = z.string().transform((text) => Object.fromEntries(text.trim().split('\n').map((l) => l.split(': ') as [string, string])));
+    const FromYaml = z.string().transform((text) =>
+      Object.fromEntries(
+        text
+          .trim()
+          .split('\n')
+          .map((l) => l.split(': ') as [string, string]),
+      ),
+    );
     const handler = middy(async (_e: unknown, c) => c.secrets.cfg).use(
-      secrets({ appConfigClient: client(), prefetch: false, fetch: { cfg: { appConfig: { application: a, environment: 'prod', profile: 'yaml' }, schema: FromYaml } } }),
+      secrets({
+        appConfigClient: client(),
+        prefetch: false,
+        fetch: { cfg: { appConfig: { application: a, environment: 'prod', profile: 'yaml' }, schema: FromYaml } },
+      }),
     );
     expect(await handler({}, lambdaContextFor())).toEqual({ limit: '9', region: 'eu-west-1' });
   });
@@ -109,7 +125,9 @@ describe('failures', () => {
     ac.setConfiguration(a, 'prod', 'flags', { limit: 1 });
     const run = () =>
       middy(async () => 'ok')
-        .use(secrets({ appConfigClient: client(), prefetch: false, fetch: { flags: { appConfig: { application: a, environment: 'prod', profile: 'flags' } } } }))({}, lambdaContextFor())
+        .use(
+          secrets({ appConfigClient: client(), prefetch: false, fetch: { flags: { appConfig: { application: a, environment: 'prod', profile: 'flags' } } } }),
+        )({}, lambdaContextFor())
         .catch((x: unknown) => x as SecretsError);
     ac.setFault({ operation: 'StartConfigurationSession', error: 'ThrottlingException', message: 'Rate exceeded', times: Infinity });
     const throttled = await run();
@@ -118,7 +136,9 @@ describe('failures', () => {
     ac.setFault({ error: 'AccessDeniedException', message: 'not authorized to perform appconfig:StartConfigurationSession', times: Infinity });
     const denied = await run();
     expect(denied).toMatchObject({ code: 'AccessDenied', kind: 'configuration' });
-    expect((denied as SecretsError).message).toContain('access denied (the function needs appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration on it)');
+    expect((denied as SecretsError).message).toContain(
+      'access denied (the function needs appconfig:StartConfigurationSession and appconfig:GetLatestConfiguration on it)',
+    );
   });
 
   it('the first fetch hangs: a Timeout before the deadline', async () => {
@@ -157,9 +177,9 @@ describe('failures', () => {
     expect(() => secrets({ prefetch: false, fetch: { f: { appConfig: { application: 'a', environment: 'e' } } as never } })).toThrow(
       'secrets(): option "fetch.f.appConfig" must be { application, environment, profile } (names or ids)',
     );
-    expect(() => secrets({ prefetch: false, fetch: { f: { appConfig: { application: 'a', environment: 'e', profile: 'p' }, minPollIntervalSeconds: 5 } } })).toThrow(
-      'option "fetch.f.minPollIntervalSeconds" must be a number of seconds >= 15, got 5',
-    );
+    expect(() =>
+      secrets({ prefetch: false, fetch: { f: { appConfig: { application: 'a', environment: 'e', profile: 'p' }, minPollIntervalSeconds: 5 } } }),
+    ).toThrow('option "fetch.f.minPollIntervalSeconds" must be a number of seconds >= 15, got 5');
   });
 });
 
@@ -169,7 +189,12 @@ describe('cacheTtlMs does not apply to AppConfig', () => {
     ac.setConfiguration(a, 'prod', 'flags', { limit: 1 });
     ac.setPollInterval(0);
     const handler = middy(async (_e: unknown, c) => c.secrets.flags.limit).use(
-      secrets({ appConfigClient: client(), prefetch: false, cacheTtlMs: Infinity, fetch: { flags: { appConfig: { application: a, environment: 'prod', profile: 'flags' } } } }),
+      secrets({
+        appConfigClient: client(),
+        prefetch: false,
+        cacheTtlMs: Infinity,
+        fetch: { flags: { appConfig: { application: a, environment: 'prod', profile: 'flags' } } },
+      }),
     );
     expect(await handler({}, lambdaContextFor())).toBe(1);
     ac.setConfiguration(a, 'prod', 'flags', { limit: 2 });

@@ -54,7 +54,11 @@ describe('a request that never answers', () => {
     const first = await outcome(handler({}, contextWithin(1500) as never));
     expect(first.error).toBeInstanceOf(SecretsError);
     expect(first.error).toMatchObject({ code: 'Timeout', secretId: id, key: 's' });
-    expect(first.error!.message).toMatch(new RegExp(`^secret "${id}" \\(key "s"\\): no answer from Secrets Manager in \\d+ ms: gave up with \\d+ ms left before the invocation's deadline \\(margin 500 ms\\)`));
+    expect(first.error!.message).toMatch(
+      new RegExp(
+        `^secret "${id}" \\(key "s"\\): no answer from Secrets Manager in \\d+ ms: gave up with \\d+ ms left before the invocation's deadline \\(margin 500 ms\\)`,
+      ),
+    );
     expect(first.ms).toBeLessThan(1500); // it failed within the invocation, not at the Lambda timeout
     // Secrets Manager is healthy again: the next two invocations each get the value through a new call
     expect(await handler({}, contextWithin(1500) as never)).toBe('after-the-hang');
@@ -149,9 +153,7 @@ describe('the prefetch at creation', () => {
     const id = uniq('prefetch-slow');
     sm.setSecret(id, { v: 'slow-prefetch' });
     sm.setFault({ delayMs: 60_000 });
-    const handler = middy(async (_e: unknown, context) => context.secrets.s.v as string).use(
-      secrets({ client: clientFor(sm.endpoint), fetch: { s: id } }),
-    );
+    const handler = middy(async (_e: unknown, context) => context.secrets.s.v as string).use(secrets({ client: clientFor(sm.endpoint), fetch: { s: id } }));
     const r = await outcome(handler({}, contextWithin(1000) as never));
     expect(r.error).toMatchObject({ code: 'Timeout', secretId: id, key: 's' });
     expect(r.ms).toBeLessThan(1000);
@@ -161,8 +163,12 @@ describe('the prefetch at creation', () => {
   });
 
   it('options are checked', () => {
-    expect(() => secrets({ fetch: { s: 'x' }, fetchMargin: -1, prefetch: false })).toThrow('secrets(): option "fetchMargin" must be a number of milliseconds >= 0, got -1');
-    expect(() => secrets({ fetch: { s: 'x' }, prefetchTimeout: 0, prefetch: false })).toThrow('secrets(): option "prefetchTimeout" must be a number of milliseconds >= 1');
+    expect(() => secrets({ fetch: { s: 'x' }, fetchMargin: -1, prefetch: false })).toThrow(
+      'secrets(): option "fetchMargin" must be a number of milliseconds >= 0, got -1',
+    );
+    expect(() => secrets({ fetch: { s: 'x' }, prefetchTimeout: 0, prefetch: false })).toThrow(
+      'secrets(): option "prefetchTimeout" must be a number of milliseconds >= 1',
+    );
   });
 });
 
@@ -172,8 +178,22 @@ describe('a context that gives no remaining time', () => {
     const { invocationBoundOf } = await import('../src/bound.js');
     const now = 1_000_000;
     expect(invocationBoundOf({}, 500, now)).toEqual({ deadline: now + 10_000, margin: 0, source: '10000 ms (the context has no getRemainingTimeInMillis)' });
-    expect(invocationBoundOf({ getRemainingTimeInMillis: () => { throw new Error('x'); } }, 500, now).deadline).toBe(now + 10_000);
-    expect(invocationBoundOf({ getRemainingTimeInMillis: () => 3000 }, 500, now)).toEqual({ deadline: now + 2500, margin: 500, source: "the invocation's deadline" });
+    expect(
+      invocationBoundOf(
+        {
+          getRemainingTimeInMillis: () => {
+            throw new Error('x');
+          },
+        },
+        500,
+        now,
+      ).deadline,
+    ).toBe(now + 10_000);
+    expect(invocationBoundOf({ getRemainingTimeInMillis: () => 3000 }, 500, now)).toEqual({
+      deadline: now + 2500,
+      margin: 500,
+      source: "the invocation's deadline",
+    });
   });
 });
 

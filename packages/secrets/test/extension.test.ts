@@ -113,7 +113,9 @@ describe('the extension not reachable', () => {
     sm.setSecret(id, { v: 'sdk-fallback' });
     expect(await getSecretValues(id, undefined, { client: clientFor(sm.endpoint), transport: 'auto', cacheTtlMs: 0 })).toEqual({ v: 'sdk-fallback' });
     expect(sm.calls.map((c) => c.operation)).toEqual(['GetSecretValue']);
-    const e = (await getSecretValues(id, undefined, { client: clientFor(sm.endpoint), transport: 'extension', cacheTtlMs: 0 }).catch((x: unknown) => x)) as SecretsError;
+    const e = (await getSecretValues(id, undefined, { client: clientFor(sm.endpoint), transport: 'extension', cacheTtlMs: 0 }).catch(
+      (x: unknown) => x,
+    )) as SecretsError;
     expect(e).toMatchObject({ code: 'Network', secretId: id });
     // a parameter too: 'auto' reads it through the SDK
     ssm.setParameter(`/${id}`, 'ssm-fallback');

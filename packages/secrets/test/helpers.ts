@@ -6,10 +6,7 @@ export const REGION = 'us-east-1';
 export const CREDENTIALS = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-test-secret-key' };
 
 /** A real SDK client to the local endpoint, with short retry delays (3 attempts, 5 ms apart) unless told. */
-export const clientFor = (
-  endpoint: string,
-  opts: { maxAttempts?: number; requestTimeout?: number } = {},
-): SecretsManagerClient =>
+export const clientFor = (endpoint: string, opts: { maxAttempts?: number; requestTimeout?: number } = {}): SecretsManagerClient =>
   new SecretsManagerClient({
     endpoint,
     region: REGION,

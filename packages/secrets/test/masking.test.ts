@@ -28,7 +28,15 @@ let n = 0;
 const uniq = (base: string) => `${base}-${++n}`;
 
 const RDS_PASSWORD = 'Rds-pa55w0rd-7Qx';
-const rds = { username: 'admin', password: RDS_PASSWORD, engine: 'postgres', host: 'localhost', port: 5432, dbname: 'orders', dbInstanceIdentifier: 'orders-db' };
+const rds = {
+  username: 'admin',
+  password: RDS_PASSWORD,
+  engine: 'postgres',
+  host: 'localhost',
+  port: 5432,
+  dbname: 'orders',
+  dbInstanceIdentifier: 'orders-db',
+};
 
 describe('the RDS scenario: schema { password }', () => {
   it('masks the password and nothing else: the function name, service, ARN and order ids stay intact', async () => {
@@ -57,14 +65,32 @@ describe('the RDS scenario: schema { password }', () => {
     sm.setSecret(id, rds);
     const client = clientFor(sm.endpoint);
     await getSecretValues(id, undefined, { client, redact: ['password', 'username'] });
-    expect(redactDeep({ user: 'admin', host: 'localhost', pw: RDS_PASSWORD, text: 'admin@localhost' })).toEqual({ user: REDACTED, host: 'localhost', pw: REDACTED, text: 'admin@localhost' });
+    expect(redactDeep({ user: 'admin', host: 'localhost', pw: RDS_PASSWORD, text: 'admin@localhost' })).toEqual({
+      user: REDACTED,
+      host: 'localhost',
+      pw: REDACTED,
+      text: 'admin@localhost',
+    });
     clearSecrets();
     await getSecretValues(id, undefined, { client, notSecret: ['engine', 'host', 'dbname', 'port', 'dbInstanceIdentifier'] });
-    expect(redactDeep({ user: 'admin', engine: 'postgres', port: 5432, db: 'orders', pw: RDS_PASSWORD })).toEqual({ user: REDACTED, engine: 'postgres', port: 5432, db: 'orders', pw: REDACTED });
+    expect(redactDeep({ user: 'admin', engine: 'postgres', port: 5432, db: 'orders', pw: RDS_PASSWORD })).toEqual({
+      user: REDACTED,
+      engine: 'postgres',
+      port: 5432,
+      db: 'orders',
+      pw: REDACTED,
+    });
     clearSecrets();
     await getSecretValues(id, undefined, { client });
     // every value: long ones inside text, short ones (admin, 5432) as whole values only
-    expect(redactDeep({ user: 'admin', who: 'admins', port: 5432, total: 154320, svc: 'orders-api', note: 'on localhost' })).toEqual({ user: REDACTED, who: 'admins', port: REDACTED, total: 154320, svc: `${REDACTED}-api`, note: `on ${REDACTED}` });
+    expect(redactDeep({ user: 'admin', who: 'admins', port: 5432, total: 154320, svc: 'orders-api', note: 'on localhost' })).toEqual({
+      user: REDACTED,
+      who: 'admins',
+      port: REDACTED,
+      total: 154320,
+      svc: `${REDACTED}-api`,
+      note: `on ${REDACTED}`,
+    });
   });
 
   it('a redact path that is not in the value is a warning naming the secret; bad paths are option errors', async () => {
@@ -72,7 +98,9 @@ describe('the RDS scenario: schema { password }', () => {
     sm.setSecret(id, rds);
     await getSecretValues(id, undefined, { client: clientFor(sm.endpoint), redact: ['passwd'] });
     expect(warnings.map((w) => w.message)).toEqual([`secrets: secret "${id}": redact path "passwd" is not in the value: nothing masked for it`]);
-    expect(() => secrets({ fetch: { db: { id, redact: 'password' as never } }, prefetch: false })).toThrow('secrets(): option "fetch.db.redact" must be an array of field paths');
+    expect(() => secrets({ fetch: { db: { id, redact: 'password' as never } }, prefetch: false })).toThrow(
+      'secrets(): option "fetch.db.redact" must be an array of field paths',
+    );
   });
 });
 
@@ -116,7 +144,12 @@ describe('bad input: a rule for each, never a crash, never a damaged line', () =
   it('a number: masked where a number or a string is exactly it, never inside another number', async () => {
     const { got } = load('482913');
     expect(await got).toBe(482913);
-    expect(redactDeep({ pin: 482913, s: '482913', total: 14829130, text: 'pin 482913' })).toEqual({ pin: REDACTED, s: REDACTED, total: 14829130, text: 'pin 482913' });
+    expect(redactDeep({ pin: 482913, s: '482913', total: 14829130, text: 'pin 482913' })).toEqual({
+      pin: REDACTED,
+      s: REDACTED,
+      total: 14829130,
+      text: 'pin 482913',
+    });
     expect(warnings).toEqual([]);
   });
 
@@ -125,7 +158,13 @@ describe('bad input: a rule for each, never a crash, never a damaged line', () =
     await a.got;
     const b = load(['tok-array-4567', 42]);
     await b.got;
-    expect(redactDeep({ a: 'Bearer tok-object-123', b: 'tok-array-4567', n: 1234, m: 42, on: true })).toEqual({ a: `Bearer ${REDACTED}`, b: REDACTED, n: REDACTED, m: REDACTED, on: true });
+    expect(redactDeep({ a: 'Bearer tok-object-123', b: 'tok-array-4567', n: 1234, m: 42, on: true })).toEqual({
+      a: `Bearer ${REDACTED}`,
+      b: REDACTED,
+      n: REDACTED,
+      m: REDACTED,
+      on: true,
+    });
     expect(warnings).toEqual([]);
   });
 

@@ -31,7 +31,14 @@ beforeEach(() => clearSecrets());
 
 const leaks = (text: string): string[] => {
   const found: string[] = [];
-  for (const v of [PASSWORD, TOKEN, API_KEY, `postgres://app:${PASSWORD}`, Buffer.from(BINARY_KEY).toString('base64'), Buffer.from(BINARY_KEY).toString('hex')]) {
+  for (const v of [
+    PASSWORD,
+    TOKEN,
+    API_KEY,
+    `postgres://app:${PASSWORD}`,
+    Buffer.from(BINARY_KEY).toString('base64'),
+    Buffer.from(BINARY_KEY).toString('hex'),
+  ]) {
     if (text.includes(v)) found.push(v);
   }
   return found;

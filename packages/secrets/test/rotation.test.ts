@@ -105,6 +105,8 @@ describe('withRotation', () => {
 
   it('options are checked', () => {
     expect(() => withRotation(async () => 1, {} as never)).toThrow('withRotation(): option "isRotationError" must be a function (error) => boolean');
-    expect(() => withRotation(async () => 1, { isRotationError, margin: -1 })).toThrow('withRotation(): option "margin" must be a number of milliseconds >= 0, got -1');
+    expect(() => withRotation(async () => 1, { isRotationError, margin: -1 })).toThrow(
+      'withRotation(): option "margin" must be a number of milliseconds >= 0, got -1',
+    );
   });
 });

@@ -24,8 +24,7 @@ beforeEach(() => {
 let n = 0;
 const uniq = (base: string) => `${base}-${++n}`;
 
-const invoke = async <C>(handler: (e: unknown, c: ReturnType<typeof lambdaContextFor>) => Promise<C>) =>
-  handler({}, lambdaContextFor());
+const invoke = async <C>(handler: (e: unknown, c: ReturnType<typeof lambdaContextFor>) => Promise<C>) => handler({}, lambdaContextFor());
 
 describe('fetching onto the context', () => {
   it('puts parsed JSON secrets on context.secrets, fetching 2 secrets in one BatchGetSecretValue', async () => {
@@ -38,9 +37,7 @@ describe('fetching onto the context', () => {
       token: context.secrets.slack.token as string,
       port: context.secrets.db.port,
       password: context.secrets.db.password,
-    })).use(
-      secrets({ client: clientFor(sm.endpoint), fetch: { slack, db: { id: dbArn, schema: DbSecret } } }),
-    );
+    })).use(secrets({ client: clientFor(sm.endpoint), fetch: { slack, db: { id: dbArn, schema: DbSecret } } }));
     await expect(invoke(handler)).resolves.toEqual({ token: 'xoxb-1111-abcd', port: 5432, password: 'pw-9876-zyx' });
     expect(sm.calls.map((c) => c.operation)).toEqual(['BatchGetSecretValue']);
     expect(sm.calls[0]!.body).toEqual({ SecretIdList: [slack, dbArn] });
@@ -200,9 +197,7 @@ describe('caching', () => {
     sm.setSecret(name, { v: 'shared-call' });
     sm.setFault({ delayMs: 80 });
     const client = clientFor(sm.endpoint);
-    const handler = middy(async (_e: unknown, context) => context.secrets.s.v as string).use(
-      secrets({ client, prefetch: false, fetch: { s: name } }),
-    );
+    const handler = middy(async (_e: unknown, context) => context.secrets.s.v as string).use(secrets({ client, prefetch: false, fetch: { s: name } }));
     const results = await Promise.all([invoke(handler), invoke(handler), invoke(handler), getSecretValues(name, undefined, { client })]);
     expect(results).toEqual(['shared-call', 'shared-call', 'shared-call', { v: 'shared-call' }]);
     expect(sm.calls).toHaveLength(1);
@@ -288,7 +283,7 @@ describe('the warm path (every value cached)', () => {
     }
   });
 
-  it('merges with an earlier secrets() without changing the earlier one\'s values, and stays non-enumerable', async () => {
+  it("merges with an earlier secrets() without changing the earlier one's values, and stays non-enumerable", async () => {
     const a = uniq('warm-merge/a');
     const b = uniq('warm-merge/b');
     sm.setSecret(a, { x: 'warm-merge-a' });
@@ -343,18 +338,14 @@ describe('prefetch at cold start', () => {
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const handler = middy(async (_e: unknown, context) => context.secrets.s.v as string).use(
-        secrets({ client: clientFor(sm.endpoint), fetch: { s: name } }),
-      );
+      const handler = middy(async (_e: unknown, context) => context.secrets.s.v as string).use(secrets({ client: clientFor(sm.endpoint), fetch: { s: name } }));
       for (let i = 0; i < 50 && sm.calls.length === 0; i++) await sleep(5);
       await sleep(30);
       expect(unhandled).toEqual([]);
       const error = await invoke(handler).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SecretsError);
       expect(error).toMatchObject({ code: 'NotFound', secretId: name, key: 's' });
-      expect((error as Error).message).toBe(
-        `secret "${name}" (key "s"): not found (ResourceNotFoundException: injected fault)`,
-      );
+      expect((error as Error).message).toBe(`secret "${name}" (key "s"): not found (ResourceNotFoundException: injected fault)`);
       expect(await invoke(handler)).toBe('after-prefetch-failure');
       expect(sm.calls).toHaveLength(2);
     } finally {
@@ -435,15 +426,10 @@ describe('BatchGetSecretValue', () => {
     const r = requestFor();
     await secrets({ client, prefetch: false, fetch: { a, b } }).before!(r as never);
     expect((r.context as unknown as { secrets: unknown }).secrets).toEqual({ a: { v: 'batch-a-value' }, b: { v: 'batch-b-value' } });
-    expect(sm.calls.map((c) => `${c.operation} ${String(c.body.SecretId ?? '')}`.trim())).toEqual([
-      'BatchGetSecretValue',
-      `GetSecretValue ${b}`,
-    ]);
+    expect(sm.calls.map((c) => `${c.operation} ${String(c.body.SecretId ?? '')}`.trim())).toEqual(['BatchGetSecretValue', `GetSecretValue ${b}`]);
 
     const missing = uniq('batch/missing');
-    const error = await secrets({ client, prefetch: false, fetch: { a, missing }, cacheTtlMs: 0 })
-      .before!(requestFor() as never)
-      .catch((e: unknown) => e);
+    const error = await secrets({ client, prefetch: false, fetch: { a, missing }, cacheTtlMs: 0 }).before!(requestFor() as never).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'NotFound', secretId: missing, key: 'missing' });
   });
 
@@ -458,13 +444,7 @@ describe('BatchGetSecretValue', () => {
     const { stderr } = await (await import('@lambdaware/testkit')).captureOutput(() => mw.before!(requestFor() as never));
     expect(stderr).toContain('BatchGetSecretValue failed');
     await mw.before!(requestFor() as never);
-    expect(sm.calls.map((c) => c.operation).sort()).toEqual([
-      'BatchGetSecretValue',
-      'GetSecretValue',
-      'GetSecretValue',
-      'GetSecretValue',
-      'GetSecretValue',
-    ]);
+    expect(sm.calls.map((c) => c.operation).sort()).toEqual(['BatchGetSecretValue', 'GetSecretValue', 'GetSecretValue', 'GetSecretValue', 'GetSecretValue']);
   });
 
   it('batch: false fetches one secret per call', async () => {
@@ -537,13 +517,28 @@ describe('errors name the secret, never its value', () => {
     }
     expect(thrown).toBeInstanceOf(SecretsError);
     expect(thrown).toBeInstanceOf(OptionsError);
-    expect(thrown).toMatchObject({ code: 'InvalidOptions', package: '@lambdaware/secrets', fn: 'secrets', option: 'fetchMargin', expected: 'a number of milliseconds >= 0', given: '-1' });
+    expect(thrown).toMatchObject({
+      code: 'InvalidOptions',
+      package: '@lambdaware/secrets',
+      fn: 'secrets',
+      option: 'fetchMargin',
+      expected: 'a number of milliseconds >= 0',
+      given: '-1',
+    });
     await expect(getSecretValues('')).rejects.toMatchObject({ code: 'InvalidOptions' });
   });
 });
 
 describe('values String() cannot print give a SecretsError, never a TypeError', () => {
-  const unprintable = (): unknown[] => [Object.create(null), { toString: undefined }, { [Symbol.toPrimitive]: () => { throw new Error('no'); } }];
+  const unprintable = (): unknown[] => [
+    Object.create(null),
+    { toString: undefined },
+    {
+      [Symbol.toPrimitive]: () => {
+        throw new Error('no');
+      },
+    },
+  ];
 
   it('getSecretValues(id) with an unprintable, BigInt or symbol id: InvalidOptions describing it', async () => {
     for (const id of [...unprintable(), 5n, Symbol('id')]) {
@@ -559,8 +554,14 @@ describe('values String() cannot print give a SecretsError, never a TypeError', 
   it('unprintable parse / cacheTtlMs options and secrets() fetch ids: InvalidOptions naming the option', async () => {
     const client = clientFor(sm.endpoint);
     for (const value of unprintable()) {
-      await expect(getSecretValues('x', undefined, { client, parse: value as never })).rejects.toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('option "parse"') });
-      await expect(getSecretValues('x', undefined, { client, cacheTtlMs: value as never })).rejects.toMatchObject({ code: 'InvalidOptions', message: expect.stringContaining('option "cacheTtlMs"') });
+      await expect(getSecretValues('x', undefined, { client, parse: value as never })).rejects.toMatchObject({
+        code: 'InvalidOptions',
+        message: expect.stringContaining('option "parse"'),
+      });
+      await expect(getSecretValues('x', undefined, { client, cacheTtlMs: value as never })).rejects.toMatchObject({
+        code: 'InvalidOptions',
+        message: expect.stringContaining('option "cacheTtlMs"'),
+      });
       expect(() => secrets({ client, fetch: { db: { id: value as never } } })).toThrow(/option "fetch\.db\.id" must be a secret name or ARN, got an object/);
       expect(() => secrets({ client, fetch: { db: { id: 'x', parse: value as never } } })).toThrow(/option "fetch\.db\.parse" must be/);
     }

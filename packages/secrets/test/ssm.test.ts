@@ -73,7 +73,10 @@ describe('by name', () => {
       secrets({
         ssmClient: ssmClient(),
         prefetch: false,
-        fetch: { ...fetch, cfg: { ssm: cfg, parse: 'json', schema: z.object({ apiKey: z.string(), retries: z.number() }), secret: true, notSecret: ['retries'] } },
+        fetch: {
+          ...fetch,
+          cfg: { ssm: cfg, parse: 'json', schema: z.object({ apiKey: z.string(), retries: z.number() }), secret: true, notSecret: ['retries'] },
+        },
       }),
     );
     expect(await handler({}, lambdaContextFor())).toEqual(['value-3', 3]);
@@ -84,7 +87,9 @@ describe('by name', () => {
   it('by ARN: the value reaches the key (SSM answers with the plain name)', async () => {
     const name = uniq('by-arn');
     const arn = ssm.setParameter(name, 'from-the-arn');
-    const handler = middy(async (_e: unknown, context) => context.secrets.v).use(secrets({ ssmClient: ssmClient(), prefetch: false, fetch: { v: { ssm: arn } } }));
+    const handler = middy(async (_e: unknown, context) => context.secrets.v).use(
+      secrets({ ssmClient: ssmClient(), prefetch: false, fetch: { v: { ssm: arn } } }),
+    );
     expect(arn).toMatch(/^arn:aws:ssm:/);
     expect(await handler({}, lambdaContextFor())).toBe('from-the-arn');
   });
@@ -95,7 +100,9 @@ describe('by path', () => {
     const base = uniq('svc');
     for (let i = 0; i < 12; i++) ssm.setParameter(`${base}/flags/f${String(i).padStart(2, '0')}`, `on-${i}`);
     ssm.setParameter(`${base}/db/password`, 'Path-secure-pa55-9Zx', 'SecureString');
-    const handler = middy(async (_e: unknown, context) => context.secrets.config).use(secrets({ ssmClient: ssmClient(), fetch: { config: { ssmPath: base } } }));
+    const handler = middy(async (_e: unknown, context) => context.secrets.config).use(
+      secrets({ ssmClient: ssmClient(), fetch: { config: { ssmPath: base } } }),
+    );
     const config = await handler({}, lambdaContextFor());
     expect(Object.keys(config)).toHaveLength(13);
     expect(config['flags/f07']).toBe('on-7');
@@ -108,7 +115,9 @@ describe('by path', () => {
     const base = uniq('lvl');
     ssm.setParameter(`${base}/a`, 'one');
     ssm.setParameter(`${base}/deep/b`, 'two');
-    const handler = middy(async (_e: unknown, context) => context.secrets.c).use(secrets({ ssmClient: ssmClient(), fetch: { c: { ssmPath: base, recursive: false } } }));
+    const handler = middy(async (_e: unknown, context) => context.secrets.c).use(
+      secrets({ ssmClient: ssmClient(), fetch: { c: { ssmPath: base, recursive: false } } }),
+    );
     expect(await handler({}, lambdaContextFor())).toEqual({ a: 'one' });
   });
 });
@@ -147,7 +156,9 @@ describe('errors name the parameter and what went wrong', () => {
     ssm.setParameter(secure, 'Kms-protected-9Lp', 'SecureString');
     ssm.setFault({ kms: true, name: secure, times: Infinity });
     const values = await Promise.allSettled([
-      middy(async (_e: unknown, c) => c.secrets.plain).use(secrets({ ssmClient: ssmClient(), prefetch: false, fetch: { plain: { ssm: plain }, secure: { ssm: secure } } }))({}, lambdaContextFor()),
+      middy(async (_e: unknown, c) => c.secrets.plain).use(
+        secrets({ ssmClient: ssmClient(), prefetch: false, fetch: { plain: { ssm: plain }, secure: { ssm: secure } } }),
+      )({}, lambdaContextFor()),
     ]);
     const e = (values[0] as PromiseRejectedResult).reason as SecretsError;
     expect(e).toMatchObject({ code: 'DecryptionFailure', secretId: secure, key: 'secure', kind: 'parameter' });
@@ -162,12 +173,22 @@ describe('errors name the parameter and what went wrong', () => {
     ssm.setFault({ delayMs: 60_000 });
     const e = await run({ h: { ssm: name } }, 1200);
     expect(e).toMatchObject({ code: 'Timeout', secretId: name, key: 'h', kind: 'parameter' });
-    expect(e.message).toMatch(new RegExp(`^parameter "${name}" \\(key "h"\\): no answer from SSM Parameter Store in \\d+ ms: gave up with \\d+ ms left before the invocation's deadline \\(margin 500 ms\\)`));
+    expect(e.message).toMatch(
+      new RegExp(
+        `^parameter "${name}" \\(key "h"\\): no answer from SSM Parameter Store in \\d+ ms: gave up with \\d+ ms left before the invocation's deadline \\(margin 500 ms\\)`,
+      ),
+    );
   });
 
   it('a bad spec is refused at creation, naming the option', () => {
-    expect(() => secrets({ prefetch: false, fetch: { a: { ssmPath: 'no-slash' } } })).toThrow(`secrets(): option "fetch.a.ssmPath" must be an SSM parameter path starting with '/', got "no-slash"`);
-    expect(() => secrets({ prefetch: false, fetch: { a: { ssm: '/x', recursive: true } } })).toThrow('option "fetch.a.recursive" applies to "fetch.a.ssmPath" only');
-    expect(() => secrets({ prefetch: false, fetch: { a: { ssm: '/x', parse: 'binary' } as never } })).toThrow('secrets(): option "fetch.a.parse" must be "text", "json" or "list", got "binary"');
+    expect(() => secrets({ prefetch: false, fetch: { a: { ssmPath: 'no-slash' } } })).toThrow(
+      `secrets(): option "fetch.a.ssmPath" must be an SSM parameter path starting with '/', got "no-slash"`,
+    );
+    expect(() => secrets({ prefetch: false, fetch: { a: { ssm: '/x', recursive: true } } })).toThrow(
+      'option "fetch.a.recursive" applies to "fetch.a.ssmPath" only',
+    );
+    expect(() => secrets({ prefetch: false, fetch: { a: { ssm: '/x', parse: 'binary' } as never } })).toThrow(
+      'secrets(): option "fetch.a.parse" must be "text", "json" or "list", got "binary"',
+    );
   });
 });

@@ -30,7 +30,8 @@ const bounded = (value: unknown, depth: number): unknown => {
     const d = Object.getOwnPropertyDescriptor(value, key)!;
     if (key === 'errors' && changedMembers) d.value = kept;
     else if (key === 'cause' && changedCause) d.value = newCause;
-    else if (key === 'message' && cut && typeof d.value === 'string') d.value = `${d.value}${truncationMarker(members!.length - MAX_SENTRY_MEMBERS, 'members')}`;
+    else if (key === 'message' && cut && typeof d.value === 'string')
+      d.value = `${d.value}${truncationMarker(members!.length - MAX_SENTRY_MEMBERS, 'members')}`;
     Object.defineProperty(copy, key, d);
   }
   return copy;

@@ -49,8 +49,7 @@ const remainingTime = (context: Partial<Context>): number | undefined => {
   }
 };
 
-const withoutUndefined = (o: Record<string, unknown>): Record<string, unknown> =>
-  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+const withoutUndefined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 /**
  * The tags and contexts of an event for this invocation. Context names follow @sentry/aws-serverless

@@ -83,12 +83,14 @@ export const finalize = (event: ErrorEvent): ErrorEvent => boundEvent(redactDeep
  */
 export const reporterOnce = (state: SentryState): Promise<Reporter | Error> => {
   const { config, loadBuiltIn } = state;
-  const load = loadBuiltIn === undefined ? Promise.reject(new Error('@lambdaware/sentry/app reports through the app\'s own Sentry client only (Sentry.init), and the process has none')) : loadBuiltIn(config);
-  return (state.reporter ??= load
-    .then(
-      (reporter) => (state.ready = reporter),
-      (e: unknown) => (e instanceof Error ? e : new Error(thrownMessage(e))),
-    ));
+  const load =
+    loadBuiltIn === undefined
+      ? Promise.reject(new Error("@lambdaware/sentry/app reports through the app's own Sentry client only (Sentry.init), and the process has none"))
+      : loadBuiltIn(config);
+  return (state.reporter ??= load.then(
+    (reporter) => (state.ready = reporter),
+    (e: unknown) => (e instanceof Error ? e : new Error(thrownMessage(e))),
+  ));
 };
 
 /** The built-in reporter within `ms`, or why not (the reason for the warning). */
@@ -97,7 +99,9 @@ export const loadReporter = async (state: SentryState, ms: number): Promise<Repo
   if (!r.settled) return `not sent: the Sentry SDK (loading since init) was not ready within the ${r.waitedMs} ms the deadline allowed`;
   if (!r.ok || r.value instanceof Error) {
     const why = r.ok ? (r.value as Error).message : thrownMessage(r.error);
-    warn('Sentry SDK could not be loaded (install the peer @sentry/core, or call Sentry.init of your own Sentry SDK): failures are not reported to Sentry', { reason: why });
+    warn('Sentry SDK could not be loaded (install the peer @sentry/core, or call Sentry.init of your own Sentry SDK): failures are not reported to Sentry', {
+      reason: why,
+    });
     return '';
   }
   return r.value;
@@ -168,7 +172,13 @@ const planReport = (state: SentryState, error: unknown, invocation: string | und
   const problem = app === undefined ? undefined : appClientProblem(app);
   if (problem !== undefined) return { kind: 'none', outcome: { delivered: false, reason: `${problem}; the error is not reported to Sentry by lambdaware` } };
   if (app === undefined && state.config.enabled && state.loadBuiltIn === undefined) {
-    return { kind: 'none', outcome: { delivered: false, reason: "not sent: @lambdaware/sentry/app reports through the app's own Sentry client only (Sentry.init), and the process has none" } };
+    return {
+      kind: 'none',
+      outcome: {
+        delivered: false,
+        reason: "not sent: @lambdaware/sentry/app reports through the app's own Sentry client only (Sentry.init), and the process has none",
+      },
+    };
   }
   if (app === undefined) return state.config.enabled ? { kind: 'own', eventId: newEventId() } : { kind: 'none' };
   const watch = watchClient(app.client, { finalize });
@@ -182,7 +192,10 @@ const planReport = (state: SentryState, error: unknown, invocation: string | und
     // (an app that called Sentry.init after sentry() was created, and captured before any failure: its last event)
     const eventId = watch.eventIdOf(error) ?? lastEventIdOf(app);
     if (eventId === undefined) {
-      return { kind: 'none', outcome: { delivered: false, reason: 'captured by the app before lambdaware could see its Sentry client: its event id is unknown' } };
+      return {
+        kind: 'none',
+        outcome: { delivered: false, reason: 'captured by the app before lambdaware could see its Sentry client: its event id is unknown' },
+      };
     }
     return { kind: 'app-captured', eventId, report: { eventId, outcome: watch.outcome(eventId), abandon: () => watch.forget(eventId) } };
   }
@@ -224,11 +237,14 @@ const send = async (
     let report: Report;
     const data = (): ReturnType<typeof invocationData> => invocationData(context, config.tags, startedAt);
     if (plan.kind === 'app') {
-      report = ownAppEvent(plan.watch, plan.eventId, () => captureWithApp(plan.app, boundedForSentry(error), data(), collectErrorValues(error), MECHANISM, plan.eventId, breadcrumbs));
+      report = ownAppEvent(plan.watch, plan.eventId, () =>
+        captureWithApp(plan.app, boundedForSentry(error), data(), collectErrorValues(error), MECHANISM, plan.eventId, breadcrumbs),
+      );
     } else {
       // the SDK is loaded since init; a load still under way is waited for within the deadline, never begun here
       const reporter = await loadReporter(state, allowFor(config, deadline, Infinity));
-      if (typeof reporter === 'string') return reporter === '' ? { delivered: false, dropped: true } : { delivered: false, reason: reporter, waitedMs: Date.now() - start };
+      if (typeof reporter === 'string')
+        return reporter === '' ? { delivered: false, dropped: true } : { delivered: false, reason: reporter, waitedMs: Date.now() - start };
       report = fromCapture(reporter.captureError(plan.eventId, error, data(), collectErrorValues(error), context?.awsRequestId, breadcrumbs));
       if (report.eventId === undefined) return await report.outcome;
     }
@@ -270,7 +286,11 @@ export const reportError = async (state: SentryState, request: Request): Promise
   if (budget === 0 && plan.kind === 'own' && state.ready === undefined) {
     // no time left, and the SDK (loading since init) not ready: the line now, without an id (no event is sent)
     writeFailureLine(request);
-    warn('Sentry event not delivered', { reason: `not sent: the Sentry SDK was not ready and ${deadline.remaining()} ms were left before ${deadline.source}, within flushMargin (${config.flushMargin} ms)`, flushTimeout: config.flushTimeout, waitedMs: 0 });
+    warn('Sentry event not delivered', {
+      reason: `not sent: the Sentry SDK was not ready and ${deadline.remaining()} ms were left before ${deadline.source}, within flushMargin (${config.flushMargin} ms)`,
+      flushTimeout: config.flushTimeout,
+      waitedMs: 0,
+    });
     return true;
   }
   const lineFirst = budget < config.flushTimeout;
@@ -279,13 +299,19 @@ export const reportError = async (state: SentryState, request: Request): Promise
     writeFailureLine(request);
   }
   const started = (request as { [STARTED]?: number })[STARTED];
-  const outcome = plan.kind === 'app-captured' ? await settle(plan.report, allowFor(config, deadline)) : await send(state, plan, error, context, deadline, started, request);
+  const outcome =
+    plan.kind === 'app-captured' ? await settle(plan.report, allowFor(config, deadline)) : await send(state, plan, error, context, deadline, started, request);
   // The line names the event Sentry has (delivered), or may have (sent, unanswered at the wait's end); not one
   // known lost (refused, HTTP error, dropped, rate limited), which the warning names instead.
   if (!lineFirst) failure.eventId = outcome.delivered || outcome.unanswered ? plan.eventId : undefined;
   // not delivered: one warning with the reason (not for an event a beforeSend dropped on purpose)
   if (!outcome.delivered && !outcome.dropped) {
-    warn('Sentry event not delivered', { sentryEventID: plan.eventId, reason: outcome.reason, flushTimeout: config.flushTimeout, waitedMs: outcome.waitedMs ?? 0 });
+    warn('Sentry event not delivered', {
+      sentryEventID: plan.eventId,
+      reason: outcome.reason,
+      flushTimeout: config.flushTimeout,
+      waitedMs: outcome.waitedMs ?? 0,
+    });
   }
   return true;
 };

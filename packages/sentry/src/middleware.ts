@@ -71,4 +71,3 @@ export const createSentry = (options: SentryOptions, loadBuiltIn: LoadBuiltIn): 
   if (!warnTimeout) return forkScopes ? { name: 'sentry', before: sentryBefore, onError: sentryOnError } : { name: 'sentry', onError: sentryOnError };
   return { name: 'sentry', before: sentryBefore, after: sentryAfter, onError: sentryOnError };
 };
-

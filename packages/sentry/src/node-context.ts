@@ -9,25 +9,27 @@ import { posix } from 'node:path';
  * The `module` of a frame, as @sentry/node-core's `createGetModuleFromFilename` names it (MIT, Sentry): relative to
  * the main script's directory, `node_modules` paths as `<package path with dots>:<file>`, extension dropped.
  */
-export const createGetModule = (basePath: string = process.argv[1] ? posix.dirname(process.argv[1]) : process.cwd()) => (filename: string | undefined): string | undefined => {
-  if (!filename) return undefined;
-  let { dir, base: file, ext } = posix.parse(filename);
-  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') file = file.slice(0, -ext.length);
-  let decoded = file;
-  try {
-    decoded = decodeURIComponent(file);
-  } catch {
-    // not URI-encoded
-  }
-  if (!dir) dir = '.';
-  const n = dir.lastIndexOf('/node_modules');
-  if (n > -1) return `${dir.slice(n + 14).replaceAll('/', '.')}:${decoded}`;
-  if (dir.startsWith(basePath)) {
-    const name = dir.slice(basePath.length + 1).replaceAll('/', '.');
-    return name ? `${name}:${decoded}` : decoded;
-  }
-  return decoded;
-};
+export const createGetModule =
+  (basePath: string = process.argv[1] ? posix.dirname(process.argv[1]) : process.cwd()) =>
+  (filename: string | undefined): string | undefined => {
+    if (!filename) return undefined;
+    let { dir, base: file, ext } = posix.parse(filename);
+    if (ext === '.js' || ext === '.mjs' || ext === '.cjs') file = file.slice(0, -ext.length);
+    let decoded = file;
+    try {
+      decoded = decodeURIComponent(file);
+    } catch {
+      // not URI-encoded
+    }
+    if (!dir) dir = '.';
+    const n = dir.lastIndexOf('/node_modules');
+    if (n > -1) return `${dir.slice(n + 14).replaceAll('/', '.')}:${decoded}`;
+    if (dir.startsWith(basePath)) {
+      const name = dir.slice(basePath.length + 1).replaceAll('/', '.');
+      return name ? `${name}:${decoded}` : decoded;
+    }
+    return decoded;
+  };
 
 const guarded = <T>(fn: () => T): T | undefined => {
   try {

@@ -120,8 +120,7 @@ const checkDsn = (dsn: string, fromOption: boolean): void => {
 };
 
 /** The ms before the deadline the timeout warning fires at, or 0 when it is off. */
-const timeoutWarningMs = (value: boolean | number): number =>
-  value === true ? defaults.timeoutWarningDefault : value === false ? 0 : value;
+const timeoutWarningMs = (value: boolean | number): number => (value === true ? defaults.timeoutWarningDefault : value === false ? 0 : value);
 
 /** Options checked and spread over the defaults and the environment. */
 export const resolveOptions = (options: unknown): Config => {

@@ -74,8 +74,7 @@ const eventIdOfEnvelope = (body: string | Uint8Array): string | undefined => {
  */
 export const KEEP_ALIVE_IDLE_MS = 1000;
 
-const isRetryable = (req: ClientRequest, error: NodeJS.ErrnoException): boolean =>
-  req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
+const isRetryable = (req: ClientRequest, error: NodeJS.ErrnoException): boolean => req.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE');
 
 const isOk = (status: number | undefined): boolean => status !== undefined && status >= 200 && status < 300;
 
@@ -237,7 +236,8 @@ export class Reporter {
     event.environment = this.environment;
     if (this.release !== undefined) event.release = this.release;
     const files = new Set<string>();
-    for (const exception of event.exception?.values ?? []) for (const frame of exception.stacktrace?.frames ?? []) if (frame.filename) files.add(frame.filename);
+    for (const exception of event.exception?.values ?? [])
+      for (const frame of exception.stacktrace?.frames ?? []) if (frame.filename) files.add(frame.filename);
     if (files.size > 0) {
       const images = this.core.getDebugImagesForResources(this.stackParser, [...files]);
       if (images.length > 0) event.debug_meta = { images };

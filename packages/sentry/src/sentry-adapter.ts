@@ -57,10 +57,25 @@ export type SentryCore = Pick<
   Pick<typeof SentryCoreServerModule, 'nodeStackLineParser'>;
 
 const CORE_EXPORTS = [
-  'SDK_VERSION', 'addExceptionMechanism', 'applyAggregateErrorsToEvent', 'checkOrSetAlreadyCaught', 'createEventEnvelope',
-  'createStackParser', 'createTransport', 'dateTimestampInSeconds', 'eventFromMessage', 'eventFromUnknownInput',
-  'exceptionFromError', 'generateSpanId', 'generateTraceId', 'getDebugImagesForResources',
-  'getEnvelopeEndpointWithUrlEncodedAuth', 'isRateLimited', 'makeDsn', 'normalize', 'updateRateLimits',
+  'SDK_VERSION',
+  'addExceptionMechanism',
+  'applyAggregateErrorsToEvent',
+  'checkOrSetAlreadyCaught',
+  'createEventEnvelope',
+  'createStackParser',
+  'createTransport',
+  'dateTimestampInSeconds',
+  'eventFromMessage',
+  'eventFromUnknownInput',
+  'exceptionFromError',
+  'generateSpanId',
+  'generateTraceId',
+  'getDebugImagesForResources',
+  'getEnvelopeEndpointWithUrlEncodedAuth',
+  'isRateLimited',
+  'makeDsn',
+  'normalize',
+  'updateRateLimits',
 ] as const;
 
 /**
@@ -242,10 +257,15 @@ const scopeStorage = (acs: Record<string, any>): ScopeStorage | undefined => {
       found = {
         als,
         read: (store) => (isObject(store) && typeof store.getValue === 'function' ? (store.getValue(key) as Scopes | undefined) : undefined),
-        make: (base, scopes) => ((isObject(base) && typeof base.setValue === 'function' ? base : root) as { setValue(k: symbol, v: unknown): unknown }).setValue(key, scopes),
+        make: (base, scopes) =>
+          ((isObject(base) && typeof base.setValue === 'function' ? base : root) as { setValue(k: symbol, v: unknown): unknown }).setValue(key, scopes),
       };
     } else if (binding !== undefined && isAls(binding.asyncLocalStorage)) {
-      found = { als: binding.asyncLocalStorage, read: (store) => (isObject(store) && isObject(store.scope) ? (store as unknown as Scopes) : undefined), make: (_base, scopes) => scopes };
+      found = {
+        als: binding.asyncLocalStorage,
+        read: (store) => (isObject(store) && isObject(store.scope) ? (store as unknown as Scopes) : undefined),
+        make: (_base, scopes) => scopes,
+      };
     }
   } catch {
     found = null;
@@ -339,7 +359,6 @@ const WATCH = Symbol.for('lambdaware.sentry.clientWatch');
 /** Outcomes kept for events that settled before anyone asked (the app captured and sent before our onError). */
 const KEEP_SETTLED = 1000;
 
-
 export interface WatchOptions {
   /** Applied to every error event after the app's own beforeSend (masking, size bound). */
   finalize: (event: ErrorEvent) => ErrorEvent;
@@ -428,7 +447,8 @@ export const watchClient = (client: AppClient, options: WatchOptions): ClientWat
   client.on('afterSendEvent', (event: { event_id?: string }, response: TransportResponse | undefined) => {
     const status = response?.statusCode;
     if (status !== undefined && status >= 200 && status < 300) settle(event.event_id, { delivered: true });
-    else if (status === undefined) settle(event.event_id, { delivered: false, reason: "not sent by the app's Sentry transport (rate limited, or its queue full)" });
+    else if (status === undefined)
+      settle(event.event_id, { delivered: false, reason: "not sent by the app's Sentry transport (rate limited, or its queue full)" });
     else settle(event.event_id, { delivered: false, reason: `HTTP ${status}` });
   });
 
@@ -494,7 +514,10 @@ export const captureMessageWithApp = (
   fingerprint: string[],
   eventId: string,
 ): void => {
-  const scope = app.scope.clone() as AppScope & { setFingerprint?(f: string[]): unknown; captureMessage?(m: string, level: string, hint: Record<string, unknown>): string };
+  const scope = app.scope.clone() as AppScope & {
+    setFingerprint?(f: string[]): unknown;
+    captureMessage?(m: string, level: string, hint: Record<string, unknown>): string;
+  };
   scope.setTags(data.tags);
   for (const [name, context] of Object.entries(data.contexts)) scope.setContext(name, context);
   scope.setFingerprint?.(fingerprint);

@@ -22,7 +22,10 @@ type RequestWithTimer = Request & { [TIMER]?: NodeJS.Timeout };
 const writeTimeoutLine = (state: SentryState, request: Request, left: number, eventId: string | undefined): void => {
   const context = request.context as LambdaContextLike;
   const message = `possible timeout: ${left} ms left`;
-  const warning = newError(message).with('remainingTimeInMillis', left).with('timeoutWarningMs', state.config.timeoutWarningMs).with('functionName', context.functionName);
+  const warning = newError(message)
+    .with('remainingTimeInMillis', left)
+    .with('timeoutWarningMs', state.config.timeoutWarningMs)
+    .with('functionName', context.functionName);
   Object.defineProperty(warning, 'name', { value: TIMEOUT_WARNING_TYPE, enumerable: false, configurable: true, writable: true });
   Object.defineProperty(warning, 'stack', { value: undefined, enumerable: false, configurable: true, writable: true });
   try {
@@ -59,17 +62,21 @@ const reportTimeout = async (state: SentryState, request: Request, msBefore: num
   if (r?.eventId === undefined) return;
   const outcome = await settle(r, allowFor(state.config, deadlineOf(context)));
   if (outcome.delivered) warn('Possible timeout reported to Sentry', { sentryEventID: r.eventId, remainingTimeInMillis: left });
-  else if (!outcome.dropped) warn('Possible timeout: the Sentry event was not delivered', { sentryEventID: r.eventId, reason: outcome.reason, waitedMs: outcome.waitedMs });
+  else if (!outcome.dropped)
+    warn('Possible timeout: the Sentry event was not delivered', { sentryEventID: r.eventId, reason: outcome.reason, waitedMs: outcome.waitedMs });
 };
 
 /** Starts the invocation's timer (in `before`). */
 export const startTimeoutWarning = (state: SentryState, request: RequestWithTimer): void => {
   const left = remainingTime(request.context as LambdaContextLike);
   if (left === undefined) return;
-  const timer = setTimeout(() => {
-    request[TIMER] = undefined;
-    reportTimeout(state, request, state.config.timeoutWarningMs).catch((e: unknown) => warn('Sentry timeout warning failed', { reason: thrownMessage(e) }));
-  }, Math.max(0, left - state.config.timeoutWarningMs));
+  const timer = setTimeout(
+    () => {
+      request[TIMER] = undefined;
+      reportTimeout(state, request, state.config.timeoutWarningMs).catch((e: unknown) => warn('Sentry timeout warning failed', { reason: thrownMessage(e) }));
+    },
+    Math.max(0, left - state.config.timeoutWarningMs),
+  );
   timer.unref();
   request[TIMER] = timer;
 };

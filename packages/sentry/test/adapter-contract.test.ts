@@ -27,7 +27,13 @@ describe.each(versions)('@sentry/core %s', (_name, loadRoot, loadServer) => {
     const server = (await loadServer()) as unknown as Record<string, unknown>;
     const core = bindCore(root, server);
     const reporter = createReporter({ core, dsn: ingest.dsn, environment: 'contract', release: undefined, beforeSend: undefined });
-    const capture = reporter.captureError('0123456789abcdef0123456789abcdef', new Error('light path'), { tags: { t: '1' }, contexts: {}, transaction: 'fn' }, { k: 'v' }, 'req-1');
+    const capture = reporter.captureError(
+      '0123456789abcdef0123456789abcdef',
+      new Error('light path'),
+      { tags: { t: '1' }, contexts: {}, transaction: 'fn' },
+      { k: 'v' },
+      'req-1',
+    );
     expect(await capture.outcome).toEqual({ delivered: true });
     const event = await ingest.waitForEvent(3000, (e) => e.event_id === capture.eventId);
     expect(event).toMatchObject({ environment: 'contract', extra: { k: 'v' }, tags: { t: '1' } });
@@ -40,11 +46,19 @@ describe.each(versions)('@sentry/core %s', (_name, loadRoot, loadServer) => {
     const server = (await loadServer()) as any;
     const ServerRuntimeClient = root.ServerRuntimeClient ?? server.ServerRuntimeClient;
     const stackParser = root.createStackParser((server.nodeStackLineParser ?? root.nodeStackLineParser)());
-    const transport = (options: any) => root.createTransport(options, async (request: any) => {
-      const res = await fetch(options.url, { method: 'POST', body: request.body });
-      return { statusCode: res.status, headers: { 'retry-after': null, 'x-sentry-rate-limits': null } };
+    const transport = (options: any) =>
+      root.createTransport(options, async (request: any) => {
+        const res = await fetch(options.url, { method: 'POST', body: request.body });
+        return { statusCode: res.status, headers: { 'retry-after': null, 'x-sentry-rate-limits': null } };
+      });
+    const client = new ServerRuntimeClient({
+      dsn: ingest.dsn,
+      integrations: [],
+      transport,
+      stackParser,
+      environment: 'app-env',
+      beforeSend: (e: any) => ({ ...e, tags: { ...e.tags, app: 'yes' } }),
     });
-    const client = new ServerRuntimeClient({ dsn: ingest.dsn, integrations: [], transport, stackParser, environment: 'app-env', beforeSend: (e: any) => ({ ...e, tags: { ...e.tags, app: 'yes' } }) });
     root.getCurrentScope().setClient(client);
     client.init();
     root.getCurrentScope().setTag('team', 'x');
@@ -58,7 +72,14 @@ describe.each(versions)('@sentry/core %s', (_name, loadRoot, loadServer) => {
     watch.own(eventId);
     const outcome = watch.outcome(eventId);
     const error = new Error('through the app');
-    captureWithApp(app, error, { tags: { function_name: 'orders' }, contexts: { 'aws.lambda': { function_name: 'orders' } } }, { k: 'v' }, { type: 'auto.middleware.lambdaware.sentry', handled: false }, eventId);
+    captureWithApp(
+      app,
+      error,
+      { tags: { function_name: 'orders' }, contexts: { 'aws.lambda': { function_name: 'orders' } } },
+      { k: 'v' },
+      { type: 'auto.middleware.lambdaware.sentry', handled: false },
+      eventId,
+    );
     expect(await outcome).toEqual({ delivered: true });
     const event = await ingest.waitForEvent(3000, (e) => e.event_id === eventId);
     expect(event).toMatchObject({ environment: 'app-env', tags: { team: 'x', app: 'yes', function_name: 'orders' }, extra: { k: 'v' } });
@@ -73,7 +94,12 @@ describe.each(versions)('@sentry/core %s', (_name, loadRoot, loadServer) => {
 
 test('an app on Sentry 9: named, not used', async () => {
   const root = (await import('@sentry/core-v9')) as any;
-  const client = new root.ServerRuntimeClient({ dsn: ingest.dsn, integrations: [], transport: () => ({ send: async () => ({}), flush: async () => true }), stackParser: root.createStackParser() });
+  const client = new root.ServerRuntimeClient({
+    dsn: ingest.dsn,
+    integrations: [],
+    transport: () => ({ send: async () => ({}), flush: async () => true }),
+    stackParser: root.createStackParser(),
+  });
   root.getCurrentScope().setClient(client);
   const app = findAppSentry()!;
   expect(app.major).toBe(9);

@@ -33,7 +33,10 @@ const run = async (sdk: 'aws-serverless' | 'node' | 'node-11', scenario: string,
     maxBuffer: 64 * 1024 * 1024,
   });
   const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as Omit<Run, 'lines' | 'events'>;
-  const lines = stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+  const lines = stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>);
   return { ...result, lines, events: ingest.events.slice(before) };
 };
 
@@ -41,7 +44,7 @@ const errorLines = (r: Run) => r.lines.filter((l) => l.level === 'ERROR');
 const warnLines = (r: Run) => r.lines.filter((l) => l.level === 'WARN');
 
 describe.each(['aws-serverless', 'node', 'node-11'] as const)('the app initialised @sentry/%s: its client reports', (sdk) => {
-  test('one event with the app\'s tags, user, environment, release and beforeSend, plus the Lambda context; the line carries its id', async () => {
+  test("one event with the app's tags, user, environment, release and beforeSend, plus the Lambda context; the line carries its id", async () => {
     const r = await run(sdk, 'plain');
     expect(r.thrown).toEqual(['order 0 not saved']);
     expect(r.unhandled).toEqual([]);
@@ -69,16 +72,19 @@ describe('with @sentry/aws-serverless', () => {
     expect(r.unhandled).toEqual([]);
   });
 
-  test.each(['captured-first', 'captured-first-wrap', 'init-late'])('the app captured the error itself first (%s): its event is the one, its id in the line', async (scenario) => {
-    const r = await run('aws-serverless', scenario);
-    expect(r.events).toHaveLength(1);
-    expect(r.events[0].exception.values.at(-1).mechanism).toEqual({ type: 'generic', handled: true }); // the app's own event
-    expect(r.events[0].tags).toMatchObject({ team: 'x', before_send_ran: 'yes' });
-    expect(errorLines(r).map((l) => l.error.sentryEventID)).toEqual([r.events[0].event_id]);
-    expect(warnLines(r)).toEqual([]);
-  });
+  test.each(['captured-first', 'captured-first-wrap', 'init-late'])(
+    'the app captured the error itself first (%s): its event is the one, its id in the line',
+    async (scenario) => {
+      const r = await run('aws-serverless', scenario);
+      expect(r.events).toHaveLength(1);
+      expect(r.events[0].exception.values.at(-1).mechanism).toEqual({ type: 'generic', handled: true }); // the app's own event
+      expect(r.events[0].tags).toMatchObject({ team: 'x', before_send_ran: 'yes' });
+      expect(errorLines(r).map((l) => l.error.sentryEventID)).toEqual([r.events[0].event_id]);
+      expect(warnLines(r)).toEqual([]);
+    },
+  );
 
-  test('a registered secret reaches neither the app\'s event (masked structurally after its beforeSend) nor the line', async () => {
+  test("a registered secret reaches neither the app's event (masked structurally after its beforeSend) nor the line", async () => {
     const r = await run('aws-serverless', 'secret');
     expect(r.events).toHaveLength(1);
     expect(JSON.stringify(r.events[0])).not.toContain('tok-9f8e7d6c-app');
@@ -87,7 +93,7 @@ describe('with @sentry/aws-serverless', () => {
     expect(errorLines(r)[0].error.sentryEventID).toBe(r.events[0].event_id);
   });
 
-  test('timeoutWarning through the app\'s client: one warning event with the app\'s tag, its id on the TimeoutWarning line', async () => {
+  test("timeoutWarning through the app's client: one warning event with the app's tag, its id on the TimeoutWarning line", async () => {
     const r = await run('aws-serverless', 'timeout');
     expect(r.thrown).toEqual([null]); // succeeded (JSON of undefined)
     const events = r.events;

@@ -39,9 +39,13 @@ test('200 failing invocations at once (one process, as Lambda Managed Instances)
   for (const l of lines) expect(ids.has((l.error as { sentryEventID: string }).sentryEventID)).toBe(true);
 });
 
-test('10,000 failing records: the line stays under the CloudWatch bound and the event under Sentry\'s, the first failures in full, the rest counted', async () => {
+test("10,000 failing records: the line stays under the CloudWatch bound and the event under Sentry's, the first failures in full, the rest counted", async () => {
   const before = ingest.events.length;
-  const failures = Array.from({ length: 10_000 }, (_, i) => ({ index: i, id: `msg-${i}-${'x'.repeat(40)}`, reason: `record ${i} is not JSON: Unexpected token 'o' at position 1` }));
+  const failures = Array.from({ length: 10_000 }, (_, i) => ({
+    index: i,
+    id: `msg-${i}-${'x'.repeat(40)}`,
+    reason: `record ${i} is not JSON: Unexpected token 'o' at position 1`,
+  }));
   class RecordsError extends Error {
     override name = 'RecordsError';
     failures = failures;

@@ -14,7 +14,8 @@ let light: Record<string, any>;
 
 beforeAll(async () => {
   ingest = await startSentryIngest();
-  const run = (mode: string) => promisify(execFile)(process.execPath, [fixture, mode], { env: { ...process.env, SENTRY_DSN: '', SENTRY_TEST_DSN: ingest.dsn }, timeout: 30_000 });
+  const run = (mode: string) =>
+    promisify(execFile)(process.execPath, [fixture, mode], { env: { ...process.env, SENTRY_DSN: '', SENTRY_TEST_DSN: ingest.dsn }, timeout: 30_000 });
   await run('official');
   official = ingest.events.at(-1)!;
   await run('light');
@@ -50,10 +51,14 @@ test('every context of the official event, with the same fields (os: but the dis
     const expected = keys(context).filter((k) => !(name === 'os' && k === 'version') && k !== 'execution_duration_in_millis');
     expect(keys(light.contexts[name])).toEqual(expect.arrayContaining(expected));
   }
-  expect(light.contexts['aws.lambda']).toMatchObject({ function_name: 'orders', aws_request_id: 'req-shape', invoked_function_arn: official.contexts['aws.lambda'].invoked_function_arn });
+  expect(light.contexts['aws.lambda']).toMatchObject({
+    function_name: 'orders',
+    aws_request_id: 'req-shape',
+    invoked_function_arn: official.contexts['aws.lambda'].invoked_function_arn,
+  });
 });
 
-test('the same exception layout: the cause chain, types, messages, mechanisms (but its type) and the throw site\'s frames', () => {
+test("the same exception layout: the cause chain, types, messages, mechanisms (but its type) and the throw site's frames", () => {
   const o = official.exception.values as any[];
   const l = light.exception.values as any[];
   expect(l.map((v) => [v.type, v.value])).toEqual(o.map((v) => [v.type, v.value]));

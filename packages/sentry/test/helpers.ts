@@ -15,13 +15,10 @@ export const collectLines = (): { lines: SinkLine[]; restore: () => void } => {
 };
 
 /** A real SQS event from aws-lambda-go's samples. */
-export const sqsEvent = (): unknown =>
-  JSON.parse(readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'));
+export const sqsEvent = (): unknown => JSON.parse(readFileSync(new URL('../../../fixtures/events/aws-lambda-go/sqs-event.json', import.meta.url), 'utf8'));
 
 /** Runs a Middy handler and returns what it resolved or threw, and how long it took. */
-export const invoke = async <T>(
-  fn: () => Promise<T>,
-): Promise<{ result?: T; error?: unknown; ms: number }> => {
+export const invoke = async <T>(fn: () => Promise<T>): Promise<{ result?: T; error?: unknown; ms: number }> => {
   const start = performance.now();
   try {
     const result = await fn();

@@ -75,7 +75,7 @@ describe('a kept-alive connection', () => {
       await invoke(() => handler({ n: 1 }, lambdaContext()));
       const { ms } = await invoke(() => handler({ n: 2 }, lambdaContext()));
       expect(ms).toBeLessThan(1000);
-      const messages = bodies.map((b) => ((parseEnvelope(b).items[0].payload as { exception: { values: { value: string }[] } }).exception.values[0].value));
+      const messages = bodies.map((b) => (parseEnvelope(b).items[0].payload as { exception: { values: { value: string }[] } }).exception.values[0].value);
       expect(messages).toEqual(['failure 1', 'failure 2']);
       expect(sink.lines.filter((l) => l.level === 'warn')).toEqual([]);
       expect(sink.lines.filter((l) => l.level === 'error')).toHaveLength(2);

@@ -49,7 +49,11 @@ describe('options, validated at creation', () => {
   test.each([
     [null, 'options', 'sentry(): options must be an object, got null'],
     [{ dsn: 3 }, 'dsn', 'sentry(): option "dsn" must be a string, got 3'],
-    [{ flushTimout: 100 }, 'flushTimout', 'sentry(): option "flushTimout" is not an option of sentry() (options: dsn, enabled, environment, release, flushTimeout, flushMargin, timeoutWarning, tags, breadcrumbs, shouldReport, beforeSend)'],
+    [
+      { flushTimout: 100 },
+      'flushTimout',
+      'sentry(): option "flushTimout" is not an option of sentry() (options: dsn, enabled, environment, release, flushTimeout, flushMargin, timeoutWarning, tags, breadcrumbs, shouldReport, beforeSend)',
+    ],
   ])('%p: the shared option error (package, option, what was wrong)', (options, option, message) => {
     let error: unknown;
     try {
@@ -84,7 +88,11 @@ describe('options, validated at creation', () => {
 
   test('timeoutWarning adds before/after hooks', () => {
     const middleware = sentry({ dsn: 'https://key@o1.ingest.sentry.io/42', timeoutWarning: true });
-    expect(Object.keys(middleware).filter((k) => k !== 'name').sort()).toEqual(['after', 'before', 'onError']);
+    expect(
+      Object.keys(middleware)
+        .filter((k) => k !== 'name')
+        .sort(),
+    ).toEqual(['after', 'before', 'onError']);
     expect(middleware.name).toBe('sentry');
   });
 });
@@ -108,7 +116,15 @@ describe('Lambda context', () => {
   });
 
   test('invocationData survives a context whose getRemainingTimeInMillis throws, and a missing context', () => {
-    const data = invocationData({ functionName: 'f', getRemainingTimeInMillis: () => { throw new Error('no'); } }, { team: 'core' });
+    const data = invocationData(
+      {
+        functionName: 'f',
+        getRemainingTimeInMillis: () => {
+          throw new Error('no');
+        },
+      },
+      { team: 'core' },
+    );
     expect(data.tags).toEqual({ team: 'core', function_name: 'f' });
     expect(data.contexts['aws.lambda']).toEqual({ function_name: 'f', 'sys.argv': process.argv });
     expect(invocationData(undefined, {}).contexts).toEqual({ 'aws.lambda': { 'sys.argv': process.argv } });
@@ -208,10 +224,14 @@ describe('the local ingest', () => {
         Buffer.from('\n'),
       ]);
       const status = await new Promise<number>((resolve, reject) => {
-        const req = request(`http://127.0.0.1:${ingest.port}/api/7/envelope/?sentry_key=k`, { method: 'POST', headers: { 'content-encoding': 'gzip' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode!);
-        });
+        const req = request(
+          `http://127.0.0.1:${ingest.port}/api/7/envelope/?sentry_key=k`,
+          { method: 'POST', headers: { 'content-encoding': 'gzip' } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode!);
+          },
+        );
         req.on('error', reject);
         req.end(gzipSync(body));
       });

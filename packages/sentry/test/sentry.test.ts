@@ -62,7 +62,7 @@ describe('on failure, through the real SDK', () => {
     expect(thrown).toBe(error); // the handler's error is unchanged
     const line = sink.lines.find((l) => l.level === 'error')!;
     expect(line).toBeDefined();
-    const logged = (line.error as { sentryEventID: string; type: string; message: string });
+    const logged = line.error as { sentryEventID: string; type: string; message: string };
     expect(logged).toMatchObject({ type: 'OrderError', message: 'order 17 not saved' });
     const event = await ingest.waitForEvent(3000);
     expect(event.event_id).toBe(logged.sentryEventID);
@@ -180,16 +180,23 @@ describe('on failure, through the real SDK', () => {
     expect(warnings(sink.lines)).toEqual([]);
   });
 
-  test('the event names the SDK, the runtime, a trace, and the envelope carries the trace for the DSN\'s key', async () => {
+  test("the event names the SDK, the runtime, a trace, and the envelope carries the trace for the DSN's key", async () => {
     await invoke(() => handlerThrowing(new Error('described'), { release: 'r@9' })({}, lambdaContext()));
     const event = await ingest.waitForEvent(3000);
     expect(event.platform).toBe('node');
-    expect(event.sdk).toMatchObject({ name: 'sentry.javascript.lambdaware', integrations: ['LinkedErrors'], packages: [{ name: 'npm:@lambdaware/sentry' }, { name: 'npm:@sentry/core' }] });
+    expect(event.sdk).toMatchObject({
+      name: 'sentry.javascript.lambdaware',
+      integrations: ['LinkedErrors'],
+      packages: [{ name: 'npm:@lambdaware/sentry' }, { name: 'npm:@sentry/core' }],
+    });
     expect(contexts(event).runtime).toEqual({ name: 'node', version: process.version });
     const trace = contexts(event).trace as { trace_id: string; span_id: string };
     expect(trace.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(trace.span_id).toMatch(/^[0-9a-f]{16}$/);
-    expect(ingest.envelopes[0].header).toMatchObject({ event_id: event.event_id, trace: { trace_id: trace.trace_id, public_key: 'public', release: 'r@9', environment: 'production' } });
+    expect(ingest.envelopes[0].header).toMatchObject({
+      event_id: event.event_id,
+      trace: { trace_id: trace.trace_id, public_key: 'public', release: 'r@9', environment: 'production' },
+    });
     expect(typeof event.timestamp).toBe('number');
   });
 
@@ -236,7 +243,7 @@ describe('on failure, through the real SDK', () => {
     expect(ingest.envelopes).toEqual([]);
   });
 
-  test('debug ids injected by a Sentry bundler plugin are sent as debug_meta images for the frames\' files', async () => {
+  test("debug ids injected by a Sentry bundler plugin are sent as debug_meta images for the frames' files", async () => {
     // The plugins inject `_sentryDebugIds[new Error().stack] = '<id>'` into each bundle; a frame of that file maps to it.
     const debugIds = ((globalThis as { _sentryDebugIds?: Record<string, string> })._sentryDebugIds = {});
     const debugId = '6fd2e5d4-8f0e-4d0a-9b55-6a1c2f0f9a11';
@@ -426,7 +433,7 @@ describe('timeout warning', () => {
     expect(sink.lines.find((l) => l.message === 'Possible timeout reported to Sentry')?.sentryEventID).toBe(event.event_id);
   });
 
-  test('when the warning fires, one ERROR line in errorLog\'s shape (type TimeoutWarning, the event id, the ms left); a success after it adds no line', async () => {
+  test("when the warning fires, one ERROR line in errorLog's shape (type TimeoutWarning, the event id, the ms left); a success after it adds no line", async () => {
     const context = lambdaContext({ functionName: 'slow-fn', timeoutMs: 900 });
     const handler = middy(async () => {
       await sleep(600);

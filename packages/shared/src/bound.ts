@@ -18,8 +18,7 @@ export const MAX_LINE_BYTES = 255 * 1024;
 export const MAX_MESSAGE_CHARS = 8192;
 
 /** The one truncation marker: what follows the kept start of a cut value. */
-export const truncationMarker = (count: number, unit: 'characters' | 'items' | 'bytes' | 'members' | 'causes'): string =>
-  `…[truncated: ${count} ${unit}]`;
+export const truncationMarker = (count: number, unit: 'characters' | 'items' | 'bytes' | 'members' | 'causes'): string => `…[truncated: ${count} ${unit}]`;
 
 /** The UTF-8 size of a string, without allocating a Buffer for the common short ASCII case. */
 export const utf8Length = (text: string): number => (text.length < 64 && /^[\x00-\x7f]*$/.test(text) ? text.length : Buffer.byteLength(text));

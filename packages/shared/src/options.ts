@@ -121,8 +121,7 @@ const rule = (expected: string, test: (value: unknown) => boolean): OptionRule =
 const range = (min: number | undefined, max: number | undefined): string =>
   min !== undefined && max !== undefined ? ` from ${min} to ${max}` : min !== undefined ? ` >= ${min}` : max !== undefined ? ` <= ${max}` : '';
 
-const within = (v: number, min: number | undefined, max: number | undefined): boolean =>
-  (min === undefined || v >= min) && (max === undefined || v <= max);
+const within = (v: number, min: number | undefined, max: number | undefined): boolean => (min === undefined || v >= min) && (max === undefined || v <= max);
 
 const quoteList = (values: readonly unknown[]): string => {
   const shown = values.map((v) => (typeof v === 'string' ? JSON.stringify(v) : describeValue(v)));

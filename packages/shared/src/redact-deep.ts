@@ -75,7 +75,11 @@ const maskOneError = (r: RedactionRegistry, error: Error, queue: Error[]): boole
       queue.push(v);
       masked = v;
     } else if (Array.isArray(v) && v.some((x) => x instanceof Error)) {
-      masked = v.map((x) => (x instanceof Error ? (queue.push(x), x) : redactValue(r, x)));
+      masked = v.map((x) => {
+        if (!(x instanceof Error)) return redactValue(r, x);
+        queue.push(x);
+        return x;
+      });
       if ((masked as unknown[]).every((x, i) => x === v[i])) masked = v;
     } else masked = redactValue(r, v);
     const name = typeof key === 'string' ? maskInside(r, key) : key;

@@ -61,7 +61,11 @@ const open = (o: object): Frame | undefined => {
     }
     if (o instanceof Error) {
       const keys = Reflect.ownKeys(o).filter((k) => typeof k === 'string' || k === KEYS.errorValues);
-      return frame('error', keys, keys.map((k) => read(o, k)));
+      return frame(
+        'error',
+        keys,
+        keys.map((k) => read(o, k)),
+      );
     }
     if (ArrayBuffer.isView(o) || o instanceof ArrayBuffer || o instanceof Date || o instanceof RegExp || o instanceof Promise) return undefined;
     if (o instanceof WeakMap || o instanceof WeakSet) return undefined;
@@ -85,7 +89,11 @@ const open = (o: object): Frame | undefined => {
       return frame('toJSON', [], [json]);
     }
     const keys = Object.keys(o);
-    return frame(plain ? 'object' : 'instance', keys, keys.map((k) => read(o, k)));
+    return frame(
+      plain ? 'object' : 'instance',
+      keys,
+      keys.map((k) => read(o, k)),
+    );
   } catch {
     return undefined; // a Proxy whose traps throw: written (or not) by the serializer as it is
   }
@@ -136,7 +144,9 @@ const build = (r: RedactionRegistry, f: Frame): unknown => {
       return copy;
     }
     default: {
-      const copy = (f.kind === 'object' ? (Object.getPrototypeOf(f.src) === null ? Object.create(null) : {}) : Object.create(Object.getPrototypeOf(f.src) as object)) as Record<string, unknown>;
+      const copy = (
+        f.kind === 'object' ? (Object.getPrototypeOf(f.src) === null ? Object.create(null) : {}) : Object.create(Object.getPrototypeOf(f.src) as object)
+      ) as Record<string, unknown>;
       const used = new Set<string>();
       f.keys.forEach((k, i) => {
         let key = maskInside(r, k as string);

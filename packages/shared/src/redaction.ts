@@ -40,7 +40,18 @@ export const registry = (): RedactionRegistry => {
   if (r === undefined || !(r.whole instanceof Set) || !(r.numbers instanceof Set)) {
     // (an older copy of this module may have created a registry without `whole`: keep its values)
     const values = r?.values instanceof Set ? r.values : new Set<string>();
-    r = { values, whole: new Set(), numbers: new Set(), forms: undefined, shortest: 0, longestWhole: undefined, jsonForms: undefined, probe: null, long: [], clean: new Set() };
+    r = {
+      values,
+      whole: new Set(),
+      numbers: new Set(),
+      forms: undefined,
+      shortest: 0,
+      longestWhole: undefined,
+      jsonForms: undefined,
+      probe: null,
+      long: [],
+      clean: new Set(),
+    };
     g[KEYS.redaction] = r;
   }
   return r;
@@ -123,8 +134,7 @@ export const classifySecret = (value: unknown): 'text' | 'whole' | string => {
   return `a ${typeof value}: not a value that can be masked`;
 };
 
-const within = (path: string, prefixes: readonly string[]): boolean =>
-  prefixes.some((p) => path === p || path.startsWith(`${p}.`) || p === '');
+const within = (path: string, prefixes: readonly string[]): boolean => prefixes.some((p) => path === p || path.startsWith(`${p}.`) || p === '');
 
 /**
  * Registers a secret so that lambdaware never writes it. A string, number or BigInt is registered itself; a JSON

@@ -31,8 +31,7 @@ export const setLogSink = (sink: LogSink | undefined): void => {
 };
 
 /** The installed sink (the logger's), or the stderr fallback: the one fallback of every package. */
-export const getLogSink = (): LogSink =>
-  ((globalThis as Record<symbol, unknown>)[KEYS.logSink] as LogSink | undefined) ?? stderrSink;
+export const getLogSink = (): LogSink => ((globalThis as Record<symbol, unknown>)[KEYS.logSink] as LogSink | undefined) ?? stderrSink;
 
 /** The keys the fallback line owns: a field of the same name is written as `field_<key>`. */
 const OWN = new Set(['level', 'message', 'timestamp']);
@@ -59,7 +58,11 @@ const fallbackFields = (fields: Record<string, unknown> | undefined, budget: num
  */
 export const stderrSink: LogSink = {
   log(level, message, fields) {
-    const head = { level: String(level).toUpperCase(), message: cutString(redactString(typeof message === 'string' ? message : safeString(message)), MAX_MESSAGE_CHARS), timestamp: new Date().toISOString() };
+    const head = {
+      level: String(level).toUpperCase(),
+      message: cutString(redactString(typeof message === 'string' ? message : safeString(message)), MAX_MESSAGE_CHARS),
+      timestamp: new Date().toISOString(),
+    };
     const line = safeStringify({ ...head, ...fallbackFields(fields, MAX_LINE_BYTES - 1024 - Buffer.byteLength(JSON.stringify(head))) });
     process.stderr.write(`${cutToBytes(line, MAX_LINE_BYTES) === line ? line : safeStringify({ ...head, line_truncated: Buffer.byteLength(line) })}\n`);
   },

@@ -1,5 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
-import { MAX_LINE_BYTES, NO_CLOCK_MS, boundedWait, cutString, cutToBytes, deadlineIn, deadlineOf, fitJson, jsonBytes, remainingTimeOf, truncationMarker } from '@lambdaware/shared';
+import {
+  MAX_LINE_BYTES,
+  NO_CLOCK_MS,
+  boundedWait,
+  cutString,
+  cutToBytes,
+  deadlineIn,
+  deadlineOf,
+  fitJson,
+  jsonBytes,
+  remainingTimeOf,
+  truncationMarker,
+} from '@lambdaware/shared';
 
 describe('size bound', () => {
   test('cutString keeps the start and says how many characters were left out, with the one marker', () => {
@@ -45,7 +57,16 @@ describe('deadline', () => {
     expect(d.at).toBe(6_000);
   });
   test('one fallback when there is no clock, or it throws', () => {
-    for (const context of [undefined, {}, { getRemainingTimeInMillis: () => { throw new Error('x'); } }, { getRemainingTimeInMillis: () => NaN }]) {
+    for (const context of [
+      undefined,
+      {},
+      {
+        getRemainingTimeInMillis: () => {
+          throw new Error('x');
+        },
+      },
+      { getRemainingTimeInMillis: () => NaN },
+    ]) {
       const d = deadlineOf(context, 0);
       expect(d.known).toBe(false);
       expect(d.at).toBe(NO_CLOCK_MS);

@@ -1,5 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { OptionsError, formatIssuePath, thrownMessage, WHOLE_OPTIONS, is, isOptionsError, markOptionsError, nameErrorClass, optionsChecker, optionsErrorFields } from '@lambdaware/shared';
+import {
+  OptionsError,
+  formatIssuePath,
+  thrownMessage,
+  WHOLE_OPTIONS,
+  is,
+  isOptionsError,
+  markOptionsError,
+  nameErrorClass,
+  optionsChecker,
+  optionsErrorFields,
+} from '@lambdaware/shared';
 
 const thrown = (fn: () => unknown): Error => {
   try {
@@ -35,7 +46,9 @@ describe('OptionsError', () => {
     expect(e.message).toBe('f(): option "o" must be a string, got an object (null-prototype)');
     const long = new OptionsError({ package: 'p', fn: 'f', option: 'o', expected: 'short', value: 'x'.repeat(500) });
     expect(long.message.length).toBeLessThan(120);
-    expect(new OptionsError({ package: 'p', fn: 'f', option: 'o', expected: 'set', value: undefined }).message).toBe('f(): option "o" must be set, got undefined');
+    expect(new OptionsError({ package: 'p', fn: 'f', option: 'o', expected: 'set', value: undefined }).message).toBe(
+      'f(): option "o" must be set, got undefined',
+    );
   });
 
   it('subclasses keep their own instanceof and name; every marked error is an OptionsError', () => {
@@ -122,13 +135,17 @@ describe('optionsChecker', () => {
   it('a nested object of options names its keys by path', () => {
     const e = thrown(() => checker.options({ size: 0 }, rules, 'fetch.db'));
     expect(e.message).toBe('mine(): option "fetch.db.size" must be an integer >= 1, got 0');
-    expect(thrown(() => checker.options({ x: 1 }, rules, 'fetch.db')).message).toBe('mine(): option "fetch.db.x" is not an option of "fetch.db" (options: size, mode, free)');
+    expect(thrown(() => checker.options({ x: 1 }, rules, 'fetch.db')).message).toBe(
+      'mine(): option "fetch.db.x" is not an option of "fetch.db" (options: size, mode, free)',
+    );
     expect(thrown(() => checker.options('db', rules, 'fetch.db')).message).toBe('mine(): option "fetch.db" must be an object, got "db"');
   });
 
   it('check() for one (nested) value; error() for a problem the rules cannot say', () => {
     expect(() => checker.check('fetch.db.id', undefined, is.string())).not.toThrow();
-    expect(thrown(() => checker.check('fetch.db.id', undefined, is.string(), false)).message).toBe('mine(): option "fetch.db.id" must be a non-empty string, got undefined');
+    expect(thrown(() => checker.check('fetch.db.id', undefined, is.string(), false)).message).toBe(
+      'mine(): option "fetch.db.id" must be a non-empty string, got undefined',
+    );
     const e = checker.error('level', { problem: 'and "logLevel" are the same setting; give one' });
     expect(e).toBeInstanceOf(MyOptionError);
     expect(e.message).toBe('mine(): option "level" and "logLevel" are the same setting; give one');
@@ -150,7 +167,11 @@ describe('thrownMessage and formatIssuePath', () => {
     expect(thrownMessage(undefined)).toBe('undefined');
     expect(thrownMessage(Object.create(null))).toBe('[object Object]');
     const hostile = new Error('x');
-    Object.defineProperty(hostile, 'message', { get: () => { throw new Error('no'); } });
+    Object.defineProperty(hostile, 'message', {
+      get: () => {
+        throw new Error('no');
+      },
+    });
     expect(typeof thrownMessage(hostile)).toBe('string');
   });
 

@@ -10,7 +10,9 @@ afterEach(() => clearSecrets());
 /** What aws-lambda-ric prints for an error (its `toFormatted`). */
 const printed = (error: unknown): string =>
   JSON.stringify(error, (_k, v) =>
-    v instanceof Error ? Object.assign({ errorType: v.name, errorMessage: v.message, code: (v as { code?: unknown }).code }, v, { stack: v.stack?.split('\n') }) : v,
+    v instanceof Error
+      ? Object.assign({ errorType: v.name, errorMessage: v.message, code: (v as { code?: unknown }).code }, v, { stack: v.stack?.split('\n') })
+      : v,
   );
 
 class Request {
@@ -70,7 +72,10 @@ describe('redactThrown: bounded cost', () => {
 
   it('100,000 members: the same error back, the first members masked', () => {
     registerSecret(S);
-    const e = new AggregateError(Array.from({ length: 100_000 }, (_, i) => new Error(`member ${i} ${S}`)), `many ${S}`);
+    const e = new AggregateError(
+      Array.from({ length: 100_000 }, (_, i) => new Error(`member ${i} ${S}`)),
+      `many ${S}`,
+    );
     expect(redactThrown(e)).toBe(e);
     expect(e.message).toBe(`many ${REDACTED}`);
     expect(e.errors[0].message).toBe(`member 0 ${REDACTED}`);

@@ -166,7 +166,11 @@ describe('redactThrown: what aws-lambda-ric prints', () => {
   // JSON.stringify with every Error turned into { errorType, errorMessage, code, ...own enumerable, stack }
   const ricText = (e: unknown): string => {
     const err = e instanceof Error ? e : new Error(String(e));
-    return JSON.stringify(err, (_k, v: unknown) => (v instanceof Error ? Object.assign({ errorType: v.name, errorMessage: v.message, code: (v as { code?: unknown }).code }, v, { stack: v.stack?.split('\n') }) : v));
+    return JSON.stringify(err, (_k, v: unknown) =>
+      v instanceof Error
+        ? Object.assign({ errorType: v.name, errorMessage: v.message, code: (v as { code?: unknown }).code }, v, { stack: v.stack?.split('\n') })
+        : v,
+    );
   };
   const TOKEN = 'tok-9f8e7d6c5b';
 
@@ -208,7 +212,12 @@ describe('redactThrown: what aws-lambda-ric prints', () => {
     const a = new Error(`a ${TOKEN}`);
     const b = new Error('b', { cause: a });
     (a as { cause?: unknown }).cause = b;
-    Object.defineProperty(b, 'boom', { enumerable: true, get: () => { throw new Error('no'); } });
+    Object.defineProperty(b, 'boom', {
+      enumerable: true,
+      get: () => {
+        throw new Error('no');
+      },
+    });
     expect(redactThrown(b)).toBe(b);
     expect(a.message).toBe(`a ${REDACTED}`);
   });
@@ -225,7 +234,16 @@ describe('redactJsonText (for writers that serialize first)', () => {
     registerSecret({ flag: 'true', port: '5432', pw: 'p"w\\d-9x', pin: 4321 });
     const text = JSON.stringify({ cold_start: true, total: 154320, port: 5432, p: '5432', flag: 'true', pw: 'p"w\\d-9x', a: [5432, 4321, 14321], pin: '4321' });
     const out = redactJsonText(text);
-    expect(JSON.parse(out)).toEqual({ cold_start: true, total: 154320, port: 5432, p: REDACTED, flag: REDACTED, pw: REDACTED, a: [5432, REDACTED, 14321], pin: REDACTED });
+    expect(JSON.parse(out)).toEqual({
+      cold_start: true,
+      total: 154320,
+      port: 5432,
+      p: REDACTED,
+      flag: REDACTED,
+      pw: REDACTED,
+      a: [5432, REDACTED, 14321],
+      pin: REDACTED,
+    });
   });
 });
 

@@ -21,9 +21,7 @@ describe('redaction registry', () => {
   it('masks every registered value, longest first, and JSON leaves of an object', () => {
     registerSecret({ token: 'xoxb-1234', nested: { pw: 'hunter22' }, short: 'ab', n: 12345 });
     registerSecret('xoxb-1234-extra');
-    expect(redactString('a xoxb-1234-extra b xoxb-1234 c hunter22 ab 12345')).toBe(
-      `a ${REDACTED} b ${REDACTED} c ${REDACTED} ab 12345`,
-    );
+    expect(redactString('a xoxb-1234-extra b xoxb-1234 c hunter22 ab 12345')).toBe(`a ${REDACTED} b ${REDACTED} c ${REDACTED} ab 12345`);
   });
 
   it('copies only what it must and masks keys, nested values and error messages', () => {
@@ -77,7 +75,14 @@ describe('safeStringify', () => {
     const map = new Map<unknown, unknown>([
       [nullProto, 1],
       [{ toString: undefined }, 2],
-      [{ [Symbol.toPrimitive]: () => { throw new Error('no'); } }, 3],
+      [
+        {
+          [Symbol.toPrimitive]: () => {
+            throw new Error('no');
+          },
+        },
+        3,
+      ],
       [7n, 4],
       [Symbol('s'), 5],
       ['plain', 6],
@@ -111,8 +116,7 @@ describe('stderr fallback sink', () => {
 });
 
 describe('collectErrorValues', () => {
-  const withValues = (e: Error, values: Record<string, unknown>): Error =>
-    Object.assign(e, { [Symbol.for('lambdaware.errorValues')]: values });
+  const withValues = (e: Error, values: Record<string, unknown>): Error => Object.assign(e, { [Symbol.for('lambdaware.errorValues')]: values });
 
   it('merges a cause chain, the outer error winning, and survives a cycle', () => {
     const inner = withValues(new Error('inner'), { a: 1, b: 'inner' });
@@ -126,7 +130,15 @@ describe('collectErrorValues', () => {
 });
 
 describe('safeString and describeValue never throw', () => {
-  const unprintable = [Object.create(null), { toString: undefined, valueOf: undefined }, { [Symbol.toPrimitive]: () => { throw new Error('no'); } }];
+  const unprintable = [
+    Object.create(null),
+    { toString: undefined, valueOf: undefined },
+    {
+      [Symbol.toPrimitive]: () => {
+        throw new Error('no');
+      },
+    },
+  ];
 
   it('safeString is String() where String() works, and the object tag where it throws', () => {
     for (const v of [undefined, null, 1, -0, 1n, true, 'x', Symbol('s'), [1, 2], new Date(0), { toString: () => 'me' }]) {

@@ -20,7 +20,14 @@ describe('getLogSink fallback', () => {
     const light = await captureOutput(() => getLogSink().log('warn', 'saw pa55word!', fields));
     for (const secret of ['pa55word!', JSON.stringify('p"w\\d-9').slice(1, -1), '5432']) expect(light.stderr).not.toContain(secret);
     const [line] = light.stderrLines();
-    expect(line).toMatchObject({ level: 'WARN', message: `saw ${REDACTED}`, id: 'r1', port: REDACTED, note: `used ${REDACTED} twice`, detail: { pw: REDACTED } });
+    expect(line).toMatchObject({
+      level: 'WARN',
+      message: `saw ${REDACTED}`,
+      id: 'r1',
+      port: REDACTED,
+      note: `used ${REDACTED} twice`,
+      detail: { pw: REDACTED },
+    });
     expect((line!.error as { message: string }).message).toBe(`login with ${REDACTED} failed`);
     expect(Object.keys(withoutTime(line!))).toEqual(['level', 'message', 'timestamp', 'id', 'port', 'note', 'detail', 'error']);
   });

@@ -64,7 +64,13 @@ interface Profile {
   version: number;
 }
 
-const STATUS: Record<string, number> = { BadRequestException: 400, ResourceNotFoundException: 404, ThrottlingException: 429, InternalServerException: 500, AccessDeniedException: 403 };
+const STATUS: Record<string, number> = {
+  BadRequestException: 400,
+  ResourceNotFoundException: 404,
+  ThrottlingException: 429,
+  InternalServerException: 500,
+  AccessDeniedException: 403,
+};
 
 const error = (type: string, message: string, status = STATUS[type] ?? 400): HttpAnswer => ({
   status,
@@ -111,14 +117,20 @@ export const startAppConfig = async (options: StartAppConfigOptions = {}): Promi
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string, http: HttpEndpoint): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const operation = req.method === 'POST' && url.pathname === '/configurationsessions' ? 'StartConfigurationSession' : req.method === 'GET' && url.pathname === '/configuration' ? 'GetLatestConfiguration' : `${req.method} ${url.pathname}`;
+    const operation =
+      req.method === 'POST' && url.pathname === '/configurationsessions'
+        ? 'StartConfigurationSession'
+        : req.method === 'GET' && url.pathname === '/configuration'
+          ? 'GetLatestConfiguration'
+          : `${req.method} ${url.pathname}`;
     let body: Record<string, unknown> = {};
     if (operation === 'GetLatestConfiguration') body = { token: url.searchParams.get('configuration_token') };
     else {
       try {
         body = raw.length > 0 ? (JSON.parse(raw) as Record<string, unknown>) : {};
       } catch {
-        return http.send(res, error('BadRequestException', 'The request body is not JSON'));
+        http.send(res, error('BadRequestException', 'The request body is not JSON'));
+        return;
       }
     }
     const call: AppConfigCall = { operation, body, at: Date.now(), outcome: 'ok' };
@@ -153,7 +165,11 @@ export const startAppConfig = async (options: StartAppConfigOptions = {}): Promi
       const key = `${application}/${environment}/${profile}`;
       const version = (profiles.get(key)?.version ?? 0) + 1;
       const json = typeof content !== 'string';
-      profiles.set(key, { content: Buffer.from(json ? JSON.stringify(content) : content, 'utf8'), contentType: contentType ?? (json ? 'application/json' : 'text/plain'), version });
+      profiles.set(key, {
+        content: Buffer.from(json ? JSON.stringify(content) : content, 'utf8'),
+        contentType: contentType ?? (json ? 'application/json' : 'text/plain'),
+        version,
+      });
       return String(version);
     },
     setPollInterval: (s) => {

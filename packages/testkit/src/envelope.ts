@@ -81,4 +81,3 @@ export const parseEnvelope = (body: Buffer): { header: Record<string, unknown>; 
   }
   return { header, items };
 };
-

@@ -66,7 +66,8 @@ export const startParametersSecretsExtension = async (options: StartParametersEx
     calls.push(call);
     if (req.headers['x-aws-parameters-secrets-token'] !== token) {
       call.outcome = 'unauthorized';
-      return http.send(res, { status: 401, body: 'Unauthorized: X-Aws-Parameters-Secrets-Token is missing or wrong' });
+      http.send(res, { status: 401, body: 'Unauthorized: X-Aws-Parameters-Secrets-Token is missing or wrong' });
+      return;
     }
     const q = url.searchParams;
     let fetchIt: (() => Promise<{ status: number; text: string }>) | undefined;
@@ -83,13 +84,15 @@ export const startParametersSecretsExtension = async (options: StartParametersEx
     }
     if (fetchIt === undefined) {
       call.outcome = 'not-found';
-      return http.send(res, { status: 400, body: `unknown path or missing query parameter: ${url.pathname}` });
+      http.send(res, { status: 400, body: `unknown path or missing query parameter: ${url.pathname}` });
+      return;
     }
     const key = call.path;
     const hit = cache.get(key);
     if (hit !== undefined && Date.now() - hit.at < ttlMs) {
       call.outcome = 'hit';
-      return http.send(res, { status: hit.status, body: hit.text, headers: { 'content-type': 'application/json' } });
+      http.send(res, { status: hit.status, body: hit.text, headers: { 'content-type': 'application/json' } });
+      return;
     }
     fetchIt().then(
       (r) => {

@@ -60,7 +60,10 @@ export class FaultScript {
 export class SecretStore {
   private readonly secrets = new Map<string, StoredSecret>();
 
-  constructor(private readonly region: string, private readonly faults: FaultScript) {}
+  constructor(
+    private readonly region: string,
+    private readonly faults: FaultScript,
+  ) {}
 
   /** By name, full ARN, or partial ARN (without the 6-character suffix). */
   find(id: unknown): StoredSecret | undefined {

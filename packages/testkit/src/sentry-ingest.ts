@@ -134,17 +134,19 @@ const receive = (ingest: Ingest, req: IncomingMessage, res: ServerResponse, url:
   else answer(ingest, res, answered, { detail: `ingest answering ${answered}` }, ingest.statusHeaders);
 };
 
-const onRequest = (ingest: Ingest) => (req: IncomingMessage, res: ServerResponse): void => {
-  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  const match = ENVELOPE_PATH.exec(url.pathname);
-  if (req.method !== 'POST' || match === null) {
-    answer(ingest, res, 404, { detail: `no route for ${req.method} ${url.pathname}` });
-    return;
-  }
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => receive(ingest, req, res, url, match[1], Buffer.concat(chunks)));
-};
+const onRequest =
+  (ingest: Ingest) =>
+  (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const match = ENVELOPE_PATH.exec(url.pathname);
+    if (req.method !== 'POST' || match === null) {
+      answer(ingest, res, 404, { detail: `no route for ${req.method} ${url.pathname}` });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => receive(ingest, req, res, url, match[1], Buffer.concat(chunks)));
+  };
 
 /** The first received event matching `predicate`, waiting for it up to `timeoutMs`. */
 const waitForEvent = (ingest: Ingest, timeoutMs: number, predicate: (event: ReceivedEvent) => boolean): Promise<ReceivedEvent> =>
@@ -160,7 +162,9 @@ const waitForEvent = (ingest: Ingest, timeoutMs: number, predicate: (event: Rece
     const wake = (): void => void check();
     const timer = setTimeout(() => {
       ingest.waiters.delete(wake);
-      reject(new Error(`no matching Sentry event within ${timeoutMs} ms (received ${ingest.events.length} event(s) in ${ingest.envelopes.length} envelope(s))`));
+      reject(
+        new Error(`no matching Sentry event within ${timeoutMs} ms (received ${ingest.events.length} event(s) in ${ingest.envelopes.length} envelope(s))`),
+      );
     }, timeoutMs);
     if (!check()) ingest.waiters.add(wake);
   });

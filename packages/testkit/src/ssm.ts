@@ -143,7 +143,10 @@ const answer = (table: ParameterTable, faults: Faults, operation: string, body: 
   if (operation === 'GetParameters') {
     const names = Array.isArray(body.Names) ? body.Names.map(String) : [];
     if (names.length === 0 || names.length > 10) {
-      return error('ValidationException', `1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 10 (got ${names.length})`);
+      return error(
+        'ValidationException',
+        `1 validation error detected: Value at 'names' failed to satisfy constraint: Member must have length between 1 and 10 (got ${names.length})`,
+      );
     }
     const kms = kmsFault(names);
     if (kms !== undefined) return kmsError(kms.name ?? names.find((n) => table.find(n)?.type === 'SecureString')!);
@@ -173,8 +176,7 @@ const answer = (table: ParameterTable, faults: Faults, operation: string, body: 
 };
 
 /** The names a request is about (a fault with `name` matches them). */
-const namesOf = (body: Record<string, unknown>): string[] =>
-  Array.isArray(body.Names) ? body.Names.map(String) : [String(body.Name ?? body.Path ?? '')];
+const namesOf = (body: Record<string, unknown>): string[] => (Array.isArray(body.Names) ? body.Names.map(String) : [String(body.Name ?? body.Path ?? '')]);
 
 export const startSsm = async (options: StartSsmOptions = {}): Promise<LocalSsm> => {
   const region = options.region ?? 'us-east-1';
@@ -194,12 +196,17 @@ export const startSsm = async (options: StartSsmOptions = {}): Promise<LocalSsm>
     try {
       body = raw.length > 0 ? (JSON.parse(raw) as Record<string, unknown>) : {};
     } catch {
-      return http.send(res, error('SerializationException', 'The request body is not JSON'));
+      http.send(res, error('SerializationException', 'The request body is not JSON'));
+      return;
     }
     const call: SsmCall = { operation, body, headers: req.headers, at: Date.now(), outcome: 'ok' };
     calls.push(call);
     // a whole-call fault: not the per-name ParameterNotFound of GetParameters nor a KMS one (answered above)
-    const fault = faults.takeFor(operation, namesOf(body), (f) => f.kms !== true && !(operation === 'GetParameters' && f.name !== undefined && f.error === 'ParameterNotFound'));
+    const fault = faults.takeFor(
+      operation,
+      namesOf(body),
+      (f) => f.kms !== true && !(operation === 'GetParameters' && f.name !== undefined && f.error === 'ParameterNotFound'),
+    );
     if (fault?.drop === true) {
       call.outcome = 'drop';
       req.socket.destroy();

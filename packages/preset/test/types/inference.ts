@@ -29,7 +29,17 @@ export const b = middy()
   });
 
 export const c = middy()
-  .use(lambdaware({ records: { schema: Msg, eachRecord: (r) => { const s: string = r.payload.message; return s; } } }))
+  .use(
+    lambdaware({
+      records: {
+        schema: Msg,
+        eachRecord: (r) => {
+          const s: string = r.payload.message;
+          return s;
+        },
+      },
+    }),
+  )
   .handler(async () => undefined);
 
 // eachRecord's record is typed by the schema too
@@ -39,7 +49,10 @@ export const d = middy()
       records: {
         schema: Msg,
         // @ts-expect-error payload.message is a string
-        eachRecord: (r) => { const n: number = r.payload.message; return n; },
+        eachRecord: (r) => {
+          const n: number = r.payload.message;
+          return n;
+        },
       },
     }),
   )

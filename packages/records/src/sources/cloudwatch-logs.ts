@@ -1,7 +1,7 @@
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
 import { isObject } from '@lambdaware/shared';
 import { noPartialAnswer } from '../batch.js';
-import { type Ctx, type Entry, type EventSource, type Kind, type Obj, carriedRecord, entryOf, payloadOf, str } from '../source.js';
+import { type Ctx, type EventSource, type Kind, type Obj, carriedRecord, entryOf, payloadOf, str } from '../source.js';
 import { NOT_JSON, RecordProblem, base64Bytes, gunzip, jsonError, tryParse, utf8Text } from '../text.js';
 import type { AnyRecord, BaseRecord, CarriedRecord } from '../types.js';
 
@@ -89,7 +89,11 @@ const readLogsBatch = (data: string): Obj => {
   const batch = tryParse(text);
   if (batch === NOT_JSON) throw new RecordProblem('parse', `${what} (decompressed) is not JSON: ${jsonError(text)}`, 'cloudwatch-logs');
   if (!isLogsBatch(batch)) {
-    throw new RecordProblem('shape', `${what} (decompressed) is not a CloudWatch Logs subscription batch (no messageType, logGroup, logEvents)`, 'cloudwatch-logs');
+    throw new RecordProblem(
+      'shape',
+      `${what} (decompressed) is not a CloudWatch Logs subscription batch (no messageType, logGroup, logEvents)`,
+      'cloudwatch-logs',
+    );
   }
   return batch;
 };

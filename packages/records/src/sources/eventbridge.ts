@@ -72,7 +72,14 @@ const decode = (raw: unknown, _index: number, o: Ctx): Entry => {
   const e = raw as Obj;
   const fields = eventBridgeFields(e);
   const via: Via = { source: 'eventbridge', id: fields.eventId, index: 0, raw, fields: () => fields };
-  const plain = (): Entry => ({ payload: e.detail, id: fields.eventId, index: 0, source: 'eventbridge', ...fields, raw: raw as EventBridgeEvent<string, unknown> });
+  const plain = (): Entry => ({
+    payload: e.detail,
+    id: fields.eventId,
+    index: 0,
+    source: 'eventbridge',
+    ...fields,
+    raw: raw as EventBridgeEvent<string, unknown>,
+  });
   return o.carry === undefined ? plain() : o.carry.event(e, via, o, plain);
 };
 
@@ -80,8 +87,7 @@ export const eventbridge = {
   name: 'eventbridge',
   label: 'EventBridge',
   article: 'an',
-  recognise: (event) =>
-    typeof event['detail-type'] === 'string' && typeof event.source === 'string' && 'detail' in event ? [event] : undefined,
+  recognise: (event) => (typeof event['detail-type'] === 'string' && typeof event.source === 'string' && 'detail' in event ? [event] : undefined),
   structured: true,
   carrier: true,
   ordered: false,
@@ -96,7 +102,8 @@ export const eventBridgeKind = {
   carries: true,
   is: 'an EventBridge event',
   structured: true,
-  test: (v) => typeof v['detail-type'] === 'string' && typeof v.source === 'string' && 'detail' in v && typeof v.id === 'string' && typeof v.version === 'string',
+  test: (v) =>
+    typeof v['detail-type'] === 'string' && typeof v.source === 'string' && 'detail' in v && typeof v.id === 'string' && typeof v.version === 'string',
   read: (e, _m, via, o) => {
     const own: EventBridgeInnerFields = { ...eventBridgeFields(e), event: e };
     const source = `eventbridge-over-${via.source}`;

@@ -113,7 +113,8 @@ const firehoseAnswer: Answer = (batch, failures, results) => {
       if (failed.has(i)) return { recordId, result: 'ProcessingFailed' as const, data };
       const values = results!.get(i) ?? [];
       const kept = values.filter((v) => v !== DROP);
-      if (kept.length === 0 && (values.length > 0 || (entry instanceof Item && entry.records.length === 0))) return { recordId, result: 'Dropped' as const, data };
+      if (kept.length === 0 && (values.length > 0 || (entry instanceof Item && entry.records.length === 0)))
+        return { recordId, result: 'Dropped' as const, data };
       const given = kept.filter((v) => v !== undefined);
       if (given.length === 0) return { recordId, result: 'Ok' as const, data };
       return { recordId, result: 'Ok' as const, data: Buffer.concat(given.map(bytesOf)).toString('base64') };

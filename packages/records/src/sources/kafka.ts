@@ -65,7 +65,8 @@ const decode = (raw: unknown, index: number, o: Ctx): Entry => {
   if (id === undefined) throw new RecordProblem('shape', 'the record has no string topic, numeric partition and offset');
   let payload: unknown;
   const value = r.value;
-  if (value === undefined || value === null) payload = null; // a tombstone
+  if (value === undefined || value === null)
+    payload = null; // a tombstone
   else if (typeof value !== 'string') {
     // @middy/event-normalizer decodes and parses the value in place: that value is the payload.
     if (typeof value !== 'object') throw new RecordProblem('shape', 'the record value is not base64');

@@ -127,4 +127,3 @@ export const kinesis = {
   idOf: (raw) => (isObject(raw) && isObject(raw.kinesis) ? str(raw.kinesis.sequenceNumber) : undefined),
   answer: itemFailures,
 } as const satisfies EventSource;
-

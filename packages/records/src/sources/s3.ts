@@ -29,7 +29,12 @@ export interface S3EventBridgeFields extends S3ObjectRef, EventBridgeFields {
  * An S3 event delivered by EventBridge: `payload` is the object `{ bucket, key, size?, eTag?, versionId?, sequencer? }`
  * (the key as EventBridge gives it, not URL-encoded).
  */
-export type S3OverEventBridgeRecord<T, Src extends string = 's3-over-eventbridge', V extends string = 'eventbridge'> = CarriedRecord<T, Src, V, S3EventBridgeFields>;
+export type S3OverEventBridgeRecord<T, Src extends string = 's3-over-eventbridge', V extends string = 'eventbridge'> = CarriedRecord<
+  T,
+  Src,
+  V,
+  S3EventBridgeFields
+>;
 
 declare module '../types.js' {
   interface EventRecords<T> {

@@ -18,25 +18,25 @@ export const handler = middy()
     }),
   )
   .handler(async (_event: unknown, context) => {
-  const port: number = context.secrets.db.port;
-  const password: string = context.secrets.db.password;
-  // @ts-expect-error the schema has no `host`
-  context.secrets.db.host;
-  // @ts-expect-error port is a number
-  const wrong: string = context.secrets.db.port;
-  const text: string = context.secrets.apiKey;
-  // @ts-expect-error parse: 'text' is a string
-  const notNumber: number = context.secrets.apiKey;
-  const bytes: Uint8Array = context.secrets.key;
-  const token: string = context.secrets.slack.token; // no schema: unvalidated JSON, the user's to narrow
-  const typed: { url: string } = context.secrets.hook;
-  // @ts-expect-error secret<T>() types the value
-  context.secrets.hook.nope;
-  // @ts-expect-error not fetched
-  context.secrets.other;
-  context.functionName satisfies string; // the Lambda context is still there
-  return { port, password, wrong, text, notNumber, bytes, token, typed };
-});
+    const port: number = context.secrets.db.port;
+    const password: string = context.secrets.db.password;
+    // @ts-expect-error the schema has no `host`
+    context.secrets.db.host;
+    // @ts-expect-error port is a number
+    const wrong: string = context.secrets.db.port;
+    const text: string = context.secrets.apiKey;
+    // @ts-expect-error parse: 'text' is a string
+    const notNumber: number = context.secrets.apiKey;
+    const bytes: Uint8Array = context.secrets.key;
+    const token: string = context.secrets.slack.token; // no schema: unvalidated JSON, the user's to narrow
+    const typed: { url: string } = context.secrets.hook;
+    // @ts-expect-error secret<T>() types the value
+    context.secrets.hook.nope;
+    // @ts-expect-error not fetched
+    context.secrets.other;
+    context.functionName satisfies string; // the Lambda context is still there
+    return { port, password, wrong, text, notNumber, bytes, token, typed };
+  });
 
 export const plain = async () => {
   const db = await getSecretValues('prod/db', DbSecret);

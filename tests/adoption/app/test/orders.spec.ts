@@ -9,7 +9,15 @@ const TOKEN = 'adoption-token-0123456789';
 
 describe('step 1: records() alone', () => {
   test('the payloads, typed by the schema', async () => {
-    expect(await step1(sqsEvent([{ orderId: 'o-1', total: 12 }, { orderId: 'o-2', total: 30 }]), lambdaContext())).toEqual(['o-1=12', 'o-2=30']);
+    expect(
+      await step1(
+        sqsEvent([
+          { orderId: 'o-1', total: 12 },
+          { orderId: 'o-2', total: 30 },
+        ]),
+        lambdaContext(),
+      ),
+    ).toEqual(['o-1=12', 'o-2=30']);
   });
 
   test('a bad record is named by index and message id', async () => {
@@ -40,7 +48,16 @@ describe('all five: the real AWS SDK against the local Secrets Manager, the Sent
 
   test('success: the result, JSON lines with the request id, the secret masked', async () => {
     const context = lambdaContext({ awsRequestId: 'req-ok', timeoutMs: 10_000 });
-    const out = await captureOutput(() => invoke(handler, sqsEvent([{ orderId: 'o-1', total: 12 }, { orderId: 'o-2', total: 30 }]), context));
+    const out = await captureOutput(() =>
+      invoke(
+        handler,
+        sqsEvent([
+          { orderId: 'o-1', total: 12 },
+          { orderId: 'o-2', total: 30 },
+        ]),
+        context,
+      ),
+    );
     expect(out.error).toBeUndefined();
     expect(out.result).toEqual({ sum: 42, signature: createHmac('sha256', TOKEN).update('42').digest('hex') });
     const line = out.stdoutLines().find((l) => l.message === 'orders signed');
