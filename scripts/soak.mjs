@@ -17,6 +17,8 @@
 //    against the deadline of the Lambda context.
 // 3. Measures the largest line and Sentry event written: the preset on aws-lambda-ric (lambdaware invoke) with a
 //    Kinesis batch of 1,000 and of 10,000 bad records.
+// 4. Measures the bounds of issue 20 (scripts/soak-issue20.mjs): errors of hostile shape, a hung prefetch with
+//    logEvent, a failure near the deadline on aws-lambda-ric.
 // The built packages (dist/) are used: run `npm run build` first.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -97,6 +99,7 @@ const printTable = (header, table) => {
 // ---- 2. and 3. the bounds and the sizes ----
 const boundRows = [];
 const sizeRows = [];
+let issue20Rows = [];
 if (bounds) {
   const rounds = quick ? 3 : 20;
   const { default: middy } = await import('@middy/core');
@@ -254,6 +257,10 @@ if (bounds) {
     ]);
   }
   await ingest.close();
+
+  console.log('soak: measuring the bounds of issue 20 (hostile errors, hung prefetch, failure near the deadline)...');
+  const { measureIssue20 } = await import('./soak-issue20.mjs');
+  issue20Rows = await measureIssue20({ root, rounds, sm, arn });
   await sm.close();
   process.env = savedEnv;
 }
@@ -270,6 +277,8 @@ if (bounds) {
   printTable(['bound', 'deadline', 'runs', 'worst', 'vs deadline', 'past the deadline', 'outcomes'], boundRows);
   console.log('\nsizes: the largest line and Sentry event written (the preset on aws-lambda-ric)');
   printTable(['batch', 'largest line', 'error line (errorLog)', "runtime's Invoke Error line", 'largest Sentry event', 'error returned', 'outcome'], sizeRows);
+  console.log('\nissue 20: errors of hostile shape, a hung prefetch, a failure near the deadline (worst of the runs)');
+  printTable(['case', 'runs', 'time', 'measured', 'outcome'], issue20Rows);
 }
 const mi = rows.filter((r) => r.property.startsWith('managed-instances'));
 if (mi.length > 0) {
