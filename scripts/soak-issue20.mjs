@@ -24,7 +24,7 @@ const jsonLines = (lines) =>
   });
 
 /** Rows of `[case, runs, worst time, measured, outcome]`. */
-export async function measureIssue20({ root, rounds, sm, arn }) {
+export async function measureIssue20({ root, rounds, sm }) {
   const { default: middy } = await import('@middy/core');
   const { lambdaware } = await import('@lambdaware/preset');
   const { lambdaContext } = await import('@lambdaware/events');
@@ -115,6 +115,8 @@ export async function measureIssue20({ root, rounds, sm, arn }) {
 
   // ---- a hung prefetch with logEvent: true, on aws-lambda-ric ----
   {
+    // the fixture returns the length of the secret's `token`
+    const arn = sm.setSecret('soak/issue20-api', { token: 'tok-soak-prefetch-3c8d5e' });
     const seen = [];
     for (let i = 0; i < rounds; i++) {
       sm.setFault({ delayMs: 60_000, times: 1 }); // the prefetch at init hangs; every later request is answered
@@ -126,7 +128,7 @@ export async function measureIssue20({ root, rounds, sm, arn }) {
       });
       seen.push(
         run.invocations.map((inv) => ({
-          status: inv.status,
+          status: inv.status === 'success' ? 'success' : `${inv.status} (${inv.error?.errorType ?? '-'})`,
           ms: inv.report?.durationMs ?? Number.NaN,
           waitedMs: jsonLines(inv.functionLines).find((l) => l.message === 'Lambda invocation event')?.waitedMs,
         })),

@@ -260,7 +260,7 @@ if (bounds) {
 
   console.log('soak: measuring the bounds of issue 20 (hostile errors, hung prefetch, failure near the deadline)...');
   const { measureIssue20 } = await import('./soak-issue20.mjs');
-  issue20Rows = await measureIssue20({ root, rounds, sm, arn });
+  issue20Rows = await measureIssue20({ root, rounds, sm });
   await sm.close();
   process.env = savedEnv;
 }
