@@ -3,7 +3,7 @@
 //
 // - preset: the lambdaware stack (bench/stacks/lambdaware.js) as it is (every source auto-detected), and the same
 //   handler importing the preset's per-source entry `@lambdaware/preset/sqs` when packages/preset exports `./sqs`
-//   (else "n/a");
+//   (else "n/a"), and importing `@lambdaware/preset/app` (the app's own Sentry client) when it exports `./app`;
 // - records({ source: 'sqs' }) alone: from `@lambdaware/records/sqs` when packages/records exports `./sqs`, else from
 //   the main entry (labelled so);
 // - per concern: each middleware package's entry alone (`export * from '@lambdaware/<name>'`; every package with
@@ -83,6 +83,14 @@ export const measureSizes = async ({ root, buildDir }) => {
       }
     : { kb: undefined, entry: undefined, error: 'packages/preset exports no ./sqs' };
 
+  // the same stack importing `@lambdaware/preset/app` (the app's own Sentry client: no built-in reporter bundled)
+  const presetApp = exportsOf(root, 'preset').includes('./app')
+    ? {
+        ...(await tryBundle({ root, buildDir, name: 'preset-app', code: stack.replace("from '@lambdaware/preset'", "from '@lambdaware/preset/app'") })),
+        entry: '@lambdaware/preset/app',
+      }
+    : { kb: undefined, entry: undefined, error: 'packages/preset exports no ./app' };
+
   const recordsEntry = exportsOf(root, 'records').includes('./sqs') ? '@lambdaware/records/sqs' : '@lambdaware/records';
   const recordsSqs = {
     ...(await tryBundle({
@@ -135,6 +143,7 @@ export const measureSizes = async ({ root, buildDir }) => {
   return {
     presetAuto: { ...presetAuto, byPackage: undefined },
     presetNamed: { ...presetNamed, byPackage: undefined },
+    presetApp: { ...presetApp, byPackage: undefined },
     recordsSqs: { ...recordsSqs, byPackage: undefined },
     concerns,
   };

@@ -3,7 +3,7 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type OptionRule, OptionsError, is, nameErrorClass, optionsChecker } from '@lambdaware/shared';
 import { logContext, type LogContextOptions } from '@lambdaware/logger';
 import { errorLog, type ErrorLogOptions } from '@lambdaware/errors';
-import { sentry, type SentryOptions } from '@lambdaware/sentry';
+import type { SentryOptions } from '@lambdaware/sentry';
 import { secrets, type FetchSpec, type SecretsOptions, type SecretValues } from '@lambdaware/secrets';
 import type { PayloadFormat, RecordOf, PayloadOf, RecordsOptions, Source } from '@lambdaware/records';
 
@@ -84,11 +84,15 @@ const optionsOf = (options: Record<string, unknown>, name: Concern, onByDefault:
 /** The records() of an entry point of @lambdaware/records (the main one, or a per-source one). */
 export type RecordsFactory = (options?: never) => MiddlewareObj<any, any, any, any>;
 
+/** The sentry() of an entry point of @lambdaware/sentry (the main one, or `/app`: the app's own client only). */
+export type SentryFactory = (options?: SentryOptions) => MiddlewareObj<unknown, any, Error>;
+
 /**
- * The chain lambdaware() returns, with the records() of the entry point that calls it (`@lambdaware/preset` the main
- * one of @lambdaware/records, `@lambdaware/preset/sqs` the SQS one: its bundle holds that source alone).
+ * The chain lambdaware() returns, with the records() and sentry() of the entry point that calls it
+ * (`@lambdaware/preset` the main ones, `@lambdaware/preset/sqs` the SQS records(): its bundle holds that source
+ * alone; `@lambdaware/preset/app` the sentry() of `@lambdaware/sentry/app`: no built-in reporter in its bundle).
  */
-export const chainOf = (options: unknown, records: RecordsFactory): MiddlewareObj<any, any, any, any>[] => {
+export const chainOf = (options: unknown, records: RecordsFactory, sentry: SentryFactory): MiddlewareObj<any, any, any, any>[] => {
   const given = checker.options(options ?? {}, RULES);
   const log = optionsOf(given, 'logContext', true);
   const err = optionsOf(given, 'errorLog', true);

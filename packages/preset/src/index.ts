@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { records, type PayloadFormat, type Source } from '@lambdaware/records';
+import { sentry } from '@lambdaware/sentry';
 import type { FetchSpec, SecretsOptions } from '@lambdaware/secrets';
 import { type LambdawareContext, type LambdawareOptions, chainOf } from './chain.js';
 
@@ -33,5 +34,5 @@ export function lambdaware<
   R extends boolean = true,
   const K extends SecretsOptions<Record<string, FetchSpec>> | boolean = false,
 >(options: LambdawareOptions<S, P, Src, R, K> = {}): MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, Src, R, K>>[] {
-  return chainOf(options, records) as MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, Src, R, K>>[];
+  return chainOf(options, records, sentry) as MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, Src, R, K>>[];
 }

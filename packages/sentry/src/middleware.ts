@@ -52,12 +52,12 @@ export const createSentry = (options: SentryOptions, loadBuiltIn: LoadBuiltIn): 
 
   /** Only with the timeout warning: its timer cleared. */
   const sentryAfter = (request: SentryRequest): void => {
-    clearTimeoutWarning(request);
+    clearTimeoutWarning(state, request);
   };
 
   /** The failure reported, then its error line when errorLog() is not in the chain. */
   const sentryOnError = async (request: SentryRequest): Promise<void> => {
-    clearTimeoutWarning(request);
+    clearTimeoutWarning(state, request);
     let on = true;
     try {
       on = await reportError(state, request);

@@ -66,26 +66,44 @@ const reportTimeout = async (state: SentryState, request: Request, msBefore: num
     warn('Possible timeout: the Sentry event was not delivered', { sentryEventID: r.eventId, reason: outcome.reason, waitedMs: outcome.waitedMs });
 };
 
-/** Starts the invocation's timer (in `before`). */
+/**
+ * Whether Middy already answered the invocation without our `after`/`onError`: an early return (a `before`, an
+ * `after` or an `onError` returning a response, e.g. `@lambdaware/http` answering a 400) sets `request.earlyResponse`
+ * (Middy >= 6) and skips the hooks that follow, ours among them. Its timer must then never report.
+ */
+const answeredEarly = (request: Request): boolean => 'earlyResponse' in request;
+
+/** The requests whose timer is set (more than one at a time under Lambda Managed Instances), per sentry(). */
+const armed = new WeakMap<SentryState, Set<RequestWithTimer>>();
+
+/** Starts the invocation's timer (in `before`), after clearing the timers of invocations answered early. */
 export const startTimeoutWarning = (state: SentryState, request: RequestWithTimer): void => {
+  let live = armed.get(state);
+  if (live === undefined) armed.set(state, (live = new Set()));
+  for (const earlier of live) if (answeredEarly(earlier)) clearTimeoutWarning(state, earlier);
   const left = remainingTime(request.context as LambdaContextLike);
   if (left === undefined) return;
   const timer = setTimeout(
     () => {
       request[TIMER] = undefined;
+      live.delete(request);
+      // the invocation was answered early (its `after` skipped): it is over, no timeout to warn of
+      if (answeredEarly(request)) return;
       reportTimeout(state, request, state.config.timeoutWarningMs).catch((e: unknown) => warn('Sentry timeout warning failed', { reason: thrownMessage(e) }));
     },
     Math.max(0, left - state.config.timeoutWarningMs),
   );
   timer.unref();
   request[TIMER] = timer;
+  live.add(request);
 };
 
-/** Clears the invocation's timer (in `after` and `onError`). */
-export const clearTimeoutWarning = (request: RequestWithTimer): void => {
+/** Clears the invocation's timer (in `after` and `onError`, and in a later `before` after an early return). */
+export const clearTimeoutWarning = (state: SentryState, request: RequestWithTimer): void => {
   const timer = request[TIMER];
   if (timer !== undefined) {
     clearTimeout(timer);
     request[TIMER] = undefined;
   }
+  armed.get(state)?.delete(request);
 };

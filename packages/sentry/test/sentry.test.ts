@@ -2,7 +2,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import middy from '@middy/core';
 import { KEYS, clearSecrets, registerSecret, setLogSink } from '@lambdaware/shared';
-import { lambdaContext } from '@lambdaware/events';
+import { apiGatewayV1Event, lambdaContext } from '@lambdaware/events';
+import { http } from '@lambdaware/http';
 import { startSentryIngest, type SentryIngest, type ReceivedEvent } from '@lambdaware/testkit';
 import { sentry, type SentryErrorEvent, type SentryOptions } from '@lambdaware/sentry';
 import { failureOf } from '@lambdaware/shared';
@@ -492,6 +493,32 @@ describe('timeout warning', () => {
     expect(errors).toHaveLength(1);
     expect((errors[0]!.error as any).type).toBe('TimeoutWarning');
     expect(ingest.events).toHaveLength(0);
+  });
+
+  test("an early return (@lambdaware/http answering a 400 from its `before`) skips sentry's `after`: no false warning, and the next invocation's warning is its own", async () => {
+    const handler = middy(async (_event: unknown, context: { functionName: string }) => {
+      await sleep(context.functionName === 'slow-fn' ? 500 : 0);
+      return { statusCode: 200, body: 'ok' };
+    })
+      .use(sentry({ dsn: ingest.dsn, timeoutWarning: 300 }))
+      .use(http());
+    const badJson = apiGatewayV1Event('{"id": ', { method: 'POST', headers: { 'content-type': 'application/json' } });
+    const { result } = await invoke(() => handler(badJson, lambdaContext({ functionName: 'early-fn', timeoutMs: 400 })));
+    expect((result as { statusCode: number }).statusCode).toBe(400);
+    // past the early-answered invocation's warning time (100 ms after its start): nothing reported
+    await sleep(250);
+    expect(sink.lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(ingest.events).toEqual([]);
+    // a second invocation answered early, then one that really runs late: one warning, the late one's
+    await invoke(() => handler(badJson, lambdaContext({ functionName: 'early-fn', timeoutMs: 400 })));
+    const { result: late } = await invoke(() =>
+      handler(apiGatewayV1Event({ id: 1 }, { method: 'POST' }), lambdaContext({ functionName: 'slow-fn', timeoutMs: 700 })),
+    );
+    expect((late as { statusCode: number }).statusCode).toBe(200);
+    const event = await ingest.waitForEvent(1000);
+    await sleep(150);
+    expect(ingest.events.map((e) => (e.tags as Record<string, unknown>).function_name)).toEqual(['slow-fn']);
+    expect(sink.lines.filter((l) => l.level === 'error').map((l) => (l.error as { sentryEventID?: string }).sentryEventID)).toEqual([event.event_id]);
   });
 
   test('no event when the invocation ends in time, success or failure (timer cleared)', async () => {

@@ -4,6 +4,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { PayloadFormat } from '@lambdaware/records';
 import { records } from '@lambdaware/records/sqs';
+import { sentry } from '@lambdaware/sentry';
 import type { FetchSpec, SecretsOptions } from '@lambdaware/secrets';
 import { type LambdawareContext, type LambdawareOptions, chainOf } from '../chain.js';
 
@@ -16,5 +17,5 @@ export function lambdaware<
   R extends boolean = true,
   const K extends SecretsOptions<Record<string, FetchSpec>> | boolean = false,
 >(options: LambdawareOptions<S, P, 'sqs', R, K> = {}): MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, 'sqs', R, K>>[] {
-  return chainOf(options, records) as MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, 'sqs', R, K>>[];
+  return chainOf(options, records, sentry) as MiddlewareObj<unknown, any, Error, LambdawareContext<S, P, 'sqs', R, K>>[];
 }

@@ -48,8 +48,8 @@ export const d = middy()
     lambdaware({
       records: {
         schema: Msg,
-        // @ts-expect-error payload.message is a string
         eachRecord: (r) => {
+          // @ts-expect-error payload.message is a string
           const n: number = r.payload.message;
           return n;
         },
