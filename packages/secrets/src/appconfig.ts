@@ -11,7 +11,7 @@ import { type MaskSpec, registerValue } from './parse.js';
  * (`NextPollIntervalInSeconds`); an empty answer means "unchanged". The first value is waited for within the
  * invocation's bound; after that a due poll runs while the invocation is served the value it has (a slow or failed
  * poll never blocks or fails an invocation: a failure is one warn line, and the session starts again at the next
- * poll). `@aws-sdk/client-appconfigdata` is imported on first use.
+ * poll). The AppConfig Data SDK client (an optional peer) is imported on first use.
  */
 
 export interface ConfigRequest {

@@ -1,6 +1,6 @@
 /**
  * The SSM and AppConfig Data clients as the middleware's options type them: structurally, so that the published
- * .d.ts never imports `@aws-sdk/client-ssm` or `@aws-sdk/client-appconfigdata` (optional peers: an app reading only
+ * `.d.ts` never imports the SSM or AppConfig Data SDK clients (optional peers: an app reading only
  * Secrets Manager compiles without them). A real `SSMClient` / `AppConfigDataClient` is assignable (checked by
  * test/types/clients.ts); only `send(command, { abortSignal })` is used.
  */
@@ -11,8 +11,8 @@ export interface SdkClientLike {
   send(command: object, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
 }
 
-/** An `SSMClient` of `@aws-sdk/client-ssm` (or anything with its `send`). */
+/** An `SSMClient` of the AWS SDK v3 (or anything with its `send`). */
 export type SsmClientLike = SdkClientLike;
 
-/** An `AppConfigDataClient` of `@aws-sdk/client-appconfigdata` (or anything with its `send`). */
+/** An `AppConfigDataClient` of the AWS SDK v3 (or anything with its `send`). */
 export type AppConfigDataClientLike = SdkClientLike;

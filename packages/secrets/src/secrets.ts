@@ -32,7 +32,7 @@ export interface SecretsOptions<F extends Record<string, FetchSpec>> {
   clientConfig?: SecretsManagerClientConfig;
   /**
    * The SSM client for `ssm` / `ssmPath` specs. Default: one created on first use with the SDK's default
-   * configuration (`AWS_ENDPOINT_URL_SSM` when set); `@aws-sdk/client-ssm` is imported only then.
+   * configuration (`AWS_ENDPOINT_URL_SSM` when set); the SSM SDK client (an optional peer) is imported only then.
    */
   ssmClient?: SsmClientLike;
   /** The AppConfig Data client for `appConfig` specs (default: created on first use, its SDK imported only then). */

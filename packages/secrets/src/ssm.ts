@@ -9,7 +9,7 @@ import { type Transport, extensionGet, unreachable, usesExtension } from './exte
 /**
  * SSM Parameter Store: parameters by name (GetParameters, 10 names per call, always WithDecryption) and by path
  * (GetParametersByPath, every page), cached and bounded like Secrets Manager values (FetchCache). The SDK client is
- * imported on first use (`import('@aws-sdk/client-ssm')`), so a function that reads only Secrets Manager never
+ * imported on first use (a dynamic import of the optional peer), so a function that reads only Secrets Manager never
  * loads it; the transport can also be the Parameters and Secrets Lambda Extension (extension.ts).
  */
 
@@ -73,7 +73,7 @@ const loadSsmModule = (id: string): Promise<SsmModule> =>
     );
   });
 
-/** Starts importing `@aws-sdk/client-ssm` (at creation, overlapping init); its failure is told by the first fetch. */
+/** Starts importing the SSM SDK client (at creation, overlapping init); its failure is told by the first fetch. */
 export const preloadSsmModule = (): void => {
   loadSsmModule('').catch(() => undefined);
 };
