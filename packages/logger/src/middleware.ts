@@ -1,5 +1,16 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import { type LogSink, type OptionRule, boundedWait, deadlineOf, is, pendingSecrets, setCorrelationIdOf, setLogSink, setRecentLines } from '@lambdaware/shared';
+import {
+  type LogSink,
+  type OptionRule,
+  boundedWait,
+  deadlineOf,
+  is,
+  pendingSecrets,
+  secretLoadsGivenUp,
+  setCorrelationIdOf,
+  setLogSink,
+  setRecentLines,
+} from '@lambdaware/shared';
 import { correlationPaths, parseCorrelationPath, prepareCorrelation, readCorrelationId, startCorrelation } from './correlation.js';
 import { loggerChecker } from './errors.js';
 import { LambdaLogger, logger as sharedLogger, traceRoot } from './logger.js';
@@ -133,9 +144,11 @@ export const logContext = (options: LogContextOptions = {}): MiddlewareObj => {
   const forLine = (value: unknown): unknown => invocations.bounded(maskList.length === 0 ? value : maskPaths(value, maskList));
   if (logSink) setLogSink(sinkFor(logger, { errorShape }));
 
+  // Withheld while a load is in flight at the bound, or while a load given up (no line waits for it: it hung a whole
+  // invocation) may still register a secret; `waitedMs`: the time this line waited (0 when nothing was waited for).
   const writeEventLine = (event: unknown, wait?: { settled: boolean; waitedMs: number }): void => {
-    if (wait === undefined || wait.settled) logger.info('Lambda invocation event', { event: forLine(event) });
-    else logger.info('Lambda invocation event', { event: EVENT_WITHHELD, waitedMs: wait.waitedMs });
+    if ((wait === undefined || wait.settled) && !secretLoadsGivenUp()) logger.info('Lambda invocation event', { event: forLine(event) });
+    else logger.info('Lambda invocation event', { event: EVENT_WITHHELD, waitedMs: wait?.waitedMs ?? 0 });
   };
 
   const logContextBefore = (request: Request): void | Promise<void> => {

@@ -1,5 +1,6 @@
 import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import { getLogSink } from '@lambdaware/shared';
+import type { AppConfigDataClientLike } from './clients.js';
 import { type Bound, type Call, type TimeoutWhat, settle, startCall, timeoutError, waitFor } from './bound.js';
 import { SecretsError, toSecretsError } from './errors.js';
 import { type MaskSpec, registerValue } from './parse.js';
@@ -10,7 +11,7 @@ import { type MaskSpec, registerValue } from './parse.js';
  * (`NextPollIntervalInSeconds`); an empty answer means "unchanged". The first value is waited for within the
  * invocation's bound; after that a due poll runs while the invocation is served the value it has (a slow or failed
  * poll never blocks or fails an invocation: a failure is one warn line, and the session starts again at the next
- * poll). `@aws-sdk/client-appconfigdata` is imported on first use.
+ * poll). The AppConfig Data SDK client (an optional peer) is imported on first use.
  */
 
 export interface ConfigRequest {
@@ -65,8 +66,9 @@ export class AppConfigStore {
   private readonly sessions = new Map<string, Session>();
   private client: AppConfigDataClient | undefined;
 
-  constructor(client?: AppConfigDataClient) {
-    this.client = client;
+  constructor(client?: AppConfigDataClientLike) {
+    // typed structurally in the options (the published .d.ts never needs the optional peer); it is an AppConfigDataClient
+    this.client = client as AppConfigDataClient | undefined;
   }
 
   private session(key: string): Session {
@@ -175,7 +177,7 @@ const stores = new WeakMap<object, AppConfigStore>();
 const DEFAULT_CLIENT = {};
 
 /** The store of a client (the default one when undefined), shared by every middleware using it. */
-export const appConfigStoreFor = (client: AppConfigDataClient | undefined): AppConfigStore => {
+export const appConfigStoreFor = (client: AppConfigDataClientLike | undefined): AppConfigStore => {
   const key = client ?? DEFAULT_CLIENT;
   let store = stores.get(key);
   if (store === undefined) {

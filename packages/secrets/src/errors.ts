@@ -31,7 +31,7 @@ export type SecretsErrorCode =
   | 'SchemaMismatch'
   /** An option is invalid (thrown by `secrets()` / `getSecretValues()` at creation). */
   | 'InvalidOptions'
-  /** The AWS SDK client a spec needs (`@aws-sdk/client-ssm`, `@aws-sdk/client-appconfigdata`) is not installed. */
+  /** The AWS SDK client a spec needs (the optional peer of SSM or of AppConfig Data) is not installed: the message names the package. */
   | 'MissingDependency'
   | 'Unknown';
 

@@ -17,3 +17,4 @@ export type { ParameterParse } from './ssm-value.js';
 export type { ConfigParse } from './appconfig.js';
 export type { Transport } from './extension.js';
 export { withRotation, type RotationOptions } from './rotation.js';
+export type { SdkClientLike, SsmClientLike, AppConfigDataClientLike } from './clients.js';

@@ -1,6 +1,6 @@
 import type { Request } from '@middy/core';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
-import { boundedWait, deadlineIn, safeString, trackSecretLoad } from '@lambdaware/shared';
+import { boundedWait, deadlineIn, giveUpSecretLoad, safeString, trackSecretLoad } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
 import { decode, registerValue, validate, type ParseMode } from './parse.js';
 import { type Bound, boundOf, invocationBoundOf, timeoutError } from './bound.js';
@@ -249,10 +249,12 @@ export class SecretsLoader implements Rotatable {
       throw e;
     }
     const bindings = this.#bindings;
-    // the next invocation makes new calls rather than waiting on the prefetch's again, and no line waits for it
+    // the next invocation makes new calls rather than waiting on the prefetch's again, and no line waits for it; but
+    // until it settles (at prefetchTimeout) its late answer may register a secret: the event line withholds the event
     if (this.#requests.length > 0) this.#stores.secret().abandon(this.#requests);
     if (this.#parameters.length > 0) this.#stores.parameter().abandon(this.#parameters);
     if (this.#configs.length > 0) this.#stores.configuration().abandon(this.#configs);
+    giveUpSecretLoad(first);
     this.#untrackPrefetch?.();
     const ids = bindings.map((b) => b.request.id).join(', ');
     // the time the request went unanswered (since init) and the time this invocation waited, both as measured

@@ -2,10 +2,9 @@ import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/
 import { type OptionRule, type OptionsChecker, is, optionsChecker } from '@lambdaware/shared';
 import { SecretsError } from './errors.js';
 import { type SecretStore, defaultClientKey, makeDefaultClient, storeFor } from './store.js';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type ParameterStore, parameterStoreFor } from './ssm.js';
 import type { Transport } from './extension.js';
-import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
+import type { AppConfigDataClientLike, SsmClientLike } from './clients.js';
 import { type AppConfigStore, appConfigStoreFor } from './appconfig.js';
 import type { Stores } from './loader.js';
 
@@ -77,8 +76,8 @@ export const lazyStore = (options: {
 export const lazyStores = (options: {
   client?: SecretsManagerClient;
   clientConfig?: SecretsManagerClientConfig;
-  ssmClient?: SSMClient;
-  appConfigClient?: AppConfigDataClient;
+  ssmClient?: SsmClientLike;
+  appConfigClient?: AppConfigDataClientLike;
   transport?: Transport;
 }): Stores => {
   let parameters: ParameterStore | undefined;

@@ -1,6 +1,4 @@
 import type { SecretsManagerClient, SecretsManagerClientConfig } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
-import type { AppConfigDataClient } from '@aws-sdk/client-appconfigdata';
 import type { MiddlewareObj, Request } from '@middy/core';
 import { type OptionRule, is } from '@lambdaware/shared';
 import {
@@ -17,7 +15,8 @@ import {
 import type { Transport } from './extension.js';
 import { SecretsLoader } from './loader.js';
 import { loadSecretsManager } from './store.js';
-import { loadSsmModule } from './ssm.js';
+import { preloadSsmModule } from './ssm.js';
+import type { AppConfigDataClientLike, SsmClientLike } from './clients.js';
 import { mergeSecrets } from './rotation.js';
 import { type FetchSpec, type SecretValues, bindSpec } from './spec.js';
 
@@ -33,11 +32,11 @@ export interface SecretsOptions<F extends Record<string, FetchSpec>> {
   clientConfig?: SecretsManagerClientConfig;
   /**
    * The SSM client for `ssm` / `ssmPath` specs. Default: one created on first use with the SDK's default
-   * configuration (`AWS_ENDPOINT_URL_SSM` when set); `@aws-sdk/client-ssm` is imported only then.
+   * configuration (`AWS_ENDPOINT_URL_SSM` when set); the SSM SDK client (an optional peer) is imported only then.
    */
-  ssmClient?: SSMClient;
+  ssmClient?: SsmClientLike;
   /** The AppConfig Data client for `appConfig` specs (default: created on first use, its SDK imported only then). */
-  appConfigClient?: AppConfigDataClient;
+  appConfigClient?: AppConfigDataClientLike;
   /**
    * How values are fetched: `'auto'` (default) through the Parameters and Secrets Lambda Extension when it is
    * present, else the SDK; `'sdk'`; `'extension'` (fails when it is not running). See "Transport" in the README.
@@ -104,7 +103,7 @@ export const secrets = <const F extends Record<string, FetchSpec> = { secret: { 
   const bindings = Object.entries(fetch).map(([key, spec]) => bindSpec(key, spec));
   // the SDK clients its specs need start loading now (at init), whether or not it prefetches; only those
   if (bindings.some((b) => b.kind === 'secret')) void loadSecretsManager().catch(() => undefined);
-  if (bindings.some((b) => b.kind === 'parameter')) void loadSsmModule('').catch(() => undefined);
+  if (bindings.some((b) => b.kind === 'parameter')) preloadSsmModule();
 
   const source = new SecretsLoader(bindings, lazyStores(options), options);
 

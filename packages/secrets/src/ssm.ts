@@ -1,5 +1,6 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { classifySecret, registerSecret } from '@lambdaware/shared';
+import type { SsmClientLike } from './clients.js';
 import { type Bound, type Call, type TimeoutWhat, UNBOUNDED, startCall, timeoutError } from './bound.js';
 import { SecretsError, toSecretsError } from './errors.js';
 import { FetchCache, storesBy } from './fetch-cache.js';
@@ -8,7 +9,7 @@ import { type Transport, extensionGet, unreachable, usesExtension } from './exte
 /**
  * SSM Parameter Store: parameters by name (GetParameters, 10 names per call, always WithDecryption) and by path
  * (GetParametersByPath, every page), cached and bounded like Secrets Manager values (FetchCache). The SDK client is
- * imported on first use (`import('@aws-sdk/client-ssm')`), so a function that reads only Secrets Manager never
+ * imported on first use (a dynamic import of the optional peer), so a function that reads only Secrets Manager never
  * loads it; the transport can also be the Parameters and Secrets Lambda Extension (extension.ts).
  */
 
@@ -58,7 +59,7 @@ type SsmModule = typeof import('@aws-sdk/client-ssm');
 let ssmModule: Promise<SsmModule> | undefined;
 
 /** `@aws-sdk/client-ssm`, imported on first use; a clear error when it is not installed. */
-export const loadSsmModule = (id: string): Promise<SsmModule> =>
+const loadSsmModule = (id: string): Promise<SsmModule> =>
   (ssmModule ??= import('@aws-sdk/client-ssm')).catch((e: unknown) => {
     ssmModule = undefined;
     throw new SecretsError(
@@ -72,11 +73,17 @@ export const loadSsmModule = (id: string): Promise<SsmModule> =>
     );
   });
 
+/** Starts importing the SSM SDK client (at creation, overlapping init); its failure is told by the first fetch. */
+export const preloadSsmModule = (): void => {
+  loadSsmModule('').catch(() => undefined);
+};
+
 const defaultSsmClients = new Map<string, SSMClient>();
 
 /** The SDK transport: the given client, or one created on first use with the SDK's default configuration. */
-export const sdkSsmTransport = (client?: SSMClient): SsmTransport => {
-  let c: SSMClient | undefined = client;
+export const sdkSsmTransport = (client?: SsmClientLike): SsmTransport => {
+  // typed structurally in the options (the published .d.ts never needs the optional peer); it is an SSMClient
+  let c = client as SSMClient | undefined;
   const clientOf = async (id: string): Promise<{ m: SsmModule; client: SSMClient }> => {
     const m = await loadSsmModule(id);
     if (c === undefined) {
@@ -211,7 +218,7 @@ export class ParameterStore extends FetchCache<ParameterRequest, RawParam> {
 const stores = storesBy<ParameterStore>();
 
 /** The store of a client and transport (shared by every middleware using them). */
-export const parameterStoreFor = (client: SSMClient | undefined, transport: Transport): ParameterStore =>
+export const parameterStoreFor = (client: SsmClientLike | undefined, transport: Transport): ParameterStore =>
   stores(client ?? DEFAULT_CLIENT, transport, () => {
     const sdk = sdkSsmTransport(client);
     return new ParameterStore(transport === 'sdk' ? sdk : extensionSsmTransport(sdk, transport));

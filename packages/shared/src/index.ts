@@ -39,3 +39,4 @@ export {
 export { type RecentLine, setRecentLines, recentLinesOf } from './recent-lines.js';
 export { setCorrelationIdOf, correlationIdOf } from './logger-correlation.js';
 export { type FailureState, failureOf } from './failure-state.js';
+export { giveUpSecretLoad, secretLoadsGivenUp } from './secrets-given-up.js';

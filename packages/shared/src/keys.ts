@@ -15,6 +15,8 @@ export const KEYS = {
   failure: Symbol.for('lambdaware.failure'),
   /** globalThis: the set of secret loads in flight (see redaction.ts `trackSecretLoad`, `pendingSecrets`). */
   pendingSecrets: Symbol.for('lambdaware.pendingSecrets'),
+  /** globalThis: the set of secret loads given up but still in flight (see secrets-given-up.ts). */
+  givenUpSecretLoads: Symbol.for('lambdaware.givenUpSecretLoads'),
   /** error: the values attached with `.with(key, value)` on that error alone (a plain object). */
   errorValues: Symbol.for('lambdaware.errorValues'),
   /**
