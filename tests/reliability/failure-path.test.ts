@@ -48,7 +48,7 @@ describe('a failure near the deadline on a cold environment', () => {
     const lines = jsonLines(result.invocations[0].functionLines);
     const errors = lines.filter((l) => l.level === 'ERROR');
     expect(errors.map((l) => l.message)).toEqual(['failed: near-deadline']);
-    const warning = lines.find((l) => l.level === 'WARN' && l.message === 'Sentry event not delivered');
+    const warning = lines.find((l) => l.level === 'WARN' && l.message === 'Sentry event sent, no answer within its wait');
     expect(warning).toMatchObject({
       sentryEventID: errors[0].error.sentryEventID,
       reason: 'sent without waiting for an answer: no time left within flushMargin',

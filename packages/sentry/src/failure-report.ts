@@ -132,6 +132,9 @@ export const settle = async (report: Report, ms: number): Promise<Outcome & { wa
   return { delivered: false, unanswered: true, reason: `no answer within ${ms} ms`, waitedMs: r.waitedMs };
 };
 
+/** The warning of an event sent whose answer did not come within its wait (it may still be delivered). */
+export const UNANSWERED = 'Sentry event sent, no answer within its wait';
+
 /** A capture of the built-in reporter, as a Report. */
 export const fromCapture = (capture: Capture): Report => ({ eventId: capture.eventId, outcome: capture.outcome, abandon: capture.abandon });
 
@@ -306,7 +309,8 @@ export const reportError = async (state: SentryState, request: Request): Promise
   if (!lineFirst) failure.eventId = outcome.delivered || outcome.unanswered ? plan.eventId : undefined;
   // not delivered: one warning with the reason (not for an event a beforeSend dropped on purpose)
   if (!outcome.delivered && !outcome.dropped) {
-    warn('Sentry event not delivered', {
+    // sent but not answered by the end of its wait: it may well arrive, so it is not called lost
+    warn(outcome.unanswered ? UNANSWERED : 'Sentry event not delivered', {
       sentryEventID: plan.eventId,
       reason: outcome.reason,
       flushTimeout: config.flushTimeout,
