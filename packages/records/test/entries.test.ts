@@ -61,7 +61,7 @@ describe('@lambdaware/records/sqs', () => {
       platform: 'node',
       format: 'esm',
       external: ['@middy/core'],
-      alias: { '@lambdaware/shared': fileURLToPath(new URL('../../shared/src/index.ts', import.meta.url)) },
+      alias: { '@lambdaware/shared': fileURLToPath(new URL('../../../packages/shared/src/index.ts', import.meta.url)) },
       logLevel: 'silent',
     });
     const inputs = Object.keys(result.metafile.inputs).filter((p) => p.includes('packages/records/src/'));
