@@ -4,9 +4,7 @@ import { type OptionsErrorFields, type OptionsErrorInit, markOptionsError, nameE
  * A problem with what was asked (an option, the handler string, the event), found before anything runs.
  * The CLI prints its message and exits with code 3.
  */
-export class InvokeUsageError extends Error {
-  override name = 'InvokeUsageError';
-}
+export class InvokeUsageError extends Error {}
 
 /**
  * A bad option given to `invoke()`: an InvokeUsageError that is also the shared OptionsError of @lambdaware/shared
@@ -26,4 +24,5 @@ export class InvokeOptionsError extends InvokeUsageError implements OptionsError
     markOptionsError(this, fields);
   }
 }
+nameErrorClass(InvokeUsageError, 'InvokeUsageError');
 nameErrorClass(InvokeOptionsError, 'InvokeOptionsError');
