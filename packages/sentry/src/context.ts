@@ -1,4 +1,4 @@
-import { recentLinesOf } from '@lambdaware/shared';
+import { recentLinesOf, remainingTimeOf } from '@lambdaware/shared';
 
 /** The fields of the Lambda context this package reads (a subset of `Context` from aws-lambda). */
 export interface LambdaContextLike {
@@ -41,13 +41,8 @@ export const cloudWatchLogsUrl = (context: Partial<Context>): string | undefined
   return url;
 };
 
-const remainingTime = (context: Partial<Context>): number | undefined => {
-  try {
-    return typeof context.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
-  } catch {
-    return undefined;
-  }
-};
+/** The context's remaining time (shared's one reader of the clock), or undefined without one. */
+const remainingTime = (context: Partial<Context>): number | undefined => remainingTimeOf(context);
 
 const withoutUndefined = (o: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
