@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { applyEnv } from './env.js';
-import { FaultRules, type HttpAnswer, type HttpEndpoint, localAwsEnv, startHttpEndpoint } from './http-endpoint.js';
+import { FaultRules, type HttpAnswer, type HttpEndpoint, endCall, startLocalAwsEndpoint } from './http-endpoint.js';
 
 /**
  * A local AWS AppConfig Data endpoint for tests: the REST-JSON API the real `@aws-sdk/client-appconfigdata` calls,
@@ -136,26 +135,23 @@ export const startAppConfig = async (options: StartAppConfigOptions = {}): Promi
     const call: AppConfigCall = { operation, body, at: Date.now(), outcome: 'ok' };
     calls.push(call);
     const fault = faults.take((f) => f.operation === undefined || f.operation === operation);
-    if (fault?.drop === true) {
-      call.outcome = 'drop';
-      req.socket.destroy();
-      return;
-    }
-    const a =
-      fault !== undefined && (fault.error !== undefined || fault.status !== undefined)
-        ? error(fault.error ?? (fault.status! >= 500 ? 'InternalServerException' : 'BadRequestException'), fault.message ?? 'injected fault', fault.status)
-        : operation === 'StartConfigurationSession' || operation === 'GetLatestConfiguration'
-          ? answer(operation, body)
-          : error('UnknownOperationException', `Unknown operation ${operation}`, 404);
-    a.headers = { 'x-amzn-requestid': randomUUID(), ...a.headers };
-    call.outcome = a.status >= 300 ? String(a.headers['x-amzn-errortype']) : a.status === 200 && (a.body === '' || a.body === undefined) ? 'unchanged' : 'ok';
-    if ((fault?.delayMs ?? 0) > 0) call.outcome = `delay+${call.outcome}`;
-    http.send(res, a, fault?.delayMs);
+    endCall(
+      req,
+      res,
+      http,
+      call,
+      fault,
+      () =>
+        fault !== undefined && (fault.error !== undefined || fault.status !== undefined)
+          ? error(fault.error ?? (fault.status! >= 500 ? 'InternalServerException' : 'BadRequestException'), fault.message ?? 'injected fault', fault.status)
+          : operation === 'StartConfigurationSession' || operation === 'GetLatestConfiguration'
+            ? answer(operation, body)
+            : error('UnknownOperationException', `Unknown operation ${operation}`, 404),
+      (a) => (a.status >= 300 ? String(a.headers['x-amzn-errortype']) : a.status === 200 && (a.body === '' || a.body === undefined) ? 'unchanged' : 'ok'),
+    );
   };
 
-  const http = await startHttpEndpoint(handle);
-  const env = localAwsEnv('AWS_ENDPOINT_URL_APPCONFIGDATA', http.url, region);
-  const restoreEnv = options.setEnv === true ? applyEnv(env) : () => {};
+  const { http, env, restoreEnv } = await startLocalAwsEndpoint(handle, 'AWS_ENDPOINT_URL_APPCONFIGDATA', region, options.setEnv);
   return {
     endpoint: http.url,
     env,

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { applyEnv } from './env.js';
 
 /**
  * The small HTTP server under the local AWS endpoints of the testkit (SSM, AppConfig Data, the Parameters and
@@ -110,3 +112,47 @@ export const localAwsEnv = (endpointVariable: string, url: string, region: strin
   AWS_SECRET_ACCESS_KEY: 'local-test-secret-key',
   AWS_REGION: region,
 });
+
+/** The part of a fault rule that decides how a call ends: its connection dropped, or its answer delayed. */
+export interface CallFault {
+  drop?: boolean;
+  delayMs?: number;
+}
+
+/**
+ * Ends one recorded call of a local AWS endpoint: with `fault.drop`, the connection destroyed (outcome 'drop'); else
+ * `answer` (with an `x-amzn-requestid`) sent, `fault.delayMs` later when set, the call's outcome `outcomeOf(answer)`,
+ * prefixed `delay+` for a delayed one.
+ */
+export const endCall = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  http: HttpEndpoint,
+  call: { outcome: string },
+  fault: CallFault | undefined,
+  answerOf: () => HttpAnswer,
+  outcomeOf: (answer: HttpAnswer & { headers: Record<string, string> }) => string,
+): void => {
+  if (fault?.drop === true) {
+    call.outcome = 'drop';
+    req.socket.destroy();
+    return;
+  }
+  const answer = answerOf();
+  const headers = { 'x-amzn-requestid': randomUUID(), ...answer.headers };
+  call.outcome = outcomeOf({ ...answer, headers });
+  if ((fault?.delayMs ?? 0) > 0) call.outcome = `delay+${call.outcome}`;
+  http.send(res, { ...answer, headers }, fault?.delayMs);
+};
+
+/** A local AWS endpoint started: its server, the environment that points the SDK at it, and (with `setEnv`) that set. */
+export const startLocalAwsEndpoint = async (
+  handle: Parameters<typeof startHttpEndpoint>[0],
+  endpointVariable: string,
+  region: string,
+  setEnv: boolean | undefined,
+): Promise<{ http: HttpEndpoint; env: Record<string, string>; restoreEnv: () => void }> => {
+  const http = await startHttpEndpoint(handle);
+  const env = localAwsEnv(endpointVariable, http.url, region);
+  return { http, env, restoreEnv: setEnv === true ? applyEnv(env) : () => {} };
+};

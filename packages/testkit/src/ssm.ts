@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { applyEnv } from './env.js';
-import { FaultRules, type HttpAnswer, type HttpEndpoint, localAwsEnv, startHttpEndpoint } from './http-endpoint.js';
+import { FaultRules, type HttpAnswer, type HttpEndpoint, endCall, startLocalAwsEndpoint } from './http-endpoint.js';
 
 /**
  * A local AWS Systems Manager Parameter Store endpoint for tests: the JSON 1.1 protocol (`AmazonSSM.*`) on
@@ -207,24 +205,24 @@ export const startSsm = async (options: StartSsmOptions = {}): Promise<LocalSsm>
       namesOf(body),
       (f) => f.kms !== true && !(operation === 'GetParameters' && f.name !== undefined && f.error === 'ParameterNotFound'),
     );
-    if (fault?.drop === true) {
-      call.outcome = 'drop';
-      req.socket.destroy();
-      return;
-    }
-    const a =
-      fault !== undefined && (fault.error !== undefined || fault.status !== undefined)
-        ? error(fault.error ?? (fault.status! >= 500 ? 'InternalServerError' : 'ValidationException'), fault.message ?? 'injected fault', fault.status)
-        : answer(table, faults, operation, body);
-    a.headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID(), ...a.headers };
-    call.outcome = a.status === 200 ? 'ok' : String((a.body as { __type?: string }).__type);
-    if ((fault?.delayMs ?? 0) > 0) call.outcome = `delay+${call.outcome}`;
-    http.send(res, a, fault?.delayMs);
+    endCall(
+      req,
+      res,
+      http,
+      call,
+      fault,
+      () => {
+        const a =
+          fault !== undefined && (fault.error !== undefined || fault.status !== undefined)
+            ? error(fault.error ?? (fault.status! >= 500 ? 'InternalServerError' : 'ValidationException'), fault.message ?? 'injected fault', fault.status)
+            : answer(table, faults, operation, body);
+        return { ...a, headers: { 'content-type': 'application/x-amz-json-1.1', ...a.headers } };
+      },
+      (a) => (a.status === 200 ? 'ok' : String((a.body as { __type?: string }).__type)),
+    );
   };
 
-  const http = await startHttpEndpoint(handle);
-  const env = localAwsEnv('AWS_ENDPOINT_URL_SSM', http.url, region);
-  const restoreEnv = options.setEnv === true ? applyEnv(env) : () => {};
+  const { http, env, restoreEnv } = await startLocalAwsEndpoint(handle, 'AWS_ENDPOINT_URL_SSM', region, options.setEnv);
   return {
     endpoint: http.url,
     env,
