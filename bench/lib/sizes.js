@@ -72,7 +72,11 @@ const tryBundle = async (args) => {
 
 /** Every size the targets and the concern table need. */
 export const measureSizes = async ({ root, buildDir }) => {
-  const stack = readFileSync(join(root, 'bench', 'stacks', 'lambdaware.js'), 'utf8');
+  // the stack's source, bundled from buildDir: its handler module named by its absolute path
+  const stack = readFileSync(join(root, 'bench', 'stacks', 'lambdaware.js'), 'utf8').replace(
+    "'../lib/lambdaware-work.js'",
+    JSON.stringify(join(root, 'bench', 'lib', 'lambdaware-work.js')),
+  );
   const presetAuto = await tryBundle({ root, buildDir, name: 'preset-auto', code: stack });
 
   const presetHasSqs = exportsOf(root, 'preset').includes('./sqs');

@@ -4,21 +4,9 @@
 import middy from '@middy/core';
 import * as Sentry from '@sentry/aws-serverless';
 import { lambdaware } from '@lambdaware/preset';
-import { logger } from '@lambdaware/logger';
+import { work } from '../lib/lambdaware-work.js';
 
 export const createHandler = () => {
   Sentry.init({ dsn: process.env.SENTRY_DSN });
-  const work = async (_event, context) => {
-    const { apiKey } = context.secrets.benchSecret;
-    if (typeof apiKey !== 'string') throw new Error(`secret ${process.env.SECRET_ID} has no apiKey`);
-    const messages = [];
-    for (const { payload } of context.records) {
-      if (payload.message === 'fail') throw new Error(`record ${messages.length} rejected (request ${context.awsRequestId})`);
-      messages.push(payload.message);
-    }
-    logger.info('processed', { count: messages.length });
-    return messages.join(':');
-  };
-
   return middy(work).use(lambdaware({ secrets: { fetch: { benchSecret: { env: 'SECRET_ID' } } } }));
 };
